@@ -1,0 +1,67 @@
+# The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+CATALOGS := $(wildcard participation/translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test bench install install-dev translations extract-messages lint chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# Compiled catalogues are build output (.gitignore); rebuilt whenever a .po file changes.
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	HOST=$(HOST) PORT=$(PORT) $(FLASK) serve
+
+test: install-dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests need Debian's Chromium; root installs it, everyone else gets told how.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "!!! apt-get could not install chromium; browser tests will be SKIPPED."; \
+	  else \
+	    echo "!!! /usr/bin/chromium is missing: browser tests will be SKIPPED."; \
+	    echo "!!! Enable them with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+extract-messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o participation/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m participation.core.catalogs fill-german
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check participation tests bench
+
+clean:
+	rm -rf $(VENV) instance/participation.sqlite

@@ -1,0 +1,57 @@
+"""Who may do what with accounts. Pure functions, also available in templates."""
+
+from __future__ import annotations
+
+from participation.accounts.models import Role
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def has_role(user, role: Role) -> bool:
+    """True for an active, logged-in user who holds the role."""
+    return _active(user) and user.has_role(role)
+
+
+def is_staff(user) -> bool:
+    """Moderators, planners and admins: the municipality's people."""
+    return _active(user) and bool(user.roles)
+
+
+def can_participate(user) -> bool:
+    """Verified, active accounts may take part (comment, vote, propose); others may only read."""
+    return _active(user) and user.is_verified
+
+
+def can_manage_account(user) -> bool:
+    """Any logged-in, active user manages their own profile, data export and deletion."""
+    return _active(user)
+
+
+def can_administer(user) -> bool:
+    """Admin pages: users, roles, settings, the audit log."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_view_audit_log(user) -> bool:
+    """Admins read the audit log (moderators will, once moderation lands)."""
+    return has_role(user, Role.ADMIN)
+
+
+def can_change_roles(actor, target) -> bool:
+    """Admins change roles, but never remove their own admin role by accident via the list."""
+    return can_administer(actor) and not target.is_deleted
+
+
+def can_block(actor, target) -> bool:
+    """Admins block others (not themselves, not deleted accounts)."""
+    return can_administer(actor) and actor.id != target.id and not target.is_deleted
+
+
+TEMPLATE_POLICIES = {
+    "can_participate": can_participate,
+    "can_administer": can_administer,
+    "can_view_audit_log": can_view_audit_log,
+    "is_staff": is_staff,
+}

@@ -1,0 +1,144 @@
+"""Admin pages: accounts and roles, blocking, the audit log, legal page texts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.accounts import policy
+from participation.accounts import services as accounts
+from participation.accounts.models import Role, User
+from participation.admin import services
+from participation.admin.forms import AuditFilterForm, BlockForm, LegalPageForm, RolesForm, UserSearchForm
+from participation.core.forms import PostOnlyForm
+from participation.core.legal import legal_page_source, save_legal_page
+from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
+from participation.core.permissions import InvalidState, policy_required, require
+from participation.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page_arg() -> int:
+    return request.args.get("seite", 1, type=int) or 1
+
+
+@bp.route("/")
+@policy_required(policy.can_administer)
+def index():
+    """Overview of the admin area."""
+    return render_template("admin/index.html")
+
+
+@bp.route("/benutzer")
+@policy_required(policy.can_administer)
+def users():
+    """Accounts with search and role filter."""
+    form = UserSearchForm(request.args)
+    valid = form.validate()
+    query = services.user_query(form.q.data if valid else None, form.role.data if valid else None)
+    return render_template("admin/user_list.html", form=form, pagination=services.paginate(query, _page_arg()))
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        abort(404)
+    return user
+
+
+@bp.route("/benutzer/<int:user_id>")
+@policy_required(policy.can_administer)
+def user_detail(user_id: int):
+    """One account: roles, block status."""
+    user = _load_user(user_id)
+    roles_form = RolesForm(roles=sorted(user.roles))
+    return render_template("admin/user_detail.html", user=user, roles_form=roles_form, block_form=BlockForm())
+
+
+@bp.route("/benutzer/<int:user_id>/rollen", methods=["POST"])
+@policy_required(policy.can_administer)
+def change_roles(user_id: int):
+    """Replace an account's roles (audit-logged)."""
+    user = _load_user(user_id)
+    require(policy.can_change_roles(current_user, user))
+    form = RolesForm()
+    if not form.validate_on_submit():
+        return render_template("admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()), 400
+    try:
+        accounts.set_roles(current_user, user, {Role(value) for value in form.roles.data})
+    except InvalidState:
+        form.roles.errors.append(_("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator."))
+        return render_template("admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()), 400
+    db.session.commit()
+    flash(_("Die Rollen wurden gespeichert."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/benutzer/<int:user_id>/sperren", methods=["POST"])
+@policy_required(policy.can_administer)
+def block_user(user_id: int):
+    """Block an account; its sessions end at once."""
+    user = _load_user(user_id)
+    require(policy.can_block(current_user, user))
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            accounts.block(current_user, user, form.reason.data)
+        except InvalidState:
+            form.reason.errors.append(_("Dieses Konto kann nicht gesperrt werden."))
+        else:
+            db.session.commit()
+            flash(_("Das Konto wurde gesperrt."), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    roles_form = RolesForm(roles=sorted(user.roles))
+    return render_template("admin/user_detail.html", user=user, roles_form=roles_form, block_form=form), 400
+
+
+@bp.route("/benutzer/<int:user_id>/entsperren", methods=["POST"])
+@policy_required(policy.can_administer)
+def unblock_user(user_id: int):
+    """Lift a block."""
+    user = _load_user(user_id)
+    require(policy.can_block(current_user, user))
+    if PostOnlyForm().validate_on_submit() and user.blocked_at is not None:
+        accounts.unblock(current_user, user)
+        db.session.commit()
+        flash(_("Die Sperre wurde aufgehoben."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/protokoll")
+@policy_required(policy.can_view_audit_log)
+def audit_log():
+    """The append-only audit log with filters (read only: no route changes a row)."""
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    query = services.audit_query(form.action.data if valid else None, form.actor.data if valid else None)
+    pagination = services.paginate(query, _page_arg())
+    actors = services.actors_for(pagination.items)
+    return render_template("admin/audit_log.html", form=form, pagination=pagination, actors=actors)
+
+
+@bp.route("/einstellungen")
+@policy_required(policy.can_administer)
+def settings():
+    """Site settings: the legal pages' texts."""
+    pages = [(slug, legal_page_title(slug)) for slug in LEGAL_PAGE_SLUGS]
+    return render_template("admin/settings.html", pages=pages)
+
+
+@bp.route("/einstellungen/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>", methods=["GET", "POST"])
+@policy_required(policy.can_administer)
+def edit_legal_page(slug: str):
+    """Edit one legal page's Markdown text."""
+    form = LegalPageForm()
+    if not form.is_submitted():
+        form.body.data = legal_page_source(slug)
+    if form.validate_on_submit():
+        save_legal_page(current_user, slug, form.body.data)
+        db.session.commit()
+        flash(_("Der Text wurde gespeichert."), "success")
+        return redirect(url_for("core.legal_page", slug=slug))
+    return render_template("admin/legal_page_edit.html", form=form, slug=slug, title=legal_page_title(slug))

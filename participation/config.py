@@ -1,0 +1,87 @@
+"""Settings from the environment; SQLite in instance/ by default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when a required setting is missing."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Generate a secret key once and keep it in instance/ so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    """Build the Flask config from environment variables (documented in README.md)."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    mode = env.get("PARTICIPATION_ENV", "development").strip().lower()
+    production = mode == "production"
+
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigurationError("SECRET_KEY muss gesetzt sein, wenn PARTICIPATION_ENV=production ist.")
+        secret_key = _development_secret(instance)
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'participation.sqlite'}"
+    mail_port = int(env.get("MAIL_PORT") or 25)
+
+    return {
+        "ENV_NAME": mode,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SITE_NAME": env.get("SITE_NAME") or "Musterstadt",
+        "DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "SUPPORTED_LOCALES": ("de", "en"),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": mail_port,
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_SENDER": env.get("MAIL_SENDER") or "beteiligung@localhost.localdomain",
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
+        "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
+        "SESSION_COOKIE_NAME": "session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # How long an unremembered login stays valid on the server without activity.
+        "SESSION_IDLE_LIFETIME": timedelta(hours=12),
+        "VERIFY_TOKEN_MAX_AGE": int(timedelta(days=3).total_seconds()),
+        "RESET_TOKEN_MAX_AGE": int(timedelta(hours=2).total_seconds()),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "SERVER_NAME": env.get("SERVER_NAME") or None,
+    }

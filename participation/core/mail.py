@@ -1,0 +1,76 @@
+"""Outgoing e-mail: queued in the transaction, sent over SMTP only after it commits."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+_OUTBOX_KEY = "participation_outbox"
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+def render_mail(to: str, template: str, locale: str | None, **context) -> Mail:
+    """Render templates/mail/<template>.txt in the recipient's language; the first line is the subject."""
+    with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
+        text = render_template(f"mail/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
+
+
+def queue_mail(session: Session, mail: Mail) -> None:
+    """Send the mail once the current transaction commits; drop it on rollback."""
+    session.info.setdefault(_OUTBOX_KEY, []).append(mail)
+
+
+def deliver(mail: Mail) -> None:
+    """Send one mail over SMTP, or write it to the log when no MAIL_SERVER is configured."""
+    config = current_app.config
+    sender = config["MAIL_SENDER"]
+    if not config.get("MAIL_SERVER"):
+        log.info("E-Mail (kein MAIL_SERVER gesetzt)\nAn: %s\nBetreff: %s\n\n%s", mail.to, mail.subject, mail.body)
+        return
+    message = EmailMessage()
+    message["From"] = formataddr((config["SITE_NAME"], sender))
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_outbox(session: Session) -> None:
+    outbox = session.info.pop(_OUTBOX_KEY, None)
+    for mail in outbox or ():
+        try:
+            deliver(mail)
+        except (OSError, smtplib.SMTPException):
+            # The user's action already succeeded; a mail server outage must not turn it into a 500.
+            log.exception("E-Mail an einen Empfänger konnte nicht versendet werden (Betreff: %s)", mail.subject)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_outbox(session: Session) -> None:
+    session.info.pop(_OUTBOX_KEY, None)

@@ -1,0 +1,42 @@
+"""Turning policy answers into HTTP answers: anonymous users go to login, others get 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from participation.extensions import login_manager
+
+
+class NotAllowed(Exception):
+    """Raised by services when the acting user may not do what they asked."""
+
+
+class InvalidState(Exception):
+    """Raised by models and services when an object cannot make the requested transition."""
+
+
+def require(allowed: bool) -> None:
+    """Abort with a login redirect (anonymous) or 403 (logged in) unless the policy said yes."""
+    if allowed:
+        return
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def policy_required(policy: Callable[[object], bool]):
+    """Decorator for views whose whole access rule is one policy function of the current user."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require(policy(current_user))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

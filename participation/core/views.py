@@ -1,0 +1,40 @@
+"""Start page, legal pages and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from participation.core.forms import PostOnlyForm
+from participation.core.legal import legal_page_body
+from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
+from participation.core.security import safe_next
+from participation.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def home():
+    """The municipality's start page."""
+    return render_template("core/home.html")
+
+
+@bp.route("/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>")
+def legal_page(slug: str):
+    """Impressum, Datenschutz, Barrierefreiheit or Netiquette as edited by admins."""
+    if slug not in LEGAL_PAGE_SLUGS:
+        abort(404)
+    return render_template("core/legal_page.html", title=legal_page_title(slug), body=legal_page_body(slug))
+
+
+@bp.route("/sprache", methods=["POST"])
+def switch_language():
+    """Remember the chosen language (in the session, and in the profile when logged in)."""
+    language = request.form.get("language", "")
+    if PostOnlyForm().validate_on_submit() and language in current_app.config["SUPPORTED_LOCALES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))
