@@ -69,6 +69,10 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # SQLite's lower() only knows A-Z; searches for "Öztürk" must behave as on PostgreSQL.
+        dbapi_connection.create_function(
+            "lower", 1, lambda value: value.lower() if isinstance(value, str) else value, deterministic=True
+        )
 
 
 def _init_login(app: Flask) -> None:

@@ -262,7 +262,6 @@ def set_roles(actor: User | None, target: User, roles: set[Role]) -> None:
             actor,
             "user.roles_changed",
             target,
-            label=target.public_name,
             before=sorted(before),
             after=sorted(roles),
         )
@@ -277,7 +276,7 @@ def block(actor: User | None, target: User, reason: str) -> None:
     target.blocked_at = utcnow()
     target.blocked_reason = reason
     end_all_sessions(target)
-    audit.record(actor, "user.blocked", target, label=target.public_name, reason=reason)
+    audit.record(actor, "user.blocked", target, reason=reason)
 
 
 def unblock(actor: User | None, target: User) -> None:
@@ -286,7 +285,7 @@ def unblock(actor: User | None, target: User) -> None:
         raise InvalidState("not blocked")
     target.blocked_at = None
     target.blocked_reason = None
-    audit.record(actor, "user.unblocked", target, label=target.public_name)
+    audit.record(actor, "user.unblocked", target)
 
 
 def delete_account(user: User, password: str) -> None:
@@ -345,5 +344,5 @@ def create_user(
     user.role_rows = [UserRole(role=role.value) for role in sorted(roles)]
     db.session.add(user)
     db.session.flush()
-    audit.record(None, "user.created", user, label=display_name, roles=sorted(roles), via="cli")
+    audit.record(None, "user.created", user, roles=sorted(roles))
     return user

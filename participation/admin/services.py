@@ -13,7 +13,8 @@ PAGE_SIZE = 50
 
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.casefold()}%"
+    # lower(), not casefold(): the databases lower "ß" to itself, casefold would turn it into "ss".
+    return f"%{escaped.lower()}%"
 
 
 def user_query(search: str | None, role: str | None) -> Select:
@@ -48,9 +49,10 @@ def paginate(query: Select, page: int):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def actors_for(entries) -> dict[int, User]:
-    """The users who acted in a page of audit entries, in one query."""
+def people_for(entries) -> dict[int, User]:
+    """The users who acted in, or are the target of, a page of audit entries, in one query."""
     ids = {entry.actor_id for entry in entries if entry.actor_id}
+    ids |= {entry.target_id for entry in entries if entry.target_type == "users" and entry.target_id}
     if not ids:
         return {}
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -117,8 +117,8 @@ def audit_log():
     valid = form.validate()
     query = services.audit_query(form.action.data if valid else None, form.actor.data if valid else None)
     pagination = services.paginate(query, _page_arg())
-    actors = services.actors_for(pagination.items)
-    return render_template("admin/audit_log.html", form=form, pagination=pagination, actors=actors)
+    people = services.people_for(pagination.items)
+    return render_template("admin/audit_log.html", form=form, pagination=pagination, people=people)
 
 
 @bp.route("/einstellungen")

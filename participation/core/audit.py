@@ -23,12 +23,21 @@ def record(
         action=action,
         target_type=getattr(target, "__tablename__", None) if target is not None else None,
         target_id=getattr(target, "id", None) if target is not None else None,
-        target_label=(label or _label_of(target))[:200] if target is not None else label,
+        target_label=_target_label(target, label),
         reason=reason,
         details=details,
     )
     db.session.add(entry)
     return entry
+
+
+def _target_label(target: Any, label: str | None) -> str | None:
+    if target is None:
+        return label
+    if getattr(target, "__tablename__", None) == "users":
+        # People are referenced by id only: erasing an account leaves no name in the log.
+        return None
+    return (label or _label_of(target))[:200]
 
 
 def _label_of(target: Any) -> str:

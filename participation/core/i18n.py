@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The user's saved language, else the language switch, else Accept-Language, else the default."""
+    if not has_request_context():
+        # CLI commands and mails built outside a request: the site's language.
+        return current_app.config["DEFAULT_LOCALE"]
     supported = current_app.config["SUPPORTED_LOCALES"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
@@ -17,7 +20,7 @@ def select_locale() -> str:
         return chosen
     default = current_app.config["DEFAULT_LOCALE"]
     # The default locale wins ties: a German site stays German for "de, en" and for "*".
-    return request.accept_languages.best_match(supported, default=default) if request else default
+    return request.accept_languages.best_match(supported, default=default)
 
 
 def current_locale() -> str:

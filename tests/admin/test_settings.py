@@ -1,0 +1,201 @@
+"""Admin settings: editing the four legal pages, sanitising their text, and the footer links on every page."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from participation.core.models import AuditLogEntry, LegalPage
+from participation.extensions import db
+from tests.conftest import post
+
+SLUGS = ("impressum", "datenschutz", "barrierefreiheit", "netiquette")
+TITLES = {
+    "impressum": "Impressum",
+    "datenschutz": "Datenschutz",
+    "barrierefreiheit": "Barrierefreiheit",
+    "netiquette": "Netiquette",
+}
+EMPTY = "Der Text darf nicht leer sein."
+
+
+def save(client, slug: str, body: str):
+    return post(
+        client, f"/admin/einstellungen/{slug}", {"body": body}, token_from=f"/admin/einstellungen/{slug}"
+    )
+
+
+def stored(app, slug: str) -> str | None:
+    with app.app_context():
+        page = db.session.get(LegalPage, slug)
+        return page.body if page else None
+
+
+def footer_of(html: str) -> str:
+    return html.split('<footer class="site-footer">', 1)[1]
+
+
+def test_settings_lists_the_four_legal_pages(client, logged_in):
+    logged_in("admin")
+    response = client.get("/admin/einstellungen")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    for slug, title in TITLES.items():
+        assert f'href="/admin/einstellungen/{slug}"' in main
+        assert f"{title} bearbeiten" in main
+    assert "Musterstadt" in main
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_edit_form_starts_with_the_shipped_text(client, logged_in, slug):
+    logged_in("admin")
+    html = client.get(f"/admin/einstellungen/{slug}").get_data(as_text=True)
+    textarea = html_lib.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1))
+    assert textarea.lstrip().startswith("**Hinweis") or textarea.lstrip().startswith("#")
+    assert "Musterstadt" in textarea
+    assert "$site_name" not in textarea
+
+
+def test_saving_impressum_shows_rendered_markdown(app, client, logged_in):
+    logged_in("admin")
+    body = "# Impressum der Stadt\n\nStadt **Beispielhausen**, Rathausplatz 1\n\n- Telefon: 01234 5678"
+    response = save(client, "impressum", body)
+    assert response.status_code == 302
+    assert response.location.endswith("/impressum")
+    assert stored(app, "impressum") == body
+    page = client.get("/impressum").get_data(as_text=True)
+    assert "<strong>Beispielhausen</strong>" in page
+    assert "<li>Telefon: 01234 5678</li>" in page
+    assert "Impressum der Stadt</h3>" in page  # user headings never outrank the page's own h1
+    assert "Der Text wurde gespeichert." in page
+    # The other pages keep their templates.
+    assert "Beispielhausen" not in client.get("/datenschutz").get_data(as_text=True)
+
+
+def test_saving_again_replaces_the_text(app, client, logged_in):
+    logged_in("admin")
+    save(client, "netiquette", "Erste Fassung")
+    save(client, "netiquette", "Zweite Fassung")
+    assert stored(app, "netiquette") == "Zweite Fassung"
+    page = client.get("/netiquette").get_data(as_text=True)
+    assert "Zweite Fassung" in page and "Erste Fassung" not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LegalPage)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java&#x09;script:alert(1))",
+        '<img src=x onerror="alert(1)">',
+        "![x](javascript:alert(1))",
+        "<a href='javascript:alert(1)'>x</a>",
+    ],
+)
+def test_script_in_legal_text_is_neutralised(client, logged_in, body):
+    logged_in("admin")
+    assert save(client, "impressum", f"Text davor\n\n{body}\n\nText danach").status_code == 302
+    page = client.get("/impressum").get_data(as_text=True)
+    article = page.split('<article class="prose">', 1)[1].split("</article>", 1)[0]
+    assert "Text davor" in article and "Text danach" in article
+    assert "<script" not in article.lower()
+    assert "<img" not in article.lower()
+    assert not re.search(r"<[^>]*\son\w+\s*=", article, re.I)
+    for href in re.findall(r'href="([^"]*)"', article):
+        assert not html_lib.unescape(href).lower().replace("\t", "").startswith("javascript"), href
+
+
+@pytest.mark.parametrize("body", ["", "   \r\n  ", "\u200b"])
+def test_empty_body_is_refused(app, client, logged_in, body):
+    logged_in("admin")
+    response = save(client, "datenschutz", body)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert EMPTY in html or "Der Text enthält keine sichtbaren Zeichen." in html
+    assert stored(app, "datenschutz") is None
+    with app.app_context():
+        saved = (
+            select(func.count())
+            .select_from(AuditLogEntry)
+            .where(AuditLogEntry.action == "settings.legal_page_saved")
+        )
+        assert db.session.scalar(saved) == 0
+
+
+def test_plain_empty_body_names_the_german_error(client, logged_in):
+    logged_in("admin")
+    assert EMPTY in save(client, "impressum", "").get_data(as_text=True)
+
+
+def test_control_characters_are_refused(app, client, logged_in):
+    logged_in("admin")
+    response = save(client, "impressum", "Text\x00mit NUL")
+    assert response.status_code == 200
+    assert "Der Text enthält unzulässige Steuerzeichen." in response.get_data(as_text=True)
+    assert stored(app, "impressum") is None
+
+
+def test_saving_writes_an_audit_row(app, client, logged_in):
+    admin = logged_in("admin")
+    save(client, "barrierefreiheit", "Wir bemühen uns um Barrierefreiheit.")
+    with app.app_context():
+        [entry] = db.session.scalars(
+            select(AuditLogEntry).where(AuditLogEntry.action == "settings.legal_page_saved")
+        ).all()
+        assert entry.actor_id == admin.id
+        assert entry.target_label == "barrierefreiheit"
+        assert entry.details["slug"] == "barrierefreiheit"
+        page = db.session.get(LegalPage, "barrierefreiheit")
+        assert page.updated_by_id == admin.id
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_unedited_pages_show_the_german_template(client, slug):
+    response = client.get(f"/{slug}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    article = html.split('<article class="prose">', 1)[1].split("</article>", 1)[0]
+    assert f"<h1>{TITLES[slug]}</h1>" in article
+    assert "Musterstadt" in article
+    assert "$site_name" not in article
+
+
+def test_unedited_impressum_has_its_heading_text(client):
+    html = client.get("/impressum").get_data(as_text=True)
+    assert re.search(r"<h3>Impressum</h3>", html)
+    assert "Angaben gemäß § 5" in html
+
+
+def test_unknown_legal_slug_is_404(client, logged_in):
+    logged_in("admin")
+    assert client.get("/admin/einstellungen/agb").status_code == 404
+    assert client.get("/agb").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("anonymous", "/"),
+        ("anonymous", "/impressum"),
+        ("anonymous", "/konto/anmelden"),
+        ("anonymous", "/konto/registrieren"),
+        ("anonymous", "/gibt-es-nicht"),
+        ("citizen", "/konto/"),
+        ("citizen", "/admin/"),
+        ("admin", "/admin/einstellungen"),
+        ("admin", "/admin/protokoll"),
+    ],
+)
+def test_every_page_footer_links_all_legal_pages(client, logged_in, who, path):
+    if who != "anonymous":
+        logged_in(who)
+    footer = footer_of(client.get(path).get_data(as_text=True))
+    for slug, title in TITLES.items():
+        assert f'<a href="/{slug}">{title}</a>' in footer
