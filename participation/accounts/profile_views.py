@@ -38,16 +38,18 @@ def profile():
 @policy_required(policy.can_manage_account)
 def change_password():
     """Change the password; every other session of the account ends."""
+    user = current_user._get_current_object()
     form = ChangePasswordForm()
-    form.context_user = current_user
+    form.context_user = user
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(user, form.current_password.data, form.password.data)
         except NotAllowed:
             form.current_password.errors.append(_("Das aktuelle Passwort ist falsch."))
         else:
             db.session.commit()
-            login_user(current_user)
+            # The real object, not the proxy: Flask-Login stores it as the new current user.
+            login_user(user)
             flash(_("Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password_change.html", form=form)

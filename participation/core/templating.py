@@ -37,7 +37,8 @@ def init_templating(app: Flask) -> None:
         return {
             "site_name": current_app.config["SITE_NAME"],
             "current_language": current_locale(),
-            "post_form": PostOnlyForm,
+            # Only the CSRF token is needed; formdata=None keeps error pages (413) from reading the body.
+            "post_form": lambda: PostOnlyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
             **_template_policies,
         }

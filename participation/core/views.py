@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -13,11 +15,20 @@ from participation.extensions import db
 
 bp = Blueprint("core", __name__)
 
+# (template, context function) pairs that domains add to the start page, in registration order.
+_home_sections: list[tuple[str, Callable[[], dict]]] = []
+
+
+def register_home_section(template: str, context: Callable[[], dict]) -> None:
+    """Let a domain show a section on the start page (current projects, open surveys ...)."""
+    _home_sections.append((template, context))
+
 
 @bp.route("/")
 def home():
-    """The municipality's start page."""
-    return render_template("core/home.html")
+    """The municipality's start page with the sections the domains contribute."""
+    sections = [(template, context()) for template, context in _home_sections]
+    return render_template("core/home.html", sections=sections)
 
 
 @bp.route("/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>")

@@ -1,0 +1,166 @@
+"""The Alembic migrations build, from an empty database, exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from sqlalchemy import create_engine, inspect, text
+
+from participation import create_app
+from participation.extensions import db
+
+
+@contextmanager
+def preserved_logging() -> Iterator[None]:
+    """migrations/env.py runs logging.config.fileConfig: put every logger back as it was afterwards."""
+    manager = logging.Logger.manager
+    for name in ("alembic", "flask_migrate", "sqlalchemy.engine"):
+        logging.getLogger(name)  # make sure the loggers fileConfig touches are saved too
+    loggers = {name: obj for name, obj in manager.loggerDict.items() if isinstance(obj, logging.Logger)}
+    saved = {
+        name: (obj.level, obj.handlers[:], obj.propagate, obj.disabled) for name, obj in loggers.items()
+    }
+    root = logging.getLogger()
+    root_saved = (root.level, root.handlers[:])
+    try:
+        yield
+    finally:
+        root.setLevel(root_saved[0])
+        root.handlers[:] = root_saved[1]
+        for name, (level, handlers, propagate, disabled) in saved.items():
+            obj = loggers[name]
+            obj.setLevel(level)
+            obj.handlers[:] = handlers
+            obj.propagate = propagate
+            obj.disabled = disabled
+        for name, obj in manager.loggerDict.items():
+            if isinstance(obj, logging.Logger) and name not in saved:
+                obj.disabled = False
+
+
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[dict]:
+    """Config for an empty database: a new SQLite file, or a new schema on the PostgreSQL server."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/migrations.sqlite"}
+        return
+    schema = f"migr_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_engine = create_engine(url)
+    with admin_engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+        }
+    finally:
+        with admin_engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def migration_app(empty_database):
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "migrations-" + secrets.token_hex(8),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SERVER_NAME": None,
+            **empty_database,
+        }
+    )
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def schema_diff() -> list:
+    """Differences between the models' metadata and the live database (empty when they agree)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "target_metadata": db.metadata}
+        )
+        return compare_metadata(context, db.metadata)
+
+
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revisions() -> tuple[str, ...]:
+    migrate = current_app.extensions["migrate"]
+    config = migrate.migrate.get_config(migrate.directory)
+    return tuple(ScriptDirectory.from_config(config).get_heads())
+
+
+def app_tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_the_migration_history_has_exactly_one_head(migration_app):
+    assert len(head_revisions()) == 1, head_revisions()
+
+
+def test_upgrade_from_empty_database_matches_the_models(migration_app, caplog):
+    assert app_tables() == set()
+    with preserved_logging():
+        flask_migrate.upgrade()
+
+    assert current_revision() == head_revisions()[0]
+    assert schema_diff() == []
+    assert app_tables() == set(db.metadata.tables)
+
+    # Logging still reaches caplog (and pytest's handlers) after env.py ran fileConfig.
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("participation.core.errors").warning("nach der Migration")
+    assert "nach der Migration" in caplog.text
+
+
+def test_downgrade_to_base_and_upgrade_again(migration_app):
+    with preserved_logging():
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+        assert app_tables() == set()
+        assert current_revision() is None
+
+        flask_migrate.upgrade()
+    assert current_revision() == head_revisions()[0]
+    assert schema_diff() == []
+
+
+def test_the_migrated_schema_enforces_the_model_constraints(migration_app):
+    """What compare_metadata cannot see: foreign keys with CASCADE and the role check constraint."""
+    with preserved_logging():
+        flask_migrate.upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, notify_by_email, created_at) "
+                "VALUES (1, 'a@example.org', :yes, CURRENT_TIMESTAMP)"
+            ),
+            {"yes": True},
+        )
+        connection.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'admin')"))
+    with pytest.raises(Exception, match="(?i)check|constraint"):
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'kaiser')"))
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO user_roles (user_id, role) VALUES (99, 'admin')"))
+    with db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM users WHERE id = 1"))
+        assert connection.execute(text("SELECT COUNT(*) FROM user_roles")).scalar() == 0
