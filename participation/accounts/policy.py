@@ -40,7 +40,7 @@ def can_view_audit_log(user) -> bool:
 
 
 def can_change_roles(actor, target) -> bool:
-    """Admins change roles, but never remove their own admin role by accident via the list."""
+    """Admins change the roles of any live account (the service keeps at least one admin)."""
     return can_administer(actor) and not target.is_deleted
 
 
