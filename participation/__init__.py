@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from participation.config import load_config
 from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In import order (ARCHITECTURE.md): a domain may use those before it, never those after.
+DOMAINS: tuple[str, ...] = ("notifications", "projects", "discussions")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -97,6 +101,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, admin_bp):
         app.register_blueprint(blueprint)
+    # Content domains register their own blueprint, privacy parts, demo data and template helpers.
+    for module in DOMAINS:
+        importlib.import_module(f"participation.{module}").init_app(app)
 
 
 def _register_privacy_parts() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
 from participation.extensions import db
@@ -132,4 +132,9 @@ class UserSession(db.Model):
 
     @classmethod
     def by_token(cls, token: str):
-        return select(cls).where(cls.token_hash == cls.hash_token(token))
+        # Session, user and roles in one query: this runs on every request of a logged-in person.
+        return (
+            select(cls)
+            .where(cls.token_hash == cls.hash_token(token))
+            .options(joinedload(cls.user).joinedload(User.role_rows))
+        )

@@ -131,7 +131,7 @@ def start_session(user: User, remember: bool) -> str:
 
 def load_session_user(token: str) -> User | None:
     """The user of a live session token; expired sessions and blocked accounts give None."""
-    session_row = db.session.scalar(UserSession.by_token(token))
+    session_row = db.session.scalars(UserSession.by_token(token)).unique().first()
     if session_row is None:
         return None
     now = utcnow()

@@ -21,6 +21,11 @@ def client_key() -> str:
     return _pseudonym("client", request.remote_addr or "unknown")
 
 
+def user_key(user_id: int) -> str:
+    """Identify a logged-in person for posting limits."""
+    return _pseudonym("user", str(user_id))
+
+
 def account_key(email: str) -> str:
     """Identify an account for the login throttle, whether or not it exists."""
     return _pseudonym("account", (email or "").strip().casefold())

@@ -1,0 +1,159 @@
+"""Project page with 100, 1,000 and 10,000 comments vs one raw SQL query + a minimal template, same run.
+
+Shape: every comment is on the first page (10 or 50 top-level threads, the rest replies at
+varying depth), so the page really renders all N comments. The baseline fetches the very same
+rows (the same recursive CTE, joined with the authors) through one raw SQL string on a raw
+DB-API cursor and renders them with a six-line Jinja template (no layout, no forms, no policies).
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import timeit
+from datetime import timedelta
+
+from jinja2 import Environment
+from markupsafe import Markup
+from sqlalchemy import event, insert
+
+from participation import create_app
+from participation.accounts.services import create_user
+from participation.core.markup import render_markdown
+from participation.core.types import utcnow
+from participation.discussions import thread
+from participation.discussions.models import Comment
+from participation.extensions import db
+from participation.projects.models import Project
+
+SIZES = (100, 1_000, 10_000)
+PASSWORD = "Bench-Lindenpark-2026"
+BASELINE_TEMPLATE = Environment(autoescape=True).from_string(
+    '<ol>{% for r in rows %}<li id="kommentar-{{ r[0] }}" class="depth-{{ [r[10], 6]|min }}">'
+    "<p>{{ r[12] or 'Gelöschtes Konto' }} · {{ r[8] }}</p>{{ r[4]|safe }}"
+    "<p>{{ r[6] }} dafür, {{ r[7] }} dagegen</p></li>{% endfor %}</ol>"
+)
+BODIES = [
+    "Ich finde den **Vorschlag** gut, aber die Radwege sollten breiter sein.",
+    "Bitte mehr Bäume und Sitzbänke im Schatten.\n\n- Linden\n- Platanen",
+    "Wie sieht es mit der Barrierefreiheit aus? Mehr dazu: https://www.musterstadt.example/plan",
+    "> Die Stadt plant 2027 den Umbau.\n\nDas ist zu spät!",
+]
+
+
+def _seed(project_id: int, authors: list[int], size: int, start_id: int) -> None:
+    rng = random.Random(size)
+    html = [str(render_markdown(body)) for body in BODIES]
+    top_count = 50 if size >= 1000 else 10
+    rows, tops, members = [], [], {}
+    start = utcnow() - timedelta(days=60)
+    for offset in range(size):
+        comment_id = start_id + offset
+        if offset < top_count:
+            parent, root = None, None
+            tops.append(comment_id)
+            members[comment_id] = [comment_id]
+        else:
+            root = tops[offset % top_count]
+            parent = rng.choice(members[root][-8:])  # recent comments of the thread: varied depth
+            members[root].append(comment_id)
+        body = rng.randrange(len(BODIES))
+        rows.append(
+            {
+                "id": comment_id,
+                "project_id": project_id,
+                "parent_id": parent,
+                "root_id": root,
+                "author_id": rng.choice(authors),
+                "body": BODIES[body],
+                "body_html": html[body],
+                "status": "published",
+                "score": 0,
+                "upvotes": 0,
+                "downvotes": 0,
+                # Spread over weeks: every comment has its own minute (no formatting cache helps).
+                "created_at": start + timedelta(minutes=offset * 7 + rng.randrange(7)),
+            }
+        )
+    db.session.execute(insert(Comment), rows)
+
+
+def _baseline_sql(project_id: int) -> str:
+    tree = thread._tree_cte([Comment.project_id == project_id, Comment.parent_id.is_(None)], "oldest", 51)
+    statement = thread._query(tree, None)
+    return str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+
+
+def run() -> dict[str, float]:
+    """Time the project page against the baseline for each size; count its SQL queries."""
+    tmp = tempfile.mkdtemp(prefix="bench-discussions-")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    statements: list[str] = []
+    results: dict[str, float] = {}
+    with app.app_context():
+        db.create_all()
+        authors = [
+            create_user(f"autor{i}@bench.example", f"Autorin {i}", PASSWORD, set()).id for i in range(40)
+        ]
+        create_user("leser@bench.example", "Leser", PASSWORD, set())
+        projects = {}
+        for number, size in enumerate((10, *SIZES)):
+            project = Project(
+                slug=f"bench-{size}", title=f"Bench {size}", summary="Benchmark", description=""
+            )
+            db.session.add(project)
+            db.session.flush()
+            _seed(project.id, authors, size, start_id=(number + 1) * 1_000_000)
+            projects[size] = project.id
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        baselines = {size: _baseline_sql(projects[size]) for size in SIZES}
+
+    client = app.test_client()  # a logged-in citizen: vote buttons and links on every comment
+    anonymous = app.test_client()
+    client.post("/konto/anmelden", data={"email": "leser@bench.example", "password": PASSWORD})
+    for size in (10, 10_000):
+        client.get(f"/projekte/bench-{size}")
+        statements.clear()
+        client.get(f"/projekte/bench-{size}")
+        results[f"thread_queries_{size}"] = len(statements)
+
+    for size in SIZES:
+        path = f"/projekte/bench-{size}"
+        rounds = max(1, 3000 // size)
+        with app.app_context():
+            raw = db.engine.raw_connection()
+
+            def baseline(sql=baselines[size], raw=raw):
+                cursor = raw.cursor()
+                rows = cursor.execute(sql).fetchall()
+                cursor.close()
+                return BASELINE_TEMPLATE.render(rows=rows, Markup=Markup)
+
+            shown = baseline().count("<li ")
+            base = min(timeit.repeat(baseline, number=rounds, repeat=3)) / rounds
+            raw.close()
+        page = client.get(path).get_data(as_text=True)
+        assert page.count('<li id="kommentar-') == shown == size, (size, shown)
+        measured = min(timeit.repeat(lambda p=path: client.get(p), number=rounds, repeat=3)) / rounds
+        results[f"thread_render_ms_{size}"] = round(measured * 1000, 1)
+        results[f"thread_baseline_ms_{size}"] = round(base * 1000, 1)
+        results[f"thread_render_ratio_{size}"] = round(measured / base, 2)
+        if size == SIZES[-1]:
+            # What a visitor without an account gets (no vote buttons, no action links).
+            guest = min(timeit.repeat(lambda p=path: anonymous.get(p), number=rounds, repeat=3)) / rounds
+            results[f"thread_render_ratio_{size}_anonymous"] = round(guest / base, 2)
+    return results
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key:<36} {value}")

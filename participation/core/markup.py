@@ -1,0 +1,266 @@
+"""The one renderer for user-written text: Markdown first, then bleach as the final allowlist.
+
+Python-Markdown runs with raw HTML disabled, so every tag in its output was made by Markdown itself
+and can be inspected in the tree; bleach then enforces the allowlist once more in case an
+extension or a future upgrade produces something unexpected.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from urllib.parse import unquote
+
+import bleach
+import markdown
+from markdown import util
+from markdown import inlinepatterns
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+WikiLinkResolver = Callable[[str], tuple[str, bool]]
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "hr", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"], "ol": ["start"]}
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+MISSING_PAGE_TITLE = "Seite anlegen"
+
+# \x02/\x03 are Python-Markdown's placeholder delimiters: users must not be able to forge them.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+# Browsers drop ASCII tab/newline anywhere in a URL and trim C0 controls and spaces at its ends.
+_URL_STRIP_RE = re.compile(r"[\x00-\x20\x7f]+")
+_HEADING_RE = re.compile(r"^h([1-6])$")
+# Possessive quantifiers (Python 3.11+) keep this linear: no backtracking on unclosed targets.
+_LINK_TARGET_RE = re.compile(
+    r"""\(\s*+(?:<([^<>\n]*+)>|((?:[^\s()]++|\([^\s()]*+\))*+))(?:\s++("(?:[^"\\]|\\.)*+"|'(?:[^'\\]|\\.)*+'))?\s*+\)"""
+)
+_BRACKET_RE = re.compile(r"[\[\]]")
+_MAX_LINK_SCAN = 2048
+_MAX_BRACKET_DEPTH = 8
+
+
+def _is_allowed_url(url: str) -> bool:
+    """Tell whether a link target is http(s), mailto or a path on this site."""
+    # Decode what the browser would decode before judging the scheme; the automail
+    # extension hides its href behind AMP_SUBSTITUTE entities until a postprocessor runs.
+    decoded = html.unescape(url.replace(util.AMP_SUBSTITUTE, "&"))
+    decoded = _URL_STRIP_RE.sub("", unquote(decoded)).lower()
+    if not decoded:
+        return False
+    scheme = _SCHEME_RE.match(decoded)
+    if scheme:
+        return scheme.group(1) in ALLOWED_SCHEMES
+    if decoded.startswith("#"):
+        return True
+    # "//host" and "/\host" are read by browsers as links to another host, not as paths.
+    return decoded.startswith("/") and not decoded.startswith(("//", "/\\"))
+
+
+def _unwrap(parent: etree.Element, index: int) -> None:
+    """Replace the child at index by its text and children, keeping document order."""
+    el = parent[index]
+    children = list(el)
+    tail = el.tail or ""
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+        tail = ""
+    text = (el.text or "") + tail
+    if index:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    del parent[index]
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+
+
+class _BoundedLinkScan:
+    """Link parsing that looks at most _MAX_LINK_SCAN characters ahead of each "[" or "(".
+
+    Upstream scans to the end of the paragraph for every "[" (Python-Markdown issue #798), so
+    10 kB of "[" took minutes; longer or deeper-nested link texts and targets are simply not links.
+    """
+
+    RE_TITLE_CLEAN = re.compile(r"\s")
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - Python-Markdown API
+        depth = 1
+        for m in _BRACKET_RE.finditer(data, index, index + _MAX_LINK_SCAN):
+            depth += 1 if m.group() == "[" else -1
+            if depth == 0:
+                return data[index:m.start()], m.end(), True
+            if depth > _MAX_BRACKET_DEPTH:
+                break
+        return "", index, False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+        m = _LINK_TARGET_RE.match(data[index:index + _MAX_LINK_SCAN])
+        if not m:
+            return "", None, index, False
+        href = self.unescape(m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        title = m.group(3)
+        if title is not None:
+            title = self.RE_TITLE_CLEAN.sub(" ", self.unescape(title[1:-1].strip()))
+        return href, title, index + m.end(), True
+
+
+# Registry names and priorities of Python-Markdown's bracket-based link patterns (stable since 3.0).
+_LINK_PATTERNS = {
+    "reference": (inlinepatterns.ReferenceInlineProcessor, inlinepatterns.REFERENCE_RE, 170),
+    "link": (inlinepatterns.LinkInlineProcessor, inlinepatterns.LINK_RE, 160),
+    "image_link": (inlinepatterns.ImageInlineProcessor, inlinepatterns.IMAGE_LINK_RE, 150),
+    "image_reference": (inlinepatterns.ImageReferenceInlineProcessor, inlinepatterns.IMAGE_REFERENCE_RE, 140),
+    "short_reference": (inlinepatterns.ShortReferenceInlineProcessor, inlinepatterns.REFERENCE_RE, 130),
+    "short_image_ref": (inlinepatterns.ShortImageReferenceInlineProcessor, inlinepatterns.IMAGE_REFERENCE_RE, 125),
+}
+
+
+class _BareUrlProcessor(InlineProcessor):
+    """Turn a pasted http(s) URL in running text into a link."""
+
+    # Link texts and autolinks are already links; nesting <a> would be invalid HTML.
+    ANCESTOR_EXCLUDES = ("a",)
+    _TRAILING = ".,:;!?'\"*_~]"
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Python-Markdown API
+        url = m.group(1)
+        # Sentence punctuation and an unbalanced closing parenthesis belong to the prose,
+        # but keep the ")" of URLs like https://de.wikipedia.org/wiki/Foo_(Bar).
+        while url and (url[-1] in self._TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+            url = url[:-1]
+        if len(url) <= len(m.group(2)):
+            return None, None, None
+        el = etree.Element("a", {"href": url})
+        el.text = util.AtomicString(url)
+        return el, m.start(1), m.start(1) + len(url)
+
+
+class _WikiLinkProcessor(InlineProcessor):
+    """Turn [[Title]] and [[Title|Text]] into links via the caller's resolver."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, resolver: WikiLinkResolver) -> None:
+        super().__init__(pattern, md)
+        self.resolver = resolver
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Python-Markdown API
+        title = m.group(1).strip()
+        if not title:
+            return None, None, None
+        href, exists = self.resolver(title)
+        el = etree.Element("a", {"href": href})
+        if not exists:
+            el.set("title", MISSING_PAGE_TITLE)
+        el.text = util.AtomicString((m.group(2) or "").strip() or title)
+        return el, m.start(0), m.end(0)
+
+
+class _SafeTreeprocessor(Treeprocessor):
+    """Shift headings, replace images by links, drop unsafe links and mark the rest as user content."""
+
+    def __init__(self, md: markdown.Markdown, heading_offset: int) -> None:
+        super().__init__(md)
+        self.heading_offset = heading_offset
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root, in_link=False)
+
+    def _walk(self, parent: etree.Element, in_link: bool) -> None:
+        # Backwards, so unwrapping a child never shifts the indexes still to be visited.
+        for index in range(len(parent) - 1, -1, -1):
+            el = parent[index]
+            if el.tag == "img":
+                self._image_to_link(el)
+            if el.tag != "a":
+                heading = _HEADING_RE.match(el.tag)
+                if heading:
+                    # h1/h2 belong to the page layout, so user headings never go above h3.
+                    el.tag = f"h{min(max(int(heading.group(1)) + self.heading_offset, 3), 6)}"
+                self._walk(el, in_link)
+                continue
+            self._walk(el, in_link=True)
+            href, title = el.get("href", ""), el.get("title")
+            if in_link or not _is_allowed_url(href):
+                _unwrap(parent, index)
+                continue
+            el.attrib.clear()
+            el.set("href", href)
+            if title:
+                el.set("title", title)
+            el.set("rel", LINK_REL)
+
+    @staticmethod
+    def _image_to_link(el: etree.Element) -> None:
+        # No images at all: they would load from other hosts and leak readers' IP addresses.
+        src, alt, title, tail = el.get("src", ""), el.get("alt", ""), el.get("title"), el.tail
+        el.clear()
+        el.tag = "a"
+        el.set("href", src)
+        if title:
+            el.set("title", title)
+        el.text, el.tail = alt or src, tail
+
+
+def _clean_source(source: str) -> str:
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("", source)
+
+
+def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | None) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+    # Raw HTML would otherwise pass straight through; without it every element is Markdown's own.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    for name, (base, pattern, priority) in _LINK_PATTERNS.items():
+        bounded = type(f"Bounded{base.__name__}", (_BoundedLinkScan, base), {})
+        md.inlinePatterns.register(bounded(pattern, md), name, priority)
+    if wiki_link_resolver is not None:
+        # Before "reference"/"link" so [[x]] is not read as a nested Markdown link.
+        md.inlinePatterns.register(
+            _WikiLinkProcessor(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]", md, wiki_link_resolver),
+            "wikilink", 175,
+        )
+    # After links and autolinks have consumed their URLs, before emphasis can eat "_" inside URLs.
+    md.inlinePatterns.register(
+        _BareUrlProcessor(r"(?i)(?<![\w/@])((https?://)[^\s<>\"`\x02\x03]+)", md), "bare_url", 115
+    )
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(?=\S)(.+?)(?<=\S)~~", "del"), "del", 65)
+    # Below "unescape" (0) so backslash-escape placeholders in hrefs are already resolved.
+    md.treeprocessors.register(_SafeTreeprocessor(md, heading_offset), "safe", -10)
+    return md
+
+
+def render_markdown(
+    source: str, *, heading_offset: int = 2, wiki_link_resolver: WikiLinkResolver | None = None
+) -> Markup:
+    """Render user Markdown to sanitised HTML that is safe to insert into a page."""
+    source = _clean_source(source)
+    try:
+        # A fresh instance per call: Markdown objects keep state and are not thread-safe.
+        rendered = _build_markdown(heading_offset, wiki_link_resolver).convert(source)
+    except RecursionError:
+        # Python-Markdown recurses per nesting level (e.g. thousands of ">"); show the text instead.
+        rendered = "<p>" + str(escape(source)).replace("\n", "<br>\n") + "</p>"
+    cleaned = bleach.clean(
+        rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_SCHEMES, strip=True
+    )
+    return Markup(cleaned)
+
+
+def render_plain(source: str) -> str:
+    """Render user Markdown to plain text (no tags) for previews, excerpts and e-mail."""
+    # A dummy resolver so "[[Page|label]]" reads as "label" rather than as markup.
+    rendered = render_markdown(source, wiki_link_resolver=lambda title: ("#", True))
+    text = html.unescape(bleach.clean(str(rendered), tags=set(), strip=True))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

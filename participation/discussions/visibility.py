@@ -1,0 +1,96 @@
+"""The ONE rule for who reads which comment text. Every read path goes through this module.
+
+- Published comments: everyone reads them.
+- Pending, hidden, removed: the author and moderators read the text (with a banner);
+  everyone else gets a placeholder without the text.
+- Deleted by the author: the text is erased; everyone sees "Kommentar gelöscht".
+
+`visible_filter(viewer)` is the same rule as SQL, for lists that should leave out what the
+viewer may not read (profile pages, search, an API). `visible_body(comment, viewer)` decides
+for one comment (an ORM object or a row from the thread query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import ColumnElement, and_, or_
+
+from participation.accounts.models import Role
+from participation.accounts.policy import has_role
+from participation.discussions.models import Comment, CommentStatus
+
+PLACEHOLDERS = {
+    CommentStatus.PENDING: _l("Dieser Kommentar wird noch geprüft."),
+    CommentStatus.HIDDEN: _l("Dieser Kommentar wurde von der Moderation ausgeblendet."),
+    CommentStatus.REMOVED: _l("Dieser Kommentar wurde von der Moderation entfernt."),
+    CommentStatus.DELETED: _l("Kommentar gelöscht"),
+}
+BANNERS = {
+    CommentStatus.PENDING: _l(
+        "Ihr Kommentar wartet auf die Prüfung durch die Moderation. Andere sehen ihn noch nicht."
+    ),
+    CommentStatus.HIDDEN: _l("Von der Moderation ausgeblendet. Andere sehen nur einen Hinweis."),
+    CommentStatus.REMOVED: _l("Von der Moderation entfernt. Andere sehen nur einen Hinweis."),
+}
+MODERATOR_BANNERS = {
+    CommentStatus.PENDING: _l("Wartet auf Prüfung – nur für Autorin/Autor und Moderation sichtbar."),
+    CommentStatus.HIDDEN: _l("Ausgeblendet – nur für Autorin/Autor und Moderation sichtbar."),
+    CommentStatus.REMOVED: _l("Entfernt – nur für Autorin/Autor und Moderation sichtbar."),
+}
+
+
+def sees_everything(viewer) -> bool:
+    """Moderators (and admins) read every comment, to judge reports and restore hidden ones."""
+    return has_role(viewer, Role.MODERATOR) or has_role(viewer, Role.ADMIN)
+
+
+def _viewer_id(viewer) -> int | None:
+    return viewer.id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+
+
+def visible_filter(viewer, comment=Comment) -> ColumnElement[bool]:
+    """SQL condition: comments whose text this viewer may read (deleted ones have no text)."""
+    if sees_everything(viewer):
+        return comment.status != CommentStatus.DELETED.value
+    published = comment.status == CommentStatus.PUBLISHED.value
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None:
+        return published
+    own = and_(comment.author_id == viewer_id, comment.status != CommentStatus.DELETED.value)
+    return or_(published, own)
+
+
+@dataclass(frozen=True)
+class VisibleBody:
+    """What one viewer sees of one comment: the HTML, or a placeholder; maybe a banner."""
+
+    html: Markup | None
+    placeholder: str | None
+    banner: str | None
+    show_author: bool
+
+    @property
+    def readable(self) -> bool:
+        return self.html is not None
+
+
+def visible_body(comment, viewer, *, moderator: bool | None = None) -> VisibleBody:
+    """Decide what `viewer` sees of `comment` (pass `moderator` to skip the role check in loops)."""
+    status = CommentStatus(comment.status)
+    if status == CommentStatus.DELETED:
+        return VisibleBody(None, str(PLACEHOLDERS[status]), None, show_author=False)
+    # body_html is the stored output of core.markup.render_markdown, never raw user input.
+    html = Markup(comment.body_html)
+    if status == CommentStatus.PUBLISHED:
+        return VisibleBody(html, None, None, show_author=True)
+    if moderator is None:
+        moderator = sees_everything(viewer)
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is not None and viewer_id == comment.author_id:
+        return VisibleBody(html, None, str(BANNERS[status]), show_author=True)
+    if moderator:
+        return VisibleBody(html, None, str(MODERATOR_BANNERS[status]), show_author=True)
+    return VisibleBody(None, str(PLACEHOLDERS[status]), None, show_author=False)

@@ -1,0 +1,28 @@
+"""Who may create, edit and delete local projects. Pure functions, also available in templates."""
+
+from __future__ import annotations
+
+from participation.accounts.models import Role
+from participation.accounts.policy import has_role
+
+
+def can_manage_projects(user) -> bool:
+    """Planners and admins create projects and see the management links."""
+    return has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+
+
+def can_edit_project(user, project) -> bool:
+    """Planners and admins edit every project (the municipality's own texts)."""
+    return can_manage_projects(user)
+
+
+def can_delete_project(user, project) -> bool:
+    """Planners and admins delete projects; services refuse it once citizens have contributed."""
+    return can_manage_projects(user)
+
+
+TEMPLATE_POLICIES = {
+    "can_manage_projects": can_manage_projects,
+    "can_edit_project": can_edit_project,
+    "can_delete_project": can_delete_project,
+}
