@@ -1,0 +1,73 @@
+"""Who may build, answer and enter surveys. Pure functions, also available in templates."""
+
+from __future__ import annotations
+
+from participation.accounts.models import Role
+from participation.accounts.policy import can_participate, has_role, is_staff
+from participation.surveys.models import Access, State
+
+
+def can_create_surveys(user) -> bool:
+    """Planners and admins build surveys."""
+    return has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+
+
+def can_edit_survey(user, survey) -> bool:
+    """The planner who created it, or any admin."""
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.PLANNER) and survey.created_by_id == user.id
+
+
+def can_enter_responses(user, survey) -> bool:
+    """Staff (Bürgerbüro, phone, paper) enter responses for open surveys; admins included."""
+    staff = has_role(user, Role.MODERATOR) or has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+    return staff and survey.state is State.OPEN
+
+
+def can_list_managed_surveys(user) -> bool:
+    """The staff overview: planners, admins, and moderators (for assisted entry)."""
+    return is_staff(user)
+
+
+def can_view_survey(user, survey) -> bool:
+    """Published surveys are public; drafts only for those who may edit them."""
+    return survey.published_at is not None or can_edit_survey(user, survey)
+
+
+def can_answer_survey(user, survey) -> bool:
+    """Open surveys: account mode needs a verified account; code and open mode need none."""
+    if survey.state is not State.OPEN:
+        return False
+    if survey.access == Access.ACCOUNT.value:
+        return can_participate(user)
+    return True
+
+
+def can_use_drafts(user, survey) -> bool:
+    """Saving and continuing needs an account (drafts are kept per account)."""
+    return survey.access == Access.ACCOUNT.value and can_participate(user)
+
+
+def can_view_my_responses(user) -> bool:
+    """Any logged-in active account sees its own non-anonymous responses."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_view_response(user, response) -> bool:
+    """Only the person it belongs to (anonymous responses belong to nobody)."""
+    return can_view_my_responses(user) and response.user_id is not None and response.user_id == user.id
+
+
+TEMPLATE_POLICIES = {
+    "can_create_surveys": can_create_surveys,
+    "can_edit_survey": can_edit_survey,
+    "can_enter_responses": can_enter_responses,
+    "can_list_managed_surveys": can_list_managed_surveys,
+    "can_answer_survey": can_answer_survey,
+}
+
+
+def can_participate_now(user) -> bool:
+    """Account-mode answering: a verified, active account."""
+    return can_participate(user)
