@@ -1,8 +1,7 @@
-"""The one renderer for user-written text: Markdown first, then bleach as the final allowlist.
+"""The one renderer for user-written text: Python-Markdown without raw HTML, then bleach.clean.
 
-Python-Markdown runs with raw HTML disabled, so every tag in its output was made by Markdown itself
-and can be inspected in the tree; bleach then enforces the allowlist once more in case an
-extension or a future upgrade produces something unexpected.
+With raw HTML disabled every element is Markdown's own and can be checked in the tree; bleach then
+enforces the allowlist again in case an extension or an upgrade emits something unexpected.
 """
 
 from __future__ import annotations
@@ -14,14 +13,15 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 import bleach
+from flask_babel import lazy_gettext as _l
 import markdown
-from markdown import util
-from markdown import inlinepatterns
+from markdown import inlinepatterns, util
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 WikiLinkResolver = Callable[[str], tuple[str, bool]]
+_Match = tuple[etree.Element | None, int | None, int | None]
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -30,9 +30,9 @@ ALLOWED_TAGS = frozenset({
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"], "ol": ["start"]}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
-MISSING_PAGE_TITLE = "Seite anlegen"
+MISSING_PAGE_TITLE = _l("Seite anlegen")
 
-# \x02/\x03 are Python-Markdown's placeholder delimiters: users must not be able to forge them.
+# Lone surrogates cannot be encoded; \x02/\x03 are Python-Markdown's placeholder delimiters.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # Browsers drop ASCII tab/newline anywhere in a URL and trim C0 controls and spaces at its ends.
@@ -40,7 +40,8 @@ _URL_STRIP_RE = re.compile(r"[\x00-\x20\x7f]+")
 _HEADING_RE = re.compile(r"^h([1-6])$")
 # Possessive quantifiers (Python 3.11+) keep this linear: no backtracking on unclosed targets.
 _LINK_TARGET_RE = re.compile(
-    r"""\(\s*+(?:<([^<>\n]*+)>|((?:[^\s()]++|\([^\s()]*+\))*+))(?:\s++("(?:[^"\\]|\\.)*+"|'(?:[^'\\]|\\.)*+'))?\s*+\)"""
+    r"""\(\s*+(?:<([^<>\n]*+)>|((?:[^\s()]++|\([^\s()]*+\))*+))"""  # <target> or target with (one) level
+    r"""(?:\s++("(?:[^"\\]|\\.)*+"|'(?:[^'\\]|\\.)*+'))?\s*+\)"""  # optional "title"
 )
 _BRACKET_RE = re.compile(r"[\[\]]")
 _MAX_LINK_SCAN = 2048
@@ -83,15 +84,14 @@ def _unwrap(parent: etree.Element, index: int) -> None:
 
 
 class _BoundedLinkScan:
-    """Link parsing that looks at most _MAX_LINK_SCAN characters ahead of each "[" or "(".
+    """Link parsing that looks at most _MAX_LINK_SCAN characters ahead of each "[" or "("."""
 
-    Upstream scans to the end of the paragraph for every "[" (Python-Markdown issue #798), so
-    10 kB of "[" took minutes; longer or deeper-nested link texts and targets are simply not links.
-    """
+    # Upstream scans to the end of the paragraph for every "[" (Python-Markdown #798): 10 kB of
+    # "[" took minutes. Longer or deeper-nested link texts and targets are simply not links.
+    # Mixed in before an upstream link class, whose unescape() and RE_TITLE_CLEAN it uses.
 
-    RE_TITLE_CLEAN = re.compile(r"\s")
-
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - Python-Markdown API
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        """Return the link text after the "[" ending at index, matching nested brackets."""
         depth = 1
         for m in _BRACKET_RE.finditer(data, index, index + _MAX_LINK_SCAN):
             depth += 1 if m.group() == "[" else -1
@@ -101,7 +101,8 @@ class _BoundedLinkScan:
                 break
         return "", index, False
 
-    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        """Return href and title of the "(target "title")" starting at index."""
         m = _LINK_TARGET_RE.match(data[index:index + _MAX_LINK_SCAN])
         if not m:
             return "", None, index, False
@@ -114,12 +115,12 @@ class _BoundedLinkScan:
 
 # Registry names and priorities of Python-Markdown's bracket-based link patterns (stable since 3.0).
 _LINK_PATTERNS = {
-    "reference": (inlinepatterns.ReferenceInlineProcessor, inlinepatterns.REFERENCE_RE, 170),
-    "link": (inlinepatterns.LinkInlineProcessor, inlinepatterns.LINK_RE, 160),
-    "image_link": (inlinepatterns.ImageInlineProcessor, inlinepatterns.IMAGE_LINK_RE, 150),
-    "image_reference": (inlinepatterns.ImageReferenceInlineProcessor, inlinepatterns.IMAGE_REFERENCE_RE, 140),
-    "short_reference": (inlinepatterns.ShortReferenceInlineProcessor, inlinepatterns.REFERENCE_RE, 130),
-    "short_image_ref": (inlinepatterns.ShortImageReferenceInlineProcessor, inlinepatterns.IMAGE_REFERENCE_RE, 125),
+    "reference": ("ReferenceInlineProcessor", "REFERENCE_RE", 170),
+    "link": ("LinkInlineProcessor", "LINK_RE", 160),
+    "image_link": ("ImageInlineProcessor", "IMAGE_LINK_RE", 150),
+    "image_reference": ("ImageReferenceInlineProcessor", "IMAGE_REFERENCE_RE", 140),
+    "short_reference": ("ShortReferenceInlineProcessor", "REFERENCE_RE", 130),
+    "short_image_ref": ("ShortImageReferenceInlineProcessor", "IMAGE_REFERENCE_RE", 125),
 }
 
 
@@ -130,7 +131,8 @@ class _BareUrlProcessor(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)
     _TRAILING = ".,:;!?'\"*_~]"
 
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Python-Markdown API
+    def handleMatch(self, m: re.Match[str], data: str) -> _Match:
+        """Link the URL, leaving trailing punctuation to the text."""
         url = m.group(1)
         # Sentence punctuation and an unbalanced closing parenthesis belong to the prose,
         # but keep the ")" of URLs like https://de.wikipedia.org/wiki/Foo_(Bar).
@@ -150,14 +152,15 @@ class _WikiLinkProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.resolver = resolver
 
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Python-Markdown API
+    def handleMatch(self, m: re.Match[str], data: str) -> _Match:
+        """Resolve the page title and build its link."""
         title = m.group(1).strip()
         if not title:
             return None, None, None
         href, exists = self.resolver(title)
         el = etree.Element("a", {"href": href})
         if not exists:
-            el.set("title", MISSING_PAGE_TITLE)
+            el.set("title", str(MISSING_PAGE_TITLE))
         el.text = util.AtomicString((m.group(2) or "").strip() or title)
         return el, m.start(0), m.end(0)
 
@@ -169,10 +172,8 @@ class _SafeTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.heading_offset = heading_offset
 
-    def run(self, root: etree.Element) -> None:
-        self._walk(root, in_link=False)
-
-    def _walk(self, parent: etree.Element, in_link: bool) -> None:
+    def run(self, parent: etree.Element, in_link: bool = False) -> None:
+        """Sanitise the children of parent, recursively."""
         # Backwards, so unwrapping a child never shifts the indexes still to be visited.
         for index in range(len(parent) - 1, -1, -1):
             el = parent[index]
@@ -183,9 +184,9 @@ class _SafeTreeprocessor(Treeprocessor):
                 if heading:
                     # h1/h2 belong to the page layout, so user headings never go above h3.
                     el.tag = f"h{min(max(int(heading.group(1)) + self.heading_offset, 3), 6)}"
-                self._walk(el, in_link)
+                self.run(el, in_link)
                 continue
-            self._walk(el, in_link=True)
+            self.run(el, in_link=True)
             href, title = el.get("href", ""), el.get("title")
             if in_link or not _is_allowed_url(href):
                 _unwrap(parent, index)
@@ -198,22 +199,16 @@ class _SafeTreeprocessor(Treeprocessor):
 
     @staticmethod
     def _image_to_link(el: etree.Element) -> None:
+        """Turn an img element into an a element pointing at the image."""
         # No images at all: they would load from other hosts and leak readers' IP addresses.
-        src, alt, title, tail = el.get("src", ""), el.get("alt", ""), el.get("title"), el.tail
+        src, alt, title, tail = el.get("src", ""), el.get("alt", ""), el.get("title", ""), el.tail
         el.clear()
-        el.tag = "a"
-        el.set("href", src)
-        if title:
-            el.set("title", title)
-        el.text, el.tail = alt or src, tail
-
-
-def _clean_source(source: str) -> str:
-    source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_RE.sub("", source)
+        el.tag, el.text, el.tail = "a", alt or src, tail
+        el.attrib.update(href=src, title=title)
 
 
 def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | None) -> markdown.Markdown:
+    """Configure a Markdown instance without raw HTML and with this module's processors."""
     md = markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
         extension_configs={"tables": {"use_align_attribute": True}},
@@ -222,9 +217,9 @@ def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | 
     # Raw HTML would otherwise pass straight through; without it every element is Markdown's own.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    for name, (base, pattern, priority) in _LINK_PATTERNS.items():
-        bounded = type(f"Bounded{base.__name__}", (_BoundedLinkScan, base), {})
-        md.inlinePatterns.register(bounded(pattern, md), name, priority)
+    for name, (class_name, pattern_name, priority) in _LINK_PATTERNS.items():
+        bounded = type(class_name, (_BoundedLinkScan, getattr(inlinepatterns, class_name)), {})
+        md.inlinePatterns.register(bounded(getattr(inlinepatterns, pattern_name), md), name, priority)
     if wiki_link_resolver is not None:
         # Before "reference"/"link" so [[x]] is not read as a nested Markdown link.
         md.inlinePatterns.register(
@@ -245,12 +240,12 @@ def render_markdown(
     source: str, *, heading_offset: int = 2, wiki_link_resolver: WikiLinkResolver | None = None
 ) -> Markup:
     """Render user Markdown to sanitised HTML that is safe to insert into a page."""
-    source = _clean_source(source)
+    source = _CONTROL_RE.sub("", source.replace("\r\n", "\n").replace("\r", "\n"))
     try:
         # A fresh instance per call: Markdown objects keep state and are not thread-safe.
         rendered = _build_markdown(heading_offset, wiki_link_resolver).convert(source)
     except RecursionError:
-        # Python-Markdown recurses per nesting level (e.g. thousands of ">"); show the text instead.
+        # Python-Markdown recurses per nesting level (thousands of "- " or "*"); show the text instead.
         rendered = "<p>" + str(escape(source)).replace("\n", "<br>\n") + "</p>"
     cleaned = bleach.clean(
         rendered, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_SCHEMES, strip=True

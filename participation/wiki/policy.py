@@ -1,0 +1,71 @@
+"""Who may read, propose, publish, review and protect wiki pages. Pure functions, also used in templates."""
+
+from __future__ import annotations
+
+from participation.accounts.models import Role
+from participation.accounts.policy import can_participate, has_role, is_staff
+
+
+def _is(user, other_id: int | None) -> bool:
+    return bool(other_id is not None and user is not None and user.is_authenticated and user.id == other_id)
+
+
+def can_review_wiki(user) -> bool:
+    """Moderators and admins review pending changes, see every revision, lock and restore."""
+    return has_role(user, Role.MODERATOR) or has_role(user, Role.ADMIN)
+
+
+def publishes_directly(user) -> bool:
+    """Moderators, planners and admins publish without review (when based on the current text)."""
+    return is_staff(user)
+
+
+def can_view_revision(user, revision) -> bool:
+    """Approved text is public; anything else only for its author and reviewers."""
+    return revision.is_approved or can_review_wiki(user) or _is(user, revision.author_id)
+
+
+def can_view_page(user, page, *, has_own_revision: bool = False) -> bool:
+    """Published pages are public; an unpublished new page only for reviewers and its proposers."""
+    return page.is_published or can_review_wiki(user) or has_own_revision
+
+
+def can_create_page(user) -> bool:
+    """Verified, active accounts may propose new pages."""
+    return can_participate(user)
+
+
+def can_edit_page(user, page) -> bool:
+    """Verified accounts propose changes; a locked page only staff may edit."""
+    if not can_participate(user):
+        return False
+    return not page.locked or is_staff(user)
+
+
+def can_lock_page(user, page) -> bool:
+    """Reviewers lock and unlock pages."""
+    return can_review_wiki(user)
+
+
+def can_restore_revision(user, revision) -> bool:
+    """Reviewers restore an earlier approved revision that is not the current one."""
+    return (
+        can_review_wiki(user) and revision.is_approved and revision.page.approved_revision_id != revision.id
+    )
+
+
+def can_withdraw_revision(user, revision) -> bool:
+    """The author withdraws their own change while it waits for review."""
+    return revision.is_pending and _is(user, revision.author_id) and can_participate(user)
+
+
+TEMPLATE_POLICIES = {
+    "can_review_wiki": can_review_wiki,
+    "can_view_wiki_revision": can_view_revision,
+    "can_create_wiki_page": can_create_page,
+    "can_edit_wiki_page": can_edit_page,
+    "can_lock_wiki_page": can_lock_page,
+    "can_restore_wiki_revision": can_restore_revision,
+    "can_withdraw_wiki_revision": can_withdraw_revision,
+    "wiki_publishes_directly": publishes_directly,
+}

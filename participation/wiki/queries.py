@@ -1,0 +1,159 @@
+"""Reading the wiki: every query here returns only what the given reader may see."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from participation.extensions import db
+from participation.wiki import policy
+from participation.wiki.models import RevisionState, WikiPage, WikiRevision
+
+PAGE_SIZE = 20
+EXCERPT_CHARS = 90
+
+
+def escape_like(term: str) -> str:
+    """Escape LIKE wildcards so "%" and "_" match themselves (ESCAPE '\\' on both databases)."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def page_by_slug(slug: str) -> WikiPage | None:
+    return db.session.scalar(select(WikiPage).where(WikiPage.slug == slug))
+
+
+def published_pages(term: str, number: int, project_id: int | None = None):
+    """One page of published pages (title order), filtered by title or approved text when searching."""
+    approved = aliased(WikiRevision)
+    query = (
+        select(WikiPage)
+        .join(approved, approved.id == WikiPage.approved_revision_id)
+        .options(contains_eager(WikiPage.approved_revision.of_type(approved)))
+        .order_by(func.lower(WikiPage.title), WikiPage.id)
+    )
+    if project_id is not None:
+        query = query.where(WikiPage.project_id == project_id)
+    if term:
+        pattern = f"%{escape_like(term.lower())}%"
+        query = query.where(
+            or_(
+                func.lower(WikiPage.title).like(pattern, escape="\\"),
+                func.lower(approved.body).like(pattern, escape="\\"),
+            )
+        )
+    return db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
+
+
+def excerpt(body: str, term: str) -> str:
+    """A short piece of the source around the first match (plain text, escaped by the template)."""
+    flat = " ".join(body.split())
+    index = flat.lower().find(term.lower()) if term else -1
+    if index < 0:
+        return flat[: 2 * EXCERPT_CHARS] + ("…" if len(flat) > 2 * EXCERPT_CHARS else "")
+    start = max(0, index - EXCERPT_CHARS)
+    end = min(len(flat), index + len(term) + EXCERPT_CHARS)
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+def visible_revisions_query(page: WikiPage, viewer):
+    """The page's revisions this reader may see, newest first: approved, plus own, or all for reviewers."""
+    query = select(WikiRevision).where(WikiRevision.page_id == page.id).order_by(WikiRevision.id.desc())
+    if policy.can_review_wiki(viewer):
+        return query
+    if viewer is not None and viewer.is_authenticated:
+        return query.where(
+            or_(WikiRevision.state == RevisionState.APPROVED.value, WikiRevision.author_id == viewer.id)
+        )
+    return query.where(WikiRevision.state == RevisionState.APPROVED.value)
+
+
+def history(page: WikiPage, viewer, number: int):
+    return db.paginate(visible_revisions_query(page, viewer), page=number, per_page=50, error_out=False)
+
+
+def own_pending(page: WikiPage, user) -> WikiRevision | None:
+    """The reader's own change to this page that waits for review, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(WikiRevision)
+        .where(
+            WikiRevision.page_id == page.id,
+            WikiRevision.author_id == user.id,
+            WikiRevision.state == RevisionState.PENDING.value,
+        )
+        .order_by(WikiRevision.id.desc())
+        .limit(1)
+    )
+
+
+def has_own_revision(page: WikiPage, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(WikiRevision.id)
+            .where(WikiRevision.page_id == page.id, WikiRevision.author_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def revision_of(page: WikiPage, revision_id: int) -> WikiRevision | None:
+    revision = db.session.get(WikiRevision, revision_id)
+    if revision is None or revision.page_id != page.id:
+        return None
+    return revision
+
+
+def pending_queue(number: int):
+    """Changes waiting for review, oldest first (with page and author in the same query)."""
+    query = (
+        select(WikiRevision)
+        .where(WikiRevision.state == RevisionState.PENDING.value)
+        .options(joinedload(WikiRevision.page))
+        .order_by(WikiRevision.created_at, WikiRevision.id)
+    )
+    return db.paginate(query, page=number, per_page=50, error_out=False)
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(WikiRevision)
+        .where(WikiRevision.state == RevisionState.PENDING.value)
+    )
+
+
+def pages_for_project(project_id: int) -> list[WikiPage]:
+    """Published pages linked to one project (for the project page's panel)."""
+    return list(
+        db.session.scalars(
+            select(WikiPage)
+            .where(WikiPage.project_id == project_id, WikiPage.approved_revision_id.is_not(None))
+            .order_by(func.lower(WikiPage.title))
+        )
+    )
+
+
+def export_revisions(user) -> list[dict]:
+    """The wiki part of "Meine Daten": every revision the person wrote, whatever its state."""
+    rows = db.session.scalars(
+        select(WikiRevision)
+        .where(WikiRevision.author_id == user.id)
+        .options(joinedload(WikiRevision.page))
+        .order_by(WikiRevision.id)
+    )
+    return [
+        {
+            "page": r.page.slug,
+            "title": r.title,
+            "summary": r.summary,
+            "body": r.body,
+            "state": r.state,
+            "created_at": r.created_at.isoformat(),
+            "decision_reason": r.decision_reason,
+        }
+        for r in rows
+    ]

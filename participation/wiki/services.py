@@ -1,0 +1,280 @@
+"""Proposing, publishing, deciding, restoring and protecting wiki pages. Services flush; views commit."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from participation.core.audit import record
+from participation.core.permissions import NotAllowed
+from participation.core.types import utcnow
+from participation.extensions import db
+from participation.notifications.services import notify
+from participation.wiki import policy
+from participation.wiki.models import RevisionState, WikiPage, WikiRevision
+from participation.wiki.render import slugify
+
+# Paths under /wiki/ that are not pages.
+RESERVED_SLUGS = frozenset({"neu", "pruefung", "suche"})
+
+
+class EditConflict(Exception):
+    """The edit was based on text that is no longer the approved revision."""
+
+    def __init__(self, current: WikiRevision | None):
+        super().__init__("edit based on an outdated revision")
+        self.current = current
+
+
+class DecisionConflict(Exception):
+    """Someone else decided on the change first, or the page moved on meanwhile."""
+
+
+class SlugTaken(Exception):
+    """Another page already uses this address."""
+
+
+class TitleTaken(Exception):
+    """Another published page already has this title."""
+
+
+class NoChange(Exception):
+    """The proposal is identical to the text it is based on."""
+
+
+def title_taken(title: str, except_page_id: int | None = None) -> bool:
+    """True when another published page has this title (case-insensitive)."""
+    query = select(WikiPage.id).where(
+        WikiPage.approved_revision_id.is_not(None), func.lower(WikiPage.title) == title.strip().lower()
+    )
+    if except_page_id is not None:
+        query = query.where(WikiPage.id != except_page_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _page_path(page: WikiPage) -> str:
+    return url_for("wiki.page", slug=page.slug)
+
+
+def create_page(
+    author, *, title: str, body: str, summary: str, slug: str = "", project_id: int | None = None
+):
+    """Propose a new page (citizens) or publish it (staff); returns the first revision."""
+    if not policy.can_create_page(author):
+        raise NotAllowed("create wiki page")
+    slug = slug or slugify(title)
+    if (
+        not slug
+        or slug in RESERVED_SLUGS
+        or db.session.scalar(select(WikiPage.id).where(WikiPage.slug == slug))
+    ):
+        raise SlugTaken(slug)
+    if title_taken(title):
+        raise TitleTaken(title)
+    page = WikiPage(slug=slug, created_by_id=author.id)
+    if policy.publishes_directly(author):
+        page.project_id = project_id
+    try:
+        # A concurrent request may have taken the slug between the check and the insert.
+        with db.session.begin_nested():
+            db.session.add(page)
+            db.session.flush()
+    except IntegrityError as error:
+        raise SlugTaken(slug) from error
+    return _add_revision(author, page, title=title, body=body, summary=summary, base=None)
+
+
+def propose_edit(
+    author,
+    page: WikiPage,
+    *,
+    title: str,
+    body: str,
+    summary: str,
+    base_revision_id: int | None,
+    project_id: int | None = None,
+) -> WikiRevision:
+    """Save an edit: published at once for staff, otherwise pending; never merged over newer text."""
+    if not policy.can_edit_page(author, page):
+        raise NotAllowed("edit wiki page")
+    if page.approved_revision_id != base_revision_id:
+        raise EditConflict(page.approved_revision)
+    base = page.approved_revision
+    if base is not None and base.title == title and base.body == body:
+        if not (policy.publishes_directly(author) and project_id != page.project_id):
+            raise NoChange()
+    if (base is None or base.title.lower() != title.lower()) and title_taken(title, page.id):
+        raise TitleTaken(title)
+    if policy.publishes_directly(author):
+        page.project_id = project_id
+        if base is not None and base.title == title and base.body == body:
+            return base
+    return _add_revision(author, page, title=title, body=body, summary=summary, base=base_revision_id)
+
+
+def _add_revision(author, page: WikiPage, *, title: str, body: str, summary: str, base: int | None):
+    direct = policy.publishes_directly(author)
+    if not direct:
+        # A citizen's newer proposal replaces their earlier one on the same page.
+        _withdraw_where(WikiRevision.page_id == page.id, WikiRevision.author_id == author.id)
+    revision = WikiRevision(
+        page_id=page.id,
+        author_id=author.id,
+        title=title,
+        body=body,
+        summary=summary,
+        base_revision_id=base,
+        state=(RevisionState.APPROVED if direct else RevisionState.PENDING).value,
+    )
+    if direct:
+        revision.decided_by_id, revision.decided_at = author.id, utcnow()
+    db.session.add(revision)
+    db.session.flush()
+    if direct:
+        _move_pointer(page, revision, error=EditConflict)
+    return revision
+
+
+def _withdraw_where(*conditions) -> None:
+    db.session.execute(
+        update(WikiRevision)
+        .where(WikiRevision.state == RevisionState.PENDING.value, *conditions)
+        .values(state=RevisionState.WITHDRAWN.value, version=WikiRevision.version + 1, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Exception]) -> None:
+    """Point the page at the revision, only if it still points at the revision's base (race-safe)."""
+    expected = revision.base_revision_id
+    condition = (
+        WikiPage.approved_revision_id == expected
+        if expected is not None
+        else WikiPage.approved_revision_id.is_(None)
+    )
+    result = db.session.execute(
+        update(WikiPage)
+        .where(WikiPage.id == page.id, condition)
+        .values(approved_revision_id=revision.id, title=revision.title)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire(page)
+        raise error(page.approved_revision) if error is EditConflict else error()
+    db.session.expire(page)
+    _outdate_others(page, revision)
+
+
+def _outdate_others(page: WikiPage, published: WikiRevision) -> None:
+    """Pending changes based on the old text can no longer apply; tell their authors."""
+    stale = db.session.scalars(
+        select(WikiRevision).where(
+            WikiRevision.page_id == page.id,
+            WikiRevision.state == RevisionState.PENDING.value,
+            WikiRevision.id != published.id,
+        )
+    ).all()
+    if not stale:
+        return
+    db.session.execute(
+        update(WikiRevision)
+        .where(WikiRevision.id.in_([r.id for r in stale]), WikiRevision.state == RevisionState.PENDING.value)
+        .values(state=RevisionState.OUTDATED.value, version=WikiRevision.version + 1, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    for revision in stale:
+        db.session.expire(revision)
+        notify(
+            revision.author, "wiki_outdated", {"title": published.title}, url_for("wiki.edit", slug=page.slug)
+        )
+
+
+def _decide(
+    moderator, revision: WikiRevision, expected_version: int, state: RevisionState, reason: str | None
+):
+    """The conditional UPDATE: only one decision per pending revision can ever succeed."""
+    result = db.session.execute(
+        update(WikiRevision)
+        .where(
+            WikiRevision.id == revision.id,
+            WikiRevision.state == RevisionState.PENDING.value,
+            WikiRevision.version == expected_version,
+        )
+        .values(
+            state=state.value,
+            version=WikiRevision.version + 1,
+            decided_by_id=moderator.id,
+            decided_at=utcnow(),
+            decision_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DecisionConflict()
+    db.session.expire(revision)
+
+
+def approve(moderator, revision: WikiRevision, expected_version: int) -> None:
+    """Publish a pending change: move the page's pointer, outdate the rest, tell the author."""
+    if not policy.can_review_wiki(moderator):
+        raise NotAllowed("review wiki")
+    page = revision.page
+    if title_taken(revision.title, page.id):
+        raise TitleTaken(revision.title)
+    # Page row first, then revision rows: the same lock order as direct publishing, so two
+    # approvals on one page queue up instead of deadlocking on each other's pending rows.
+    db.session.execute(select(WikiPage.id).where(WikiPage.id == page.id).with_for_update())
+    _decide(moderator, revision, expected_version, RevisionState.APPROVED, None)
+    _move_pointer(page, revision, error=DecisionConflict)
+    record(moderator, "wiki.approve", page, revision_id=revision.id)
+    notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
+
+
+def reject(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
+    """Refuse a pending change with a reason the author sees and receives by e-mail."""
+    if not policy.can_review_wiki(moderator):
+        raise NotAllowed("review wiki")
+    if not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    _decide(moderator, revision, expected_version, RevisionState.REJECTED, reason)
+    page = revision.page
+    record(moderator, "wiki.reject", page, reason=reason, revision_id=revision.id)
+    path = url_for("wiki.revision", slug=page.slug, revision_id=revision.id)
+    notify(revision.author, "wiki_rejected", {"title": revision.title, "reason": reason}, path)
+
+
+def withdraw(author, revision: WikiRevision) -> None:
+    """The author takes back their own pending change."""
+    if not policy.can_withdraw_revision(author, revision):
+        raise NotAllowed("withdraw wiki revision")
+    _withdraw_where(WikiRevision.id == revision.id)
+    db.session.expire(revision)
+
+
+def restore(moderator, revision: WikiRevision, summary: str) -> WikiRevision:
+    """Publish an earlier approved text again as a new approved revision (audit-logged)."""
+    if not policy.can_restore_revision(moderator, revision):
+        raise NotAllowed("restore wiki revision")
+    page = revision.page
+    if title_taken(revision.title, page.id):
+        raise TitleTaken(revision.title)
+    restored = _add_revision(
+        moderator,
+        page,
+        title=revision.title,
+        body=revision.body,
+        summary=summary,
+        base=page.approved_revision_id,
+    )
+    record(moderator, "wiki.restore", page, revision_id=restored.id, restored_from=revision.id)
+    return restored
+
+
+def set_locked(moderator, page: WikiPage, locked: bool) -> None:
+    """Lock a page so only staff can edit it, or unlock it again (audit-logged)."""
+    if not policy.can_lock_page(moderator, page):
+        raise NotAllowed("lock wiki page")
+    page.locked = locked
+    record(moderator, "wiki.lock" if locked else "wiki.unlock", page)
+    db.session.flush()

@@ -1,0 +1,308 @@
+"""Reading, creating and editing wiki pages; history, comparison, restore and lock."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from participation.core.forms import PostOnlyForm
+from participation.core.permissions import require
+from participation.extensions import db, limiter
+from participation.projects.models import Project
+from participation.wiki import policy, queries, services
+from participation.wiki.diff import render_diff
+from participation.wiki.forms import PageCreateForm, PageEditForm, project_choices
+from participation.wiki.models import TITLE_MAX
+from participation.wiki.render import render_page_body
+
+bp = Blueprint("wiki", __name__, url_prefix="/wiki")
+
+PROPOSAL_LIMIT = "30 per hour"
+# Long pages are legitimate; the form's own check answers oversized text with a clear message.
+FORM_MEMORY = 3 * 1024 * 1024
+
+
+def load_page(slug: str):
+    """The page if this reader may see it; 404 otherwise (unpublished pages do not reveal themselves)."""
+    page = queries.page_by_slug(slug)
+    if page is None:
+        abort(404)
+    if not policy.can_view_page(
+        current_user, page, has_own_revision=queries.has_own_revision(page, current_user)
+    ):
+        abort(404)
+    return page
+
+
+def load_revision(page, revision_id: int):
+    """A revision of this page the reader may see; 404 for others' unpublished drafts."""
+    revision = queries.revision_of(page, revision_id)
+    if revision is None or not policy.can_view_revision(current_user, revision):
+        abort(404)
+    return revision
+
+
+def _page_number() -> int:
+    return max(request.args.get("seite", 1, type=int) or 1, 1)
+
+
+@bp.route("/")
+def index():
+    """All published pages, or those whose title or approved text matches the search."""
+    term = (request.args.get("q") or "").strip()[:100]
+    pagination = queries.published_pages(term, _page_number())
+    return render_template("wiki/page_list.html", pagination=pagination, term=term, excerpt=queries.excerpt)
+
+
+@bp.route("/<slug>")
+def page(slug: str):
+    """A page's approved text; its author sees their own pending change instead, with a banner."""
+    page = load_page(slug)
+    own = queries.own_pending(page, current_user)
+    shown = own or page.approved_revision
+    if shown is None:
+        # Unpublished and nothing of the reader's own is pending (reviewers, decided authors): the history.
+        return history(slug)
+    return render_template(
+        "wiki/page_view.html",
+        page=page,
+        revision=shown,
+        own_pending=own,
+        rendered=render_page_body(shown.body),
+        project_url=_project_url(page),
+    )
+
+
+def _project_url(page) -> str | None:
+    if page.project is None:
+        return None
+    try:
+        return url_for("projects.detail", project_slug=page.project.slug)
+    except BuildError:  # the projects pages are not registered in this app
+        return None
+
+
+def _project_field(form) -> None:
+    if policy.publishes_directly(current_user):
+        form.project_id.choices = project_choices(db.session.scalars(select(Project).order_by(Project.title)))
+    else:
+        del form.project_id
+
+
+def _throttled() -> bool:
+    """Citizens' proposals are rate-limited per account; staff publish without limit."""
+    if policy.publishes_directly(current_user):
+        return False
+    return not limiter.limiter.hit(parse(PROPOSAL_LIMIT), "wiki-proposal", str(current_user.id))
+
+
+def _project_value(form):
+    return form.project_id.data if "project_id" in form else None
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+def create():
+    """Propose (citizens) or publish (staff) a new page."""
+    require(policy.can_create_page(current_user))
+    request.max_form_memory_size = FORM_MEMORY
+    form = PageCreateForm()
+    _project_field(form)
+    if request.method == "GET":
+        form.title.data = (request.args.get("titel") or "")[:TITLE_MAX]
+    if form.validate_on_submit():
+        if _throttled():
+            flash(
+                _("Sie haben in kurzer Zeit sehr viele Änderungen vorgeschlagen. Bitte warten Sie etwas."),
+                "error",
+            )
+            return render_template("wiki/page_create.html", form=form), 429
+        try:
+            revision = services.create_page(
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                summary=form.summary.data or "",
+                slug=form.slug.data or "",
+                project_id=_project_value(form),
+            )
+        except services.SlugTaken as error:
+            db.session.rollback()
+            message = (
+                _("Diese Adresse ist bereits vergeben. Bitte wählen Sie eine andere.")
+                if error.args[0]
+                else _("Aus dem Titel lässt sich keine Adresse bilden. Bitte geben Sie eine Adresse an.")
+            )
+            form.slug.errors.append(message)
+        except services.TitleTaken:
+            db.session.rollback()
+            form.title.errors.append(_("Eine Seite mit diesem Titel gibt es bereits."))
+        else:
+            slug = revision.page.slug
+            db.session.commit()
+            _flash_saved(revision)
+            return redirect(url_for("wiki.page", slug=slug))
+    return render_template("wiki/page_create.html", form=form)
+
+
+def _flash_saved(revision) -> None:
+    if revision.is_approved:
+        flash(_("Die Seite wurde veröffentlicht."), "success")
+    else:
+        flash(_("Danke! Ihre Änderung wird geprüft, bevor andere sie sehen."), "success")
+
+
+@bp.route("/<slug>/bearbeiten", methods=["GET", "POST"])
+def edit(slug: str):
+    """Edit a page; an edit based on older text shows the current text beside the user's, nothing lost."""
+    page = load_page(slug)
+    require(policy.can_edit_page(current_user, page))
+    request.max_form_memory_size = FORM_MEMORY
+    form = PageEditForm()
+    _project_field(form)
+    if request.method == "GET":
+        source = queries.own_pending(page, current_user) or page.approved_revision
+        form.title.data = source.title if source else ""
+        form.body.data = source.body if source else ""
+        form.base_revision_id.data = page.approved_revision_id
+        if "project_id" in form:
+            form.project_id.data = page.project_id
+    conflict, status = None, 200
+    if form.validate_on_submit():
+        if _throttled():
+            flash(
+                _("Sie haben in kurzer Zeit sehr viele Änderungen vorgeschlagen. Bitte warten Sie etwas."),
+                "error",
+            )
+            return render_template("wiki/page_edit.html", form=form, page=page, conflict=None), 429
+        try:
+            revision = services.propose_edit(
+                current_user,
+                page,
+                title=form.title.data,
+                body=form.body.data,
+                summary=form.summary.data or "",
+                base_revision_id=form.base_revision_id.data,
+                project_id=_project_value(form),
+            )
+        except services.EditConflict as error:
+            db.session.rollback()
+            conflict, status = error.current, 409
+            # Resubmitting now means: "I have seen the current text".
+            form.base_revision_id.data = conflict.id if conflict else None
+        except services.TitleTaken:
+            db.session.rollback()
+            form.title.errors.append(_("Eine Seite mit diesem Titel gibt es bereits."))
+        except services.NoChange:
+            db.session.rollback()
+            form.body.errors.append(_("Sie haben nichts geändert."))
+        else:
+            db.session.commit()
+            _flash_saved(revision)
+            return redirect(url_for("wiki.page", slug=slug))
+    conflict_diff = render_diff(conflict.body, form.body.data or "") if conflict else None
+    return render_template(
+        "wiki/page_edit.html", form=form, page=page, conflict=conflict, conflict_diff=conflict_diff
+    ), status
+
+
+@bp.route("/<slug>/versionen")
+def history(slug: str):
+    """Approved revisions for everyone; reviewers see all, authors also their own."""
+    page = load_page(slug)
+    pagination = queries.history(page, current_user, _page_number())
+    return render_template("wiki/page_history.html", page=page, pagination=pagination, form=PostOnlyForm())
+
+
+@bp.route("/<slug>/versionen/<int:revision_id>")
+def revision(slug: str, revision_id: int):
+    """One revision's text, state and decision."""
+    page = load_page(slug)
+    revision = load_revision(page, revision_id)
+    return render_template(
+        "wiki/revision_view.html",
+        page=page,
+        revision=revision,
+        rendered=render_page_body(revision.body),
+        form=PostOnlyForm(),
+    )
+
+
+@bp.route("/<slug>/vergleich")
+def diff(slug: str):
+    """Word-level comparison of two revisions the reader may see (default: against the one before)."""
+    page = load_page(slug)
+    new = load_revision(page, request.args.get("zu", type=int) or page.approved_revision_id or 0)
+    old_id = request.args.get("von", type=int) or new.base_revision_id
+    old = load_revision(page, old_id) if old_id else None
+    choices = db.session.scalars(queries.visible_revisions_query(page, current_user).limit(200)).all()
+    return render_template(
+        "wiki/revision_diff.html",
+        page=page,
+        old=old,
+        new=new,
+        choices=choices,
+        diff=render_diff(old.body if old else "", new.body),
+        title_diff=render_diff(old.title if old else "", new.title),
+    )
+
+
+@bp.route("/<slug>/versionen/<int:revision_id>/wiederherstellen", methods=["POST"])
+def restore(slug: str, revision_id: int):
+    """Publish an earlier approved text again (reviewers; audit-logged)."""
+    page = load_page(slug)
+    revision = load_revision(page, revision_id)
+    require(policy.can_restore_revision(current_user, revision))
+    if not PostOnlyForm().validate_on_submit():
+        abort(400)
+    summary = _("Fassung vom %(date)s wiederhergestellt", date=format_datetime(revision.created_at, "short"))
+    try:
+        services.restore(current_user, revision, summary)
+    except (services.EditConflict, services.TitleTaken):
+        db.session.rollback()
+        flash(
+            _("Die Seite wurde gerade geändert oder der Titel ist vergeben. Bitte versuchen Sie es erneut."),
+            "error",
+        )
+        return redirect(url_for("wiki.history", slug=slug))
+    db.session.commit()
+    flash(_("Die frühere Fassung ist wieder veröffentlicht."), "success")
+    return redirect(url_for("wiki.page", slug=slug))
+
+
+@bp.route("/<slug>/versionen/<int:revision_id>/zurueckziehen", methods=["POST"])
+def withdraw(slug: str, revision_id: int):
+    """The author takes back their pending change."""
+    page = load_page(slug)
+    revision = load_revision(page, revision_id)
+    require(policy.can_withdraw_revision(current_user, revision))
+    if not PostOnlyForm().validate_on_submit():
+        abort(400)
+    services.withdraw(current_user, revision)
+    db.session.commit()
+    flash(_("Ihre Änderung wurde zurückgezogen."), "success")
+    return redirect(
+        url_for("wiki.history", slug=slug) if not page.is_published else url_for("wiki.page", slug=slug)
+    )
+
+
+@bp.route("/<slug>/<any(sperren, entsperren):action>", methods=["POST"])
+def lock(slug: str, action: str):
+    """Lock a page for everyone but staff, or unlock it (reviewers; audit-logged)."""
+    page = load_page(slug)
+    require(policy.can_lock_page(current_user, page))
+    if not PostOnlyForm().validate_on_submit():
+        abort(400)
+    services.set_locked(current_user, page, action == "sperren")
+    db.session.commit()
+    flash(
+        _("Die Seite ist gesperrt: nur Mitarbeitende der Verwaltung können sie bearbeiten.")
+        if action == "sperren"
+        else _("Die Seite ist wieder für alle bearbeitbar."),
+        "success",
+    )
+    return redirect(url_for("wiki.page", slug=slug))

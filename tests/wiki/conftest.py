@@ -1,0 +1,104 @@
+"""Wiki fixtures: published pages made through the services, proposals made through the real forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from participation.extensions import db
+from participation.wiki import services
+from participation.wiki.models import WikiPage, WikiRevision
+from tests.conftest import ROLE_SETS, get_user, post
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    id: int
+    slug: str
+    title: str
+    revision_id: int
+
+
+@pytest.fixture
+def staff(make_user):
+    """A planner who publishes directly (used to set up pages)."""
+    return make_user(ROLE_SETS["planner"], name="Paula Planerin")
+
+
+@pytest.fixture
+def make_page(app, staff):
+    """Factory: a published page written by a planner."""
+
+    def factory(
+        title: str = "Bürgerbüro", body: str = "Das Bürgerbüro hat montags geöffnet.", **kwargs
+    ) -> PageInfo:
+        with app.test_request_context():
+            author = get_user(app, kwargs.pop("author_id", staff.id))
+            revision = services.create_page(author, title=title, body=body, summary="Erste Fassung", **kwargs)
+            db.session.commit()
+            info = PageInfo(revision.page_id, revision.page.slug, title, revision.id)
+            db.session.remove()
+        return info
+
+    return factory
+
+
+def edit_form(client, slug: str) -> dict:
+    """The values a browser would send back from the edit form (incl. the hidden base revision)."""
+    import re
+
+    from tests.conftest import CSRF_RE
+
+    html = client.get(f"/wiki/{slug}/bearbeiten").get_data(as_text=True)
+    base = re.search(r'name="base_revision_id" type="hidden" value="([^"]*)"', html) or re.search(
+        r'id="base_revision_id" name="base_revision_id" type="hidden" value="([^"]*)"', html
+    )
+    token = CSRF_RE.search(html)
+    assert base and token, html[:3000]
+    return {"csrf_token": token.group(1) or token.group(2), "base_revision_id": base.group(1)}
+
+
+def propose(client, slug: str, body: str, *, title: str | None = None, summary: str = "", base=None):
+    """Submit the edit form like a browser; `base` overrides the revision the edit is based on."""
+    data = edit_form(client, slug)
+    if base is not None:
+        data["base_revision_id"] = str(base)
+    data.update({"title": title or current_title(client.application, slug), "body": body, "summary": summary})
+    return client.post(f"/wiki/{slug}/bearbeiten", data=data)
+
+
+def current_title(app, slug: str) -> str:
+    with app.app_context():
+        page = db.session.query(WikiPage).filter_by(slug=slug).one()
+        title = page.title or db.session.query(WikiRevision).filter_by(page_id=page.id).first().title
+        db.session.remove()
+    return title
+
+
+def revisions(app, page_id: int) -> list[tuple[int, str, str]]:
+    """(id, state, body) of every revision of the page, oldest first."""
+    with app.app_context():
+        rows = db.session.query(WikiRevision).filter_by(page_id=page_id).order_by(WikiRevision.id).all()
+        result = [(r.id, r.state, r.body) for r in rows]
+        db.session.remove()
+    return result
+
+
+def approved_id(app, page_id: int) -> int | None:
+    with app.app_context():
+        value = db.session.get(WikiPage, page_id).approved_revision_id
+        db.session.remove()
+    return value
+
+
+def decide(client, revision_id: int, action: str = "freigeben", **data):
+    """Approve ("freigeben") or reject ("ablehnen") with the version shown on the review page."""
+    import re
+
+    html = client.get(f"/wiki/pruefung/{revision_id}").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', html)
+    payload = {"version": version.group(1) if version else "1", **data}
+    return post(
+        client, f"/wiki/pruefung/{revision_id}/{action}", payload, token_from=f"/wiki/pruefung/{revision_id}"
+    )
