@@ -5,9 +5,10 @@
   everyone else gets a placeholder without the text.
 - Deleted by the author: the text is erased; everyone sees "Kommentar gelöscht".
 
-`visible_filter(viewer)` is the same rule as SQL, for lists that should leave out what the
-viewer may not read (profile pages, search, an API). `visible_body(comment, viewer)` decides
-for one comment (an ORM object or a row from the thread query).
+`sight(status, own=, moderator=)` is the rule itself. `visible_body(comment, viewer)` applies it
+to one comment (an ORM object or a row); `ViewerSight(viewer)` remembers it per status for pages
+with thousands of comments; `visible_filter(viewer)` is the same rule as SQL, for lists that
+should leave out what the viewer may not read (profile pages, search, an API).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ MODERATOR_BANNERS = {
     CommentStatus.HIDDEN: _l("Ausgeblendet – nur für Autorin/Autor und Moderation sichtbar."),
     CommentStatus.REMOVED: _l("Entfernt – nur für Autorin/Autor und Moderation sichtbar."),
 }
+# Published and deleted comments look the same to everyone: no role check needed for them.
+_EVERYONE_SAME = frozenset({CommentStatus.PUBLISHED.value, CommentStatus.DELETED.value})
 
 
 def sees_everything(viewer) -> bool:
@@ -64,6 +67,16 @@ def visible_filter(viewer, comment=Comment) -> ColumnElement[bool]:
 
 
 @dataclass(frozen=True)
+class Sight:
+    """What one viewer sees of a comment, apart from its text: the rule without the body."""
+
+    readable: bool
+    placeholder: str | None
+    banner: str | None
+    show_author: bool
+
+
+@dataclass(frozen=True)
 class VisibleBody:
     """What one viewer sees of one comment: the HTML, or a placeholder; maybe a banner."""
 
@@ -77,20 +90,47 @@ class VisibleBody:
         return self.html is not None
 
 
+def sight(status: str, *, own: bool, moderator: bool) -> Sight:
+    """THE rule: what the author (`own`), a moderator or anyone else sees of a comment in `status`."""
+    status = CommentStatus(status)
+    if status == CommentStatus.DELETED:
+        return Sight(False, str(PLACEHOLDERS[status]), None, show_author=False)
+    if status == CommentStatus.PUBLISHED:
+        return Sight(True, None, None, show_author=True)
+    if own:
+        return Sight(True, None, str(BANNERS[status]), show_author=True)
+    if moderator:
+        return Sight(True, None, str(MODERATOR_BANNERS[status]), show_author=True)
+    return Sight(False, str(PLACEHOLDERS[status]), None, show_author=False)
+
+
+def body_for(comment, rule: Sight) -> VisibleBody:
+    """The decided sight with the comment's text filled in (only if the viewer may read it)."""
+    # body_html is the stored output of core.markup.render_markdown, never raw user input.
+    html = Markup(comment.body_html) if rule.readable else None
+    return VisibleBody(html, rule.placeholder, rule.banner, rule.show_author)
+
+
 def visible_body(comment, viewer, *, moderator: bool | None = None) -> VisibleBody:
     """Decide what `viewer` sees of `comment` (pass `moderator` to skip the role check in loops)."""
-    status = CommentStatus(comment.status)
-    if status == CommentStatus.DELETED:
-        return VisibleBody(None, str(PLACEHOLDERS[status]), None, show_author=False)
-    # body_html is the stored output of core.markup.render_markdown, never raw user input.
-    html = Markup(comment.body_html)
-    if status == CommentStatus.PUBLISHED:
-        return VisibleBody(html, None, None, show_author=True)
-    if moderator is None:
-        moderator = sees_everything(viewer)
     viewer_id = _viewer_id(viewer)
-    if viewer_id is not None and viewer_id == comment.author_id:
-        return VisibleBody(html, None, str(BANNERS[status]), show_author=True)
-    if moderator:
-        return VisibleBody(html, None, str(MODERATOR_BANNERS[status]), show_author=True)
-    return VisibleBody(None, str(PLACEHOLDERS[status]), None, show_author=False)
+    own = viewer_id is not None and viewer_id == comment.author_id
+    if moderator is None:
+        moderator = comment.status not in _EVERYONE_SAME and sees_everything(viewer)
+    return body_for(comment, sight(comment.status, own=own, moderator=moderator))
+
+
+class ViewerSight:
+    """`sight` for one viewer, remembered per (status, own comment?): for pages with thousands of comments."""
+
+    def __init__(self, viewer) -> None:
+        self.viewer_id = _viewer_id(viewer)
+        self.moderator = sees_everything(viewer)
+        self._known: dict[tuple[str, bool], Sight] = {}
+
+    def __call__(self, status: str, author_id: int) -> Sight:
+        key = (status, author_id == self.viewer_id)
+        rule = self._known.get(key)
+        if rule is None:
+            rule = self._known[key] = sight(status, own=key[1], moderator=self.moderator)
+        return rule
