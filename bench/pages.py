@@ -17,7 +17,9 @@ def _baseline_client():
 
     @app.route("/")
     def index():
-        return render_template_string("<!doctype html><title>x</title><h1>{{ name }}</h1>", name="Musterstadt")
+        return render_template_string(
+            "<!doctype html><title>x</title><h1>{{ name }}</h1>", name="Musterstadt"
+        )
 
     return app.test_client()
 

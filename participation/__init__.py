@@ -17,7 +17,7 @@ from participation.extensions import babel, csrf, db, limiter, login_manager, mi
 ROOT = Path(__file__).resolve().parent.parent
 
 # In import order (ARCHITECTURE.md): a domain may use those before it, never those after.
-DOMAINS: tuple[str, ...] = ("notifications", "projects", "surveys", "discussions", "wiki")
+DOMAINS: tuple[str, ...] = ("notifications", "projects", "surveys", "discussions", "wiki", "moderation")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -27,9 +27,7 @@ def preserved_logging() -> Iterator[None]:
     for name in ("alembic", "flask_migrate", "sqlalchemy.engine"):
         logging.getLogger(name)  # make sure the loggers fileConfig touches are saved too
     loggers = {name: obj for name, obj in manager.loggerDict.items() if isinstance(obj, logging.Logger)}
-    saved = {
-        name: (obj.level, obj.handlers[:], obj.propagate, obj.disabled) for name, obj in loggers.items()
-    }
+    saved = {name: (obj.level, obj.handlers[:], obj.propagate, obj.disabled) for name, obj in loggers.items()}
     root = logging.getLogger()
     root_saved = (root.level, root.handlers[:])
     try:

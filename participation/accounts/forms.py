@@ -57,7 +57,9 @@ def _new_password_field(label):
     return PasswordField(
         label,
         validators=[InputRequired(_l("Bitte geben Sie ein Passwort ein.")), PasswordPolicy()],
-        description=_l("Mindestens 10 Zeichen. Ein leicht zu merkender Satz ist sicherer als ein kurzes Wort."),
+        description=_l(
+            "Mindestens 10 Zeichen. Ein leicht zu merkender Satz ist sicherer als ein kurzes Wort."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 

@@ -48,6 +48,9 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    # Muted by the moderation until then: may read and answer surveys, but not comment or edit.
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mute_reason: Mapped[str | None] = mapped_column(String(500))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -80,6 +83,10 @@ class User(db.Model):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def is_muted(self) -> bool:
+        return self.muted_until is not None and self.muted_until > utcnow()
 
     @property
     def is_verified(self) -> bool:

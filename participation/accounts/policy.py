@@ -24,6 +24,11 @@ def can_participate(user) -> bool:
     return _active(user) and user.is_verified
 
 
+def can_contribute(user) -> bool:
+    """Writing contributions (comments, votes, reports, wiki edits): taking part and not muted."""
+    return can_participate(user) and not user.is_muted
+
+
 def can_manage_account(user) -> bool:
     """Any logged-in, active user manages their own profile, data export and deletion."""
     return _active(user)
@@ -35,7 +40,7 @@ def can_administer(user) -> bool:
 
 
 def can_view_audit_log(user) -> bool:
-    """Admins read the audit log (moderators will, once moderation lands)."""
+    """Admins read the whole audit log (moderators read its moderation part on /moderation)."""
     return has_role(user, Role.ADMIN)
 
 

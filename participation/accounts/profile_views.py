@@ -26,7 +26,9 @@ def profile():
     if not form.is_submitted():
         form.locale.data = current_user.locale or "de"
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data, form.locale.data, form.notify_by_email.data)
+        services.update_profile(
+            current_user, form.display_name.data, form.locale.data, form.notify_by_email.data
+        )
         db.session.commit()
         session.pop("language", None)
         flash(_("Ihr Profil wurde gespeichert."), "success")
@@ -69,7 +71,10 @@ def change_email():
             form.email.errors.append(_("Das ist bereits Ihre E-Mail-Adresse."))
         else:
             db.session.commit()
-            flash(_("Bitte bestätigen Sie die neue Adresse über den Link, den wir dorthin geschickt haben."), "info")
+            flash(
+                _("Bitte bestätigen Sie die neue Adresse über den Link, den wir dorthin geschickt haben."),
+                "info",
+            )
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/email_change.html", form=form)
 
@@ -82,7 +87,9 @@ def confirm_email_change(token: str):
         return render_template("accounts/link_invalid.html"), 400
     db.session.commit()
     flash(_("Ihre neue E-Mail-Adresse ist bestätigt."), "success")
-    return redirect(url_for("accounts.profile") if current_user.is_authenticated else url_for("accounts.login"))
+    return redirect(
+        url_for("accounts.profile") if current_user.is_authenticated else url_for("accounts.login")
+    )
 
 
 @bp.route("/daten")
@@ -113,11 +120,16 @@ def delete_account():
         except NotAllowed:
             form.current_password.errors.append(_("Das Passwort ist falsch."))
         except InvalidState:
-            form.confirm.errors.append(_("Sie sind die letzte Administratorin bzw. der letzte Administrator."))
+            form.confirm.errors.append(
+                _("Sie sind die letzte Administratorin bzw. der letzte Administrator.")
+            )
         else:
             db.session.commit()
             logout_user()
             session.clear()
-            flash(_("Ihr Konto wurde gelöscht. Ihre Beiträge bleiben als „Gelöschtes Konto“ erhalten."), "success")
+            flash(
+                _("Ihr Konto wurde gelöscht. Ihre Beiträge bleiben als „Gelöschtes Konto“ erhalten."),
+                "success",
+            )
             return redirect(url_for("core.home"))
     return render_template("accounts/account_delete.html", form=form)

@@ -102,7 +102,9 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.password_hash:
         # Spend the same hashing time as a real check.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        dummy = _DUMMY_HASH_CACHE.setdefault(method, generate_password_hash(secrets.token_hex(8), method=method))
+        dummy = _DUMMY_HASH_CACHE.setdefault(
+            method, generate_password_hash(secrets.token_hex(8), method=method)
+        )
         check_password_hash(dummy, password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
@@ -209,7 +211,9 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     if taken:
         # Tell nobody that the address exists; the confirmation would fail on uniqueness anyway.
         return
-    link = url_for("accounts.confirm_email_change", token=tokens.make_change_email_token(user), _external=True)
+    link = url_for(
+        "accounts.confirm_email_change", token=tokens.make_change_email_token(user), _external=True
+    )
     _send(user, normalized, "confirm_email_change", link=link)
 
 

@@ -50,7 +50,8 @@ class UserSearchForm(FlaskForm):
     )
     role = SelectField(
         _l("Rolle"),
-        choices=[SelectChoice("", _l("Alle"))] + [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice("", _l("Alle"))]
+        + [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         validators=[Optional()],
     )
 

@@ -23,7 +23,10 @@ def user_query(search: str | None, role: str | None) -> Select:
     if search:
         pattern = _like(search)
         query = query.where(
-            or_(func.lower(User.display_name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+            )
         )
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
@@ -38,7 +41,10 @@ def audit_query(action: str | None, actor: str | None) -> Select:
     if actor:
         pattern = _like(actor)
         actor_ids = select(User.id).where(
-            or_(func.lower(User.display_name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+            )
         )
         query = query.where(AuditLogEntry.actor_id.in_(actor_ids))
     return query

@@ -38,7 +38,9 @@ def users():
     form = UserSearchForm(request.args)
     valid = form.validate()
     query = services.user_query(form.q.data if valid else None, form.role.data if valid else None)
-    return render_template("admin/user_list.html", form=form, pagination=services.paginate(query, _page_arg()))
+    return render_template(
+        "admin/user_list.html", form=form, pagination=services.paginate(query, _page_arg())
+    )
 
 
 def _load_user(user_id: int) -> User:
@@ -65,12 +67,18 @@ def change_roles(user_id: int):
     require(policy.can_change_roles(current_user, user))
     form = RolesForm()
     if not form.validate_on_submit():
-        return render_template("admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()), 400
+        return render_template(
+            "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
+        ), 400
     try:
         accounts.set_roles(current_user, user, {Role(value) for value in form.roles.data})
     except InvalidState:
-        form.roles.errors.append(_("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator."))
-        return render_template("admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()), 400
+        form.roles.errors.append(
+            _("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator.")
+        )
+        return render_template(
+            "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
+        ), 400
     db.session.commit()
     flash(_("Die Rollen wurden gespeichert."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -129,7 +137,9 @@ def settings():
     return render_template("admin/settings.html", pages=pages)
 
 
-@bp.route("/einstellungen/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>", methods=["GET", "POST"])
+@bp.route(
+    "/einstellungen/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>", methods=["GET", "POST"]
+)
 @policy_required(policy.can_administer)
 def edit_legal_page(slug: str):
     """Edit one legal page's Markdown text."""

@@ -71,7 +71,9 @@ def set_roles_command(email: str, roles: tuple[str, ...]) -> None:
     try:
         set_roles(None, user, _roles(roles))
     except InvalidState as error:
-        raise click.ClickException("Die letzte Administratorin bzw. der letzte Administrator bleibt.") from error
+        raise click.ClickException(
+            "Die letzte Administratorin bzw. der letzte Administrator bleibt."
+        ) from error
     db.session.commit()
     click.echo(f"Rollen von {user.email}: {', '.join(sorted(user.roles)) or 'citizen'}.")
 

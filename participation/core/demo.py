@@ -24,7 +24,9 @@ class DemoAccount:
 
 # Documented in README.md; the passwords satisfy the password policy like any other.
 DEMO_ACCOUNTS = (
-    DemoAccount("buerger@musterstadt.example", "Marktplatz-2026-Demo", "Anna Beispiel", frozenset(), "Bürgerin"),
+    DemoAccount(
+        "buerger@musterstadt.example", "Marktplatz-2026-Demo", "Anna Beispiel", frozenset(), "Bürgerin"
+    ),
     DemoAccount(
         "moderation@musterstadt.example",
         "Netiquette-2026-Demo",
@@ -33,9 +35,19 @@ DEMO_ACCOUNTS = (
         "Moderation",
     ),
     DemoAccount(
-        "planung@musterstadt.example", "Bebauungsplan-2026-Demo", "Paula Planerin", frozenset({Role.PLANNER}), "Planung"
+        "planung@musterstadt.example",
+        "Bebauungsplan-2026-Demo",
+        "Paula Planerin",
+        frozenset({Role.PLANNER}),
+        "Planung",
     ),
-    DemoAccount("admin@musterstadt.example", "Rathaus-IT-2026-Demo", "Ada Admin", frozenset({Role.ADMIN}), "Administration"),
+    DemoAccount(
+        "admin@musterstadt.example",
+        "Rathaus-IT-2026-Demo",
+        "Ada Admin",
+        frozenset({Role.ADMIN}),
+        "Administration",
+    ),
 )
 
 _seeders: list[tuple[str, Callable[[dict[str, User]], None]]] = []
@@ -65,7 +77,9 @@ def seed_legal_pages() -> None:
 
     for slug in LEGAL_PAGE_SLUGS:
         if db.session.get(LegalPage, slug) is None:
-            db.session.add(LegalPage(slug=slug, body=default_legal_text(slug, current_app.config["SITE_NAME"])))
+            db.session.add(
+                LegalPage(slug=slug, body=default_legal_text(slug, current_app.config["SITE_NAME"]))
+            )
 
 
 def seed_demo() -> None:

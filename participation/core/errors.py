@@ -12,9 +12,15 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 ERROR_TEXTS = {
-    400: (_l("Ungültige Anfrage"), _l("Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben.")),
+    400: (
+        _l("Ungültige Anfrage"),
+        _l("Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben."),
+    ),
     403: (_l("Kein Zugriff"), _l("Sie haben keine Berechtigung für diese Seite oder Aktion.")),
-    404: (_l("Seite nicht gefunden"), _l("Diese Seite gibt es nicht (mehr). Vielleicht hilft die Startseite weiter.")),
+    404: (
+        _l("Seite nicht gefunden"),
+        _l("Diese Seite gibt es nicht (mehr). Vielleicht hilft die Startseite weiter."),
+    ),
     405: (_l("Aktion nicht erlaubt"), _l("Diese Aktion ist auf diesem Weg nicht möglich.")),
     413: (_l("Eingabe zu groß"), _l("Die gesendeten Daten sind zu groß.")),
     429: (
@@ -31,7 +37,9 @@ ERROR_TEXTS = {
 def render_error(code: int, message=None):
     """The error page for a status code, with an optional more specific message."""
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message
+    ), code
 
 
 def _handle_http(error: HTTPException):
@@ -46,7 +54,9 @@ def _handle_http(error: HTTPException):
 def _handle_csrf(error: CSRFError):
     return render_error(
         400,
-        _l("Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."),
+        _l(
+            "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."
+        ),
     )
 
 

@@ -33,7 +33,9 @@ def current_locale() -> str:
 
 def register_filters(app) -> None:
     """Jinja filters for dates and numbers in the reader's language (German: 27.11.2026, 2,5)."""
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
+        format_datetime(value, fmt) if value else ""
+    )
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt)
     app.jinja_env.filters["percent"] = lambda value, fmt="#,##0.0 %": format_percent(value, fmt)

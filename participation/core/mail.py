@@ -43,7 +43,9 @@ def deliver(mail: Mail) -> None:
     config = current_app.config
     sender = config["MAIL_SENDER"]
     if not config.get("MAIL_SERVER"):
-        log.info("E-Mail (kein MAIL_SERVER gesetzt)\nAn: %s\nBetreff: %s\n\n%s", mail.to, mail.subject, mail.body)
+        log.info(
+            "E-Mail (kein MAIL_SERVER gesetzt)\nAn: %s\nBetreff: %s\n\n%s", mail.to, mail.subject, mail.body
+        )
         return
     message = EmailMessage()
     message["From"] = formataddr((config["SITE_NAME"], sender))
@@ -68,7 +70,9 @@ def _send_outbox(session: Session) -> None:
             deliver(mail)
         except (OSError, smtplib.SMTPException):
             # The user's action already succeeded; a mail server outage must not turn it into a 500.
-            log.exception("E-Mail an einen Empfänger konnte nicht versendet werden (Betreff: %s)", mail.subject)
+            log.exception(
+                "E-Mail an einen Empfänger konnte nicht versendet werden (Betreff: %s)", mail.subject
+            )
 
 
 @event.listens_for(Session, "after_rollback")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 import bleach
-from flask_babel import lazy_gettext as _l
 import markdown
+from flask_babel import lazy_gettext as _l
 from markdown import inlinepatterns, util
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -23,10 +23,33 @@ from markupsafe import Markup, escape
 WikiLinkResolver = Callable[[str], tuple[str, bool]]
 _Match = tuple[etree.Element | None, int | None, int | None]
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "del",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"], "ol": ["start"]}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
@@ -96,14 +119,14 @@ class _BoundedLinkScan:
         for m in _BRACKET_RE.finditer(data, index, index + _MAX_LINK_SCAN):
             depth += 1 if m.group() == "[" else -1
             if depth == 0:
-                return data[index:m.start()], m.end(), True
+                return data[index : m.start()], m.end(), True
             if depth > _MAX_BRACKET_DEPTH:
                 break
         return "", index, False
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """Return href and title of the "(target "title")" starting at index."""
-        m = _LINK_TARGET_RE.match(data[index:index + _MAX_LINK_SCAN])
+        m = _LINK_TARGET_RE.match(data[index : index + _MAX_LINK_SCAN])
         if not m:
             return "", None, index, False
         href = self.unescape(m.group(1) if m.group(1) is not None else m.group(2)).strip()
@@ -224,7 +247,8 @@ def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | 
         # Before "reference"/"link" so [[x]] is not read as a nested Markdown link.
         md.inlinePatterns.register(
             _WikiLinkProcessor(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]", md, wiki_link_resolver),
-            "wikilink", 175,
+            "wikilink",
+            175,
         )
     # After links and autolinks have consumed their URLs, before emphasis can eat "_" inside URLs.
     md.inlinePatterns.register(

@@ -18,10 +18,9 @@ def register_template_policies(policies: dict) -> None:
 
 def init_templating(app: Flask) -> None:
     """Register globals, filters and context processors."""
+    from participation.accounts.models import ROLE_LABELS
     from participation.accounts.policy import TEMPLATE_POLICIES
     from participation.core.markup import render_markdown
-
-    from participation.accounts.models import ROLE_LABELS
 
     register_template_policies(TEMPLATE_POLICIES)
     register_filters(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from participation.accounts.policy import can_participate
+from participation.accounts.policy import can_contribute, can_participate
 from participation.discussions.models import CommentStatus
 from participation.discussions.visibility import sees_everything
 
@@ -14,8 +14,8 @@ def _is_author(user, comment) -> bool:
 
 
 def can_comment(user, project) -> bool:
-    """Verified, active citizens write in open discussions."""
-    return can_participate(user) and project.discussion_open
+    """Verified, active, not muted citizens write in open discussions."""
+    return can_contribute(user) and project.discussion_open
 
 
 def can_reply(user, project, comment) -> bool:
@@ -43,9 +43,9 @@ def can_vote(user, project, comment) -> bool:
 
 
 def can_report(user, project, comment) -> bool:
-    """Anyone taking part reports others' published comments, open discussion or not."""
+    """Anyone taking part (not muted) reports others' published comments, open discussion or not."""
     return (
-        can_participate(user) and not _is_author(user, comment) and comment.status == CommentStatus.PUBLISHED
+        can_contribute(user) and not _is_author(user, comment) and comment.status == CommentStatus.PUBLISHED
     )
 
 

@@ -7,12 +7,14 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from participation.accounts.policy import is_staff
 from participation.core import audit
 from participation.core.markup import render_markdown
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.ratelimit import user_key
+from participation.core.settings import PREMODERATION_FIRST_N, get_int, run_hook
 from participation.core.types import utcnow
 from participation.discussions import policy
 from participation.discussions.dialect import insert_unless_exists
@@ -86,14 +88,43 @@ def post_comment(author, project, body: str, parent: Comment | None = None) -> C
         author_id=author.id,
         body=body,
         body_html=str(render_markdown(body)),
-        status=CommentStatus.PUBLISHED.value,
+        status=(CommentStatus.PENDING if is_held(author, project) else CommentStatus.PUBLISHED).value,
     )
     db.session.add(comment)
     db.session.flush()
     _count_for_rate_limit(author)
+    if not comment.is_published:
+        # The moderation queue (a later domain) picks the held comment up.
+        run_hook("comment.held", comment=comment, project=project)
     if parent is not None and parent.author_id != author.id and comment.is_published:
         _notify_reply(parent, comment, project)
     return comment
+
+
+def is_held(author, project) -> bool:
+    """Pre-moderation: the project holds every comment, or the account is new (first N published)."""
+    if is_staff(author):
+        return False
+    if project.premoderation:
+        return True
+    first_n = get_int(PREMODERATION_FIRST_N, 0)
+    if first_n <= 0:
+        return False
+    published = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.author_id == author.id, Comment.status == CommentStatus.PUBLISHED.value)
+    )
+    return published < first_n
+
+
+def notify_reply(comment: Comment, project) -> None:
+    """Tell the parent's author about a reply once it is published (also after pre-moderation)."""
+    if comment.parent_id is None or not comment.is_published:
+        return
+    parent = db.session.get(Comment, comment.parent_id)
+    if parent is not None and parent.author_id != comment.author_id:
+        _notify_reply(parent, comment, project)
 
 
 def _notify_reply(parent: Comment, reply: Comment, project) -> None:
@@ -206,11 +237,14 @@ def report(reporter, project, comment: Comment, reason: str, text: str | None) -
     )
     if not inserted:
         raise AlreadyReported("already reported")
-    return db.session.scalar(
+    stored = db.session.scalar(
         select(CommentReport).where(
             CommentReport.comment_id == comment.id, CommentReport.reporter_id == reporter.id
         )
     )
+    # The moderation queue (a later domain) opens or reopens its item and may auto-hide.
+    run_hook("comment.reported", report=stored, comment=comment, project=project)
+    return stored
 
 
 def has_reported(user, comment: Comment) -> bool:

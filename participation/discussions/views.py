@@ -132,7 +132,12 @@ def create(project_slug: str):
             status=400,
         )
     db.session.commit()
-    flash(_("Ihr Kommentar wurde veröffentlicht."), "success")
+    if comment.is_published:
+        flash(_("Ihr Kommentar wurde veröffentlicht."), "success")
+    else:
+        flash(
+            _("Ihr Kommentar wartet auf Freigabe durch die Moderation. Bis dahin sehen nur Sie ihn."), "info"
+        )
     return redirect(services.permalink(project, comment.id))
 
 

@@ -31,7 +31,7 @@ PLACEHOLDERS = {
 }
 BANNERS = {
     CommentStatus.PENDING: _l(
-        "Ihr Kommentar wartet auf die Prüfung durch die Moderation. Andere sehen ihn noch nicht."
+        "Ihr Kommentar wartet auf Freigabe durch die Moderation. Andere sehen ihn noch nicht."
     ),
     CommentStatus.HIDDEN: _l("Von der Moderation ausgeblendet. Andere sehen nur einen Hinweis."),
     CommentStatus.REMOVED: _l("Von der Moderation entfernt. Andere sehen nur einen Hinweis."),

@@ -46,7 +46,9 @@ def render_text(notification: Notification) -> str:
         return str(kind.text)
 
 
-def notify(user, kind: str, params: dict[str, Any], url: str | None, *, email: bool = True) -> Notification | None:
+def notify(
+    user, kind: str, params: dict[str, Any], url: str | None, *, email: bool = True
+) -> Notification | None:
     """Store an in-app notification and, unless the person opted out, queue an e-mail."""
     if user is None or user.is_deleted or kind not in _kinds:
         return None
@@ -59,7 +61,9 @@ def notify(user, kind: str, params: dict[str, Any], url: str | None, *, email: b
         with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
             text = render_text(notification)
         link = url_for("notifications.index", _external=True) if url is None else _external(url)
-        queue_mail(db.session, render_mail(user.email, mail_template, user.locale, user=user, text=text, link=link))
+        queue_mail(
+            db.session, render_mail(user.email, mail_template, user.locale, user=user, text=text, link=link)
+        )
     return notification
 
 
@@ -71,9 +75,9 @@ def _external(path: str) -> str:
 def unread_count(user) -> int:
     """Number of unread notifications (one indexed COUNT per page view)."""
     return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
 
 
@@ -115,7 +119,9 @@ def header_context() -> dict[str, Any]:
 
 def export_notifications(user) -> list[dict[str, Any]]:
     """The notifications part of "Meine Daten"."""
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
     return [
         {
             "kind": n.kind,

@@ -21,7 +21,9 @@ def index():
     """The person's notifications, newest first."""
     page = request.args.get("seite", 1, type=int) or 1
     pagination = services.page_for(current_user, page)
-    return render_template("notifications/notification_list.html", pagination=pagination, render_text=services.render_text)
+    return render_template(
+        "notifications/notification_list.html", pagination=pagination, render_text=services.render_text
+    )
 
 
 @bp.route("/<int:notification_id>/gelesen", methods=["POST"])

@@ -90,6 +90,9 @@ class ProjectForm(FlaskForm):
     department = _text(_l("Zuständiges Amt"), 160)
     contact = _text(_l("Ansprechperson und Kontakt"), 300, multiline=True)
     discussion_open = BooleanField(_l("Diskussion ist geöffnet"), default=True)
+    premoderation = BooleanField(
+        _l("Vorabprüfung: Jeder neue Kommentar wartet auf Freigabe durch die Moderation"), default=False
+    )
 
     def phase_date_fields(self):
         """(phase label, start field, end field) for the timeline fieldset."""
@@ -164,4 +167,5 @@ FIELDS_IN_FORM = (
     "department",
     "contact",
     "discussion_open",
+    "premoderation",
 )

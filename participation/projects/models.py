@@ -56,6 +56,8 @@ class Project(db.Model):
     department: Mapped[str | None] = mapped_column(String(160))
     contact: Mapped[str | None] = mapped_column(String(300))
     discussion_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Pre-moderation: every new comment waits for a moderator before others can read it.
+    premoderation: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

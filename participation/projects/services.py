@@ -29,6 +29,7 @@ FIELDS = (
     "department",
     "contact",
     "discussion_open",
+    "premoderation",
 )
 
 
@@ -78,7 +79,12 @@ def update_project(actor, project: Project, data: dict[str, Any], phase_dates: d
         raise NotAllowed("edit project")
     if data.get("slug") and _slug_taken(data["slug"], project):
         raise SlugTaken(data["slug"])
-    before = {"phase": project.phase, "discussion_open": project.discussion_open, "slug": project.slug}
+    before = {
+        "phase": project.phase,
+        "discussion_open": project.discussion_open,
+        "premoderation": project.premoderation,
+        "slug": project.slug,
+    }
     _apply(project, data, phase_dates or {})
     db.session.flush()
     changed = {k: getattr(project, k) for k, v in before.items() if getattr(project, k) != v}

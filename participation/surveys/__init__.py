@@ -9,8 +9,10 @@ def init_app(app) -> None:
     from participation.core.views import register_home_section
     from participation.surveys import (  # noqa: F401  (routes register on bp)
         builder_views,
+        export_views,
         public_views,
         question_views,
+        results_views,
         staff_views,
     )
     from participation.surveys.demo import seed_surveys

@@ -59,7 +59,29 @@ def can_view_response(user, response) -> bool:
     return can_view_my_responses(user) and response.user_id is not None and response.user_id == user.id
 
 
+def can_view_all_results(user, survey) -> bool:
+    """The survey's planner and admins see every figure, at any time, unsuppressed."""
+    return can_edit_survey(user, survey)
+
+
+def can_view_public_results(user, survey) -> bool:
+    """Everyone, once the survey is closed and its planner has published the results."""
+    return survey.state is State.CLOSED and bool(survey.results_published)
+
+
+def can_export_results(user, survey) -> bool:
+    """Exports and the printable report: the survey's planner and admins only."""
+    return can_edit_survey(user, survey)
+
+
+def can_view_results(user, survey) -> bool:
+    """Either kind of results page: the planner's full view or the published public one."""
+    return can_view_all_results(user, survey) or can_view_public_results(user, survey)
+
+
 TEMPLATE_POLICIES = {
+    "can_view_results": can_view_results,
+    "can_export_results": can_export_results,
     "can_create_surveys": can_create_surveys,
     "can_edit_survey": can_edit_survey,
     "can_enter_responses": can_enter_responses,

@@ -147,4 +147,3 @@ def _channel_label(channel: str) -> str:
     from participation.surveys.models import CHANNEL_LABELS
 
     return str(CHANNEL_LABELS[Channel(channel)])
-

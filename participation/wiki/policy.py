@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from participation.accounts.models import Role
-from participation.accounts.policy import can_participate, has_role, is_staff
+from participation.accounts.policy import can_contribute, can_participate, has_role, is_staff
 
 
 def _is(user, other_id: int | None) -> bool:
@@ -31,13 +31,13 @@ def can_view_page(user, page, *, has_own_revision: bool = False) -> bool:
 
 
 def can_create_page(user) -> bool:
-    """Verified, active accounts may propose new pages."""
-    return can_participate(user)
+    """Verified, active, not muted accounts may propose new pages."""
+    return can_contribute(user)
 
 
 def can_edit_page(user, page) -> bool:
-    """Verified accounts propose changes; a locked page only staff may edit."""
-    if not can_participate(user):
+    """Verified, not muted accounts propose changes; a locked page only staff may edit."""
+    if not can_contribute(user):
         return False
     return not page.locked or is_staff(user)
 

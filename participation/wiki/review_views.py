@@ -82,8 +82,10 @@ def approve(revision_id: int):
     except services.TitleTaken:
         db.session.rollback()
         flash(
-            _("Eine andere Seite trägt bereits diesen Titel. "
-              "Bitte lehnen Sie die Änderung mit einem Hinweis ab."),
+            _(
+                "Eine andere Seite trägt bereits diesen Titel. "
+                "Bitte lehnen Sie die Änderung mit einem Hinweis ab."
+            ),
             "error",
         )
         return redirect(url_for("wiki.review", revision_id=revision_id))

@@ -24,8 +24,13 @@ CSRF_VALUE_RE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+"')
 
 def attempt(client, email: str, password: str, *, query: dict | None = None, **data):
     """POST the login form once, like a browser."""
-    return post(client, LOGIN_PATH, {"email": email, "password": password, **data}, token_from=LOGIN_PATH,
-                query_string=query or {})
+    return post(
+        client,
+        LOGIN_PATH,
+        {"email": email, "password": password, **data},
+        token_from=LOGIN_PATH,
+        query_string=query or {},
+    )
 
 
 def error_part(response) -> str:

@@ -46,8 +46,12 @@ def set_password(client, link: str, password: str, confirm: str | None = None):
 
 def login_attempt(app, email: str, password: str):
     """A login from a fresh client (status 302 on success, 200 with an error otherwise)."""
-    return post(app.test_client(), "/konto/anmelden", {"email": email, "password": password},
-                token_from="/konto/anmelden")
+    return post(
+        app.test_client(),
+        "/konto/anmelden",
+        {"email": email, "password": password},
+        token_from="/konto/anmelden",
+    )
 
 
 def normalized_page(response, email: str) -> str:
@@ -222,9 +226,17 @@ def test_forged_link_is_refused(client, token):
 
 def test_verification_token_is_not_a_reset_token(app, client, mailbox):
     """Tokens are salted per purpose: a verification link cannot be replayed as a reset link."""
-    post(client, "/konto/registrieren", {"email": "salz@example.org", "display_name": "Salz Probe",
-                                         "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD},
-         token_from="/konto/registrieren")
+    post(
+        client,
+        "/konto/registrieren",
+        {
+            "email": "salz@example.org",
+            "display_name": "Salz Probe",
+            "password": TEST_PASSWORD,
+            "password_confirm": TEST_PASSWORD,
+        },
+        token_from="/konto/registrieren",
+    )
     verify_token = mailbox.link_in_last("salz@example.org").rsplit("/", 1)[1]
     assert client.get(RESET_PATH + verify_token).status_code == 400
 

@@ -104,8 +104,12 @@ def test_registration_mails_german_link_that_verifies_and_login_works(app, clien
 
     page = client.get("/konto/anmelden").get_data(as_text=True)
     assert VERIFIED_FLASH in page
-    logged = post(client, "/konto/anmelden", {"email": "neu@example.org", "password": TEST_PASSWORD},
-                  token_from="/konto/anmelden")
+    logged = post(
+        client,
+        "/konto/anmelden",
+        {"email": "neu@example.org", "password": TEST_PASSWORD},
+        token_from="/konto/anmelden",
+    )
     assert logged.status_code == 302
     assert client.get("/konto/").status_code == 200
 
@@ -281,8 +285,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [case[1:] for case in BAD_INPUT],
-                         ids=[case[0] for case in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"), [case[1:] for case in BAD_INPUT], ids=[case[0] for case in BAD_INPUT]
+)
 def test_bad_registration_input_is_refused_next_to_the_field(app, client, mailbox, overrides, field, message):
     data = {**form_data("lindenbaum@example.org", "Anna Beispiel"), **overrides}
     response = post(client, "/konto/registrieren", data, token_from="/konto/registrieren")

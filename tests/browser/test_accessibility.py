@@ -35,7 +35,10 @@ def submit_main_form(site: Site, button_text: str | None = None, status: int = 2
     button = site.page.locator("main button[type=submit]")
     if button_text:
         button = button.filter(has_text=button_text)
-    with site.page.expect_navigation(), site.page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with (
+        site.page.expect_navigation(),
+        site.page.expect_response(lambda r: r.request.method == "POST") as answer,
+    ):
         button.first.click()
     assert answer.value.status == status, f"POST answered {answer.value.status}, expected {status}"
 
@@ -94,7 +97,9 @@ def _login(site: Site) -> None:
 def _login_errors(site: Site) -> None:
     site.goto("/konto/anmelden")
     submit_main_form(site)
-    assert_error_summary(site, "Bitte geben Sie Ihre E-Mail-Adresse ein.", "Bitte geben Sie Ihr Passwort ein.")
+    assert_error_summary(
+        site, "Bitte geben Sie Ihre E-Mail-Adresse ein.", "Bitte geben Sie Ihr Passwort ein."
+    )
     assert site.page.locator("#email").get_attribute("aria-invalid") == "true"
 
 

@@ -138,7 +138,9 @@ def test_keyboard_only_login_and_logout(site: Site) -> None:
     expect(header(site).get_by_role("link", name="Anmelden")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/konto/anmelden", "/konto/registrieren", "/impressum", "/gibt-es-nicht"])
+@pytest.mark.parametrize(
+    "path", ["/", "/konto/anmelden", "/konto/registrieren", "/impressum", "/gibt-es-nicht"]
+)
 def test_skip_link_is_first_focus_stop_visible_and_jumps_to_main(site: Site, path: str) -> None:
     page = site.page
     page.goto(site.url(path))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from participation.accounts.models import User, UserRole
+from participation.accounts.models import User
 from participation.accounts.passwords import password_problems
 from participation.core.demo import DEMO_ACCOUNTS
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS

@@ -14,8 +14,29 @@ from participation.core.markup import render_markdown, render_plain
 
 ALLOWED_ATTRS = {"a": {"href", "title", "rel"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "del",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 SAFE_HREF = re.compile(r"^(https?:|mailto:|/(?![/\\])|#)", re.IGNORECASE)
 REL = "nofollow ugc noopener"
@@ -173,19 +194,19 @@ XSS_PAYLOADS = [
     "[x](//evil.example/)",
     "[x](/\\evil.example/)",
     "<javascript:alert(1)>",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "![x](javascript:alert(1))",
     "![x](data:image/svg+xml;base64,PHN2Zz4=)",
     "![x](https://evil.example/t.png)",
-    "# Title {: onclick=\"alert(1)\" }",
+    '# Title {: onclick="alert(1)" }',
     "[x](https://a.example){: onmouseover=alert(1)}",
-    "<div style=\"x\">text</div>",
-    "<iframe src=\"https://evil.example\"></iframe>",
+    '<div style="x">text</div>',
+    '<iframe src="https://evil.example"></iframe>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "[x](https://a.example \"a\\\" onmouseover=\\\"alert(1)\")",
+    '[x](https://a.example "a\\" onmouseover=\\"alert(1)")',
     "[x](https://a.example 'a' onmouseover='alert(1)')",
     "[x][1]\n\n[1]: javascript:alert(1)",
-    "[x][1]\n\n[1]: <javascript:alert(1)> \"t\"",
+    '[x][1]\n\n[1]: <javascript:alert(1)> "t"',
     "[javascript:alert(1)]\n\n[javascript:alert(1)]: javascript:alert(1)",
     "![x][img]\n\n[img]: javascript:alert(1)",
     "<!-- <script>alert(1)</script> -->",
@@ -195,8 +216,8 @@ XSS_PAYLOADS = [
     "`<script>alert(1)</script>`",
     "```html\n<script>alert(1)</script>\n```",
     "[<img src=x onerror=alert(1)>](https://a.example)",
-    "[x](https://a.example\"onmouseover=\"alert(1))",
-    "https://a.example/\"onmouseover=\"alert(1)",
+    '[x](https://a.example"onmouseover="alert(1))',
+    'https://a.example/"onmouseover="alert(1)',
     "[[javascript:alert(1)]]",
     "<p onclick=alert(1)>x</p>",
     "\x02wzxhzdk:0\x03",
@@ -215,7 +236,7 @@ def test_xss_payloads_are_neutralised(payload: str) -> None:
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "<svg onload=alert(1)>",
-        "<div style=\"x\">text</div>",
+        '<div style="x">text</div>',
     ],
 )
 def test_raw_html_is_shown_as_text(payload: str) -> None:
@@ -306,7 +327,7 @@ def test_automail_link_is_kept() -> None:
 
 def test_every_link_carries_rel() -> None:
     source = (
-        "[a](https://a.example) [b](http://b.example \"T\") <https://c.example> <d@d.example> "
+        '[a](https://a.example) [b](http://b.example "T") <https://c.example> <d@d.example> '
         "https://e.example [f](/f) ![g](https://g.example/g.png) [h][h]\n\n[h]: https://h.example"
     )
     output = render_markdown(source)
@@ -483,7 +504,19 @@ def test_one_megabyte_input() -> None:
 @pytest.mark.parametrize(
     "unit",
     [
-        "[", "[[", "![", "[a](", '[a]("x)', "[[]", "[a]([a](b)", "<", "*a", "_a", "`", "&#", "~~a",
+        "[",
+        "[[",
+        "![",
+        "[a](",
+        '[a]("x)',
+        "[[]",
+        "[a]([a](b)",
+        "<",
+        "*a",
+        "_a",
+        "`",
+        "&#",
+        "~~a",
         "https://a.example/(",
     ],
 )
@@ -515,8 +548,20 @@ def test_deep_nesting_does_not_raise(source: str) -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "\x00" * 1000, "\ufeff\u200b\u202e", "[]()", "[", "]", "![", "<", ">", "&", "&#0;", "&#xD800;", "|",
-        "```", "\\",
+        "\x00" * 1000,
+        "\ufeff\u200b\u202e",
+        "[]()",
+        "[",
+        "]",
+        "![",
+        "<",
+        ">",
+        "&",
+        "&#0;",
+        "&#xD800;",
+        "|",
+        "```",
+        "\\",
     ],
 )
 def test_odd_inputs_render(source: str) -> None:

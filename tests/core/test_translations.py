@@ -27,8 +27,26 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 # Words that are spelt the same in both languages; everything else in English must differ from the German.
 SAME_IN_ENGLISH = {
-    "Administration", "Codes", "Format", "Information", "Matrix", "Maximum", "Median", "Minimum", "Moderation",
-    "Name", "Netiquette", "Online", "Person", "Phase", "Spam", "Status", "System", "Text", "Text (Markdown)",
+    "Administration",
+    "Codes",
+    "Export",
+    "Format",
+    "Information",
+    "Matrix",
+    "Maximum",
+    "Median",
+    "Minimum",
+    "Moderation",
+    "Name",
+    "Netiquette",
+    "Online",
+    "Person",
+    "Phase",
+    "Spam",
+    "Status",
+    "System",
+    "Text",
+    "Text (Markdown)",
 }
 
 

@@ -78,7 +78,7 @@ def test_author_sees_own_text_with_a_banner(client, project, scene, status):
 def test_author_sees_pending_banner_text(client, project, scene):
     author, *_ = scene("pending")
     login(client, author)
-    assert "wartet auf die Prüfung durch die Moderation" in client.get(project.url).get_data(as_text=True)
+    assert "wartet auf Freigabe durch die Moderation" in client.get(project.url).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])

@@ -85,7 +85,7 @@ def test_counter_list_and_mark_read(app, client, make_user):
     assert response.status_code == 302 and response.location.endswith("/impressum")
     assert '<span class="badge">1<span' in client.get("/").get_data(as_text=True)
     assert post(client, "/benachrichtigungen/alle-gelesen").status_code == 302
-    assert "visually-hidden\"> ungelesen" not in client.get("/").get_data(as_text=True)
+    assert 'visually-hidden"> ungelesen' not in client.get("/").get_data(as_text=True)
 
 
 def test_someone_elses_notification_cannot_be_marked(app, client, make_user):

@@ -1,0 +1,47 @@
+"""The moderation desk: one queue, decisions with stated reasons, appeals, sanctions, transparency."""
+
+_registered = False
+
+
+def init_app(app) -> None:
+    """Register the blueprint, hooks into discussions, notification kinds and template policies."""
+    global _registered
+    from participation.core import settings  # noqa: F401  (site_settings table known to the metadata)
+    from participation.moderation import models  # noqa: F401  (tables known to the metadata)
+    from participation.moderation.views import bp
+
+    app.register_blueprint(bp)
+    _register_cli(app)
+    if _registered:
+        # Module-level registries: a second app (tests) must not register everything twice.
+        return
+    _registered = True
+    from participation.core.settings import register_hook
+    from participation.core.templating import register_template_policies
+    from participation.moderation import policy, services
+    from participation.notifications.services import register_kind
+
+    register_hook("comment.held", services.on_comment_held)
+    register_hook("comment.reported", services.on_comment_reported)
+    for kind, text in services.KINDS.items():
+        register_kind(kind, text)
+    register_template_policies(policy.TEMPLATE_POLICIES)
+
+
+def _register_cli(app) -> None:
+    import click
+    from flask.cli import AppGroup
+
+    group = AppGroup("moderation", help="Moderation: Sperren nach Ablauf aufheben.")
+
+    @group.command("lift-blocks")
+    def lift_blocks() -> None:
+        """Unblock accounts whose block has ended."""
+        from participation.extensions import db
+        from participation.moderation.services import lift_expired_blocks
+
+        count = lift_expired_blocks()
+        db.session.commit()
+        click.echo(f"{count} Sperre(n) aufgehoben.")
+
+    app.cli.add_command(group)

@@ -1,0 +1,145 @@
+"""Moderation forms: field checks only; the services check states and rules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from participation.core.validators import SafeText, normalize_text
+from participation.moderation import reasons
+from participation.moderation.models import ACTION_LABELS, RESTRICTIONS, Action
+
+
+def _text(label, maximum: int, required: bool, message=None, description=None):
+    checks = [
+        Length(max=maximum, message=_l("Höchstens %(max)d Zeichen.", max=maximum)),
+        SafeText(multiline=True),
+    ]
+    if required:
+        checks.insert(0, DataRequired(message or _l("Bitte geben Sie eine Begründung an.")))
+    return TextAreaField(label, filters=[normalize_text], validators=checks, description=description)
+
+
+def category_choices(blank: bool = True) -> list[SelectChoice]:
+    choices = [SelectChoice("", _l("– keine –"))] if blank else []
+    return choices + [SelectChoice(c.code, f"{c.label} ({c.rule})") for c in reasons.categories()]
+
+
+class DecisionForm(FlaskForm):
+    action = RadioField(
+        _l("Entscheidung"), validators=[InputRequired(_l("Bitte wählen Sie eine Entscheidung."))]
+    )
+    reason_code = SelectField(_l("Grund (Kategorie)"), validate_choice=False)
+    text = _text(
+        _l("Begründung für die betroffene Person"),
+        1000,
+        required=False,
+        description=_l(
+            "Pflicht beim Ausblenden, Entfernen und Ablehnen: Die Person erhält Kategorie, Begründung "
+            "und die Netiquette-Regel. Der Text des Beitrags wird nie verändert."
+        ),
+    )
+    version = HiddenField()
+
+    def set_actions(self, actions: list[Action]) -> None:
+        self.action.choices = [SelectChoice(a.value, ACTION_LABELS[a]) for a in actions]
+        self.reason_code.choices = category_choices()
+
+    def validate_reason_code(self, field) -> None:
+        if field.data and reasons.category(field.data) is None:
+            raise ValidationError(_l("Diesen Grund gibt es nicht. Bitte wählen Sie einen aus der Liste."))
+        if self.action.data in {a.value for a in RESTRICTIONS} and not field.data:
+            raise ValidationError(_l("Bitte wählen Sie einen Grund."))
+
+    def validate_text(self, field) -> None:
+        if self.action.data in {a.value for a in RESTRICTIONS} and not field.data:
+            raise ValidationError(_l("Bitte begründen Sie die Entscheidung für die betroffene Person."))
+
+
+class AppealForm(FlaskForm):
+    text = _text(
+        _l("Ihr Einspruch"),
+        2000,
+        required=True,
+        message=_l("Bitte begründen Sie Ihren Einspruch."),
+        description=_l("Warum halten Sie die Entscheidung für falsch? Höchstens 2.000 Zeichen."),
+    )
+
+
+class AppealDecisionForm(FlaskForm):
+    outcome = RadioField(
+        _l("Ergebnis"),
+        choices=[
+            SelectChoice("aufrecht", _l("Einspruch zurückweisen – die Entscheidung bleibt")),
+            SelectChoice("aufheben", _l("Einspruch stattgeben – die Entscheidung wird aufgehoben")),
+        ],
+        validators=[InputRequired(_l("Bitte wählen Sie ein Ergebnis."))],
+    )
+    answer = _text(_l("Antwort an die Person"), 1000, required=True)
+    version = HiddenField()
+
+
+class SanctionForm(FlaskForm):
+    days = IntegerField(
+        _l("Dauer in Tagen"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie eine Dauer an.")),
+            NumberRange(1, 365, message=_l("Bitte eine Zahl zwischen 1 und 365.")),
+        ],
+    )
+    reason_code = SelectField(_l("Grund (Kategorie)"), validate_choice=False)
+    text = _text(_l("Begründung für die betroffene Person"), 500, required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason_code.choices = category_choices(blank=False)
+
+    def validate_reason_code(self, field) -> None:
+        if reasons.category(field.data) is None:
+            raise ValidationError(_l("Diesen Grund gibt es nicht. Bitte wählen Sie einen aus der Liste."))
+
+
+class SettingsForm(FlaskForm):
+    threshold = IntegerField(
+        _l("Automatisch ausblenden ab so vielen Meldungen verschiedener Personen (K)"),
+        validators=[InputRequired(), NumberRange(1, 100, message=_l("Bitte eine Zahl zwischen 1 und 100."))],
+    )
+    first_n = IntegerField(
+        _l("Die ersten N Beiträge neuer Konten vorab prüfen (0 = aus)"),
+        validators=[InputRequired(), NumberRange(0, 100, message=_l("Bitte eine Zahl zwischen 0 und 100."))],
+    )
+    categories = TextAreaField(
+        _l("Gründe (Kategorien)"),
+        filters=[normalize_text],
+        validators=[DataRequired(), Length(max=5000), SafeText(multiline=True)],
+        description=_l("Eine Kategorie pro Zeile: kurzer-code | Bezeichnung | Netiquette-Regel"),
+    )
+
+    def validate_categories(self, field) -> None:
+        try:
+            reasons.parse_categories(field.data)
+        except ValueError as error:
+            raise ValidationError(
+                _l("Zeile %(line)s ist nicht im Format „code | Bezeichnung | Regel“.", line=error.args[0])
+            ) from error
+
+
+class LogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Aktion"), validators=[Optional(), Length(max=64)])
+    actor = IntegerField(_l("Person (Nummer)"), validators=[Optional()])
+    since = DateField(_l("Von (Datum)"), validators=[Optional()])
+    until = DateField(_l("Bis (Datum)"), validators=[Optional()])

@@ -1,0 +1,60 @@
+"""Who may use the moderation desk, decide, appeal and sanction. Pure functions, also in templates."""
+
+from __future__ import annotations
+
+from participation.accounts.models import Role
+from participation.accounts.policy import can_administer, can_manage_account, has_role, is_staff
+
+
+def can_moderate(user) -> bool:
+    """Moderators and admins work the queue, decide and read the moderation log."""
+    return has_role(user, Role.MODERATOR) or has_role(user, Role.ADMIN)
+
+
+def can_appeal(user, decision) -> bool:
+    """The person a restriction concerns objects to it (muted people too; the service allows it once)."""
+    return (
+        can_manage_account(user)
+        and decision is not None
+        and decision.is_restriction
+        and decision.subject_id == user.id
+    )
+
+
+def can_view_decision(user, decision) -> bool:
+    """The statement of reasons is for the person concerned and the moderators."""
+    return can_moderate(user) or (can_manage_account(user) and decision.subject_id == user.id)
+
+
+def can_decide_appeal(user, decision) -> bool:
+    """A different moderator than the one who decided, and never the person concerned."""
+    return (
+        can_moderate(user)
+        and decision is not None
+        and user.id != decision.moderator_id
+        and user.id != decision.subject_id
+    )
+
+
+def can_mute(user, target) -> bool:
+    """Moderators mute citizens' accounts (not staff, not themselves, not deleted accounts)."""
+    return can_moderate(user) and target.id != user.id and not target.is_deleted and not is_staff(target)
+
+
+def can_block(user, target) -> bool:
+    """Only admins block, never themselves or deleted accounts."""
+    return can_administer(user) and target.id != user.id and not target.is_deleted
+
+
+def can_change_settings(user) -> bool:
+    """Admins set K, N and the reason categories."""
+    return can_administer(user)
+
+
+TEMPLATE_POLICIES = {
+    "can_moderate": can_moderate,
+    "can_mute": can_mute,
+    "can_block_account": can_block,
+    "can_decide_appeal": can_decide_appeal,
+    "can_change_moderation_settings": can_change_settings,
+}

@@ -1,0 +1,447 @@
+"""The moderation desk: queue, item page with decisions, appeals, sanctions, log, transparency, settings."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from participation.accounts.models import User
+from participation.core.audit import record
+from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
+from participation.core.settings import PREMODERATION_FIRST_N, set_setting
+from participation.discussions.models import REPORT_REASON_LABELS
+from participation.discussions.visibility import visible_body
+from participation.extensions import db
+from participation.moderation import policy, queries, reasons, services
+from participation.moderation.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    DecisionForm,
+    LogFilterForm,
+    SanctionForm,
+    SettingsForm,
+)
+from participation.moderation.models import (
+    ACTION_LABELS,
+    APPEAL_LABELS,
+    Action,
+    Appeal,
+    Decision,
+    ModerationItem,
+    TargetType,
+)
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+CONFLICT = _l(
+    "Jemand aus der Moderation hat hierüber bereits entschieden. Ihre Entscheidung wurde nicht "
+    "gespeichert; es hat sich nichts geändert. Bitte sehen Sie sich den aktuellen Stand an."
+)
+
+
+def _conflict() -> None:
+    flash(str(CONFLICT), "error")
+
+
+def _page() -> int:
+    raw = request.args.get("seite", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _load(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("")
+@policy_required(policy.can_moderate)
+def queue():
+    """Everything waiting for a decision, oldest first, filtered by type, reason and project."""
+    services.sync_wiki()
+    db.session.commit()
+    kind = request.args.get("typ", "")
+    reason = request.args.get("grund", "")
+    raw_project = request.args.get("vorhaben", "")
+    project_id = int(raw_project) if raw_project.isdigit() else None
+    show_items = kind != queries.APPEAL_TYPE
+    show_appeals = kind in ("", queries.APPEAL_TYPE) and not reason and project_id is None
+    pagination, rows = queries.queue_page(kind, reason, project_id, _page()) if show_items else (None, [])
+    return render_template(
+        "moderation/queue.html",
+        pagination=pagination,
+        rows=rows,
+        appeals=queries.open_appeals() if show_appeals else [],
+        kind=kind,
+        reason=reason,
+        project_id=project_id,
+        projects=queries.projects_with_items(),
+        reason_labels=REPORT_REASON_LABELS,
+        action_labels=ACTION_LABELS,
+        now=datetime.now(UTC),
+        filters={"typ": kind, "grund": reason, "vorhaben": raw_project},
+    )
+
+
+def _item_page(item: ModerationItem, form: DecisionForm | None = None, status: int = 200):
+    target = services.target_of(item)
+    actions = services.allowed_actions(item, target)
+    if form is None:
+        form = DecisionForm(formdata=None, version=item.version)
+    form.set_actions(actions)
+    author = db.session.get(User, item.author_id) if item.author_id else None
+    context = {"item": item, "target": target, "form": form, "actions": actions, "author": author}
+    if item.target_type == TargetType.COMMENT.value and target is not None:
+        from participation.projects.models import Project
+
+        context["project"] = db.session.get(Project, target.project_id)
+        context["view"] = visible_body(target, current_user)
+        context["reports"] = queries.reports_for(target.id)
+    context["decisions"] = queries.decisions_for(item.id)
+    return render_template(
+        "moderation/item.html", reason_labels=REPORT_REASON_LABELS, action_labels=ACTION_LABELS, **context
+    ), status
+
+
+@bp.route("/eintrag/<int:item_id>")
+@policy_required(policy.can_moderate)
+def item(item_id: int):
+    """One item: the content (never editable), its reports and history, and the decision form."""
+    return _item_page(_load(ModerationItem, item_id))
+
+
+@bp.route("/eintrag/<int:item_id>/entscheiden", methods=["POST"])
+@policy_required(policy.can_moderate)
+def decide(item_id: int):
+    """Decide; a second moderator acting on the same version gets a clear message and nothing changes."""
+    item = _load(ModerationItem, item_id)
+    form = DecisionForm()
+    target = services.target_of(item)
+    form.set_actions(services.allowed_actions(item, target))
+    raw_version = form.version.data or ""
+    if not raw_version.isdigit():
+        abort(400)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        if item.is_open and int(raw_version) == item.version:
+            return _item_page(item, form, 400)
+        _conflict()
+        return redirect(url_for("moderation.item", item_id=item.id))
+    try:
+        services.decide(
+            current_user, item, int(raw_version), form.action.data, form.reason_code.data, form.text.data
+        )
+    except services.DecisionConflict:
+        db.session.rollback()
+        _conflict()
+        return redirect(url_for("moderation.item", item_id=item_id))
+    except (InvalidState, ValueError):
+        db.session.rollback()
+        flash(
+            _("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert."),
+            "error",
+        )
+        return redirect(url_for("moderation.item", item_id=item_id))
+    db.session.commit()
+    flash(_("Die Entscheidung ist gespeichert; Betroffene wurden benachrichtigt."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+# --- statement of reasons and appeals ----------------------------------------------------------------
+
+
+@bp.route("/entscheidung/<int:decision_id>", methods=["GET", "POST"])
+def appeal(decision_id: int):
+    """The statement of reasons for the person concerned, with the one appeal they may file."""
+    decision = _load(Decision, decision_id)
+    require(policy.can_view_decision(current_user, decision))
+    existing = services.appeal_of(decision)
+    form = AppealForm()
+    status = 200
+    if request.method == "POST":
+        require(policy.can_appeal(current_user, decision))
+        if existing is not None:
+            flash(_("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt."), "error")
+            return redirect(url_for("moderation.appeal", decision_id=decision.id))
+        if form.validate_on_submit():
+            try:
+                services.file_appeal(current_user, decision, form.text.data)
+            except InvalidState:
+                db.session.rollback()
+                flash(_("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt."), "error")
+                return redirect(url_for("moderation.appeal", decision_id=decision.id))
+            db.session.commit()
+            flash(
+                _("Ihr Einspruch ist eingegangen. Eine andere Person der Moderation entscheidet darüber."),
+                "success",
+            )
+            return redirect(url_for("moderation.appeal", decision_id=decision.id))
+        status = 400
+    return render_template(
+        "moderation/decision.html",
+        decision=decision,
+        category=reasons.category(decision.reason_code),
+        appeal=existing,
+        form=form,
+        appeal_labels=APPEAL_LABELS,
+    ), status
+
+
+def _appeal_page(appeal_row: Appeal, form=None, status: int = 200):
+    decision = db.session.get(Decision, appeal_row.decision_id)
+    form = form or AppealDecisionForm(formdata=None, version=appeal_row.version)
+    return render_template(
+        "moderation/appeal_decide.html",
+        appeal=appeal_row,
+        decision=decision,
+        category=reasons.category(decision.reason_code),
+        form=form,
+        may_decide=policy.can_decide_appeal(current_user, decision),
+    ), status
+
+
+@bp.route("/einspruch/<int:appeal_id>")
+@policy_required(policy.can_moderate)
+def appeal_review(appeal_id: int):
+    """An appeal with the decision it objects to; only another moderator may decide it."""
+    return _appeal_page(_load(Appeal, appeal_id))
+
+
+@bp.route("/einspruch/<int:appeal_id>/entscheiden", methods=["POST"])
+@policy_required(policy.can_moderate)
+def appeal_decide(appeal_id: int):
+    """Uphold or overturn; the author learns the outcome."""
+    appeal_row = _load(Appeal, appeal_id)
+    decision = db.session.get(Decision, appeal_row.decision_id)
+    require(policy.can_decide_appeal(current_user, decision))
+    form = AppealDecisionForm()
+    raw_version = form.version.data or ""
+    if not raw_version.isdigit():
+        abort(400)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _appeal_page(appeal_row, form, 400)
+    try:
+        services.decide_appeal(
+            current_user, appeal_row, int(raw_version), form.outcome.data == "aufheben", form.answer.data
+        )
+    except services.DecisionConflict:
+        db.session.rollback()
+        _conflict()
+        return redirect(url_for("moderation.appeal_review", appeal_id=appeal_id))
+    db.session.commit()
+    flash(_("Über den Einspruch ist entschieden; die Person wurde benachrichtigt."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+# --- sanctions ----------------------------------------------------------------------------------------
+
+
+def _account_page(target: User, mute_form=None, block_form=None, status: int = 200):
+    return render_template(
+        "moderation/account.html",
+        target=target,
+        mute_form=mute_form or SanctionForm(formdata=None, prefix="mute"),
+        block_form=block_form or SanctionForm(formdata=None, prefix="block"),
+        decisions=queries.decisions_about(target.id),
+        action_labels=ACTION_LABELS,
+    ), status
+
+
+@bp.route("/konto/<int:user_id>")
+@policy_required(policy.can_moderate)
+def account(user_id: int):
+    """An account's sanctions and decisions, with mute (moderators) and block (admins)."""
+    return _account_page(_load(User, user_id))
+
+
+@bp.route("/konto/<int:user_id>/stummschalten", methods=["POST"])
+@policy_required(policy.can_moderate)
+def mute(user_id: int):
+    """Mute for some days with a reason; the person gets a statement of reasons."""
+    target = _load(User, user_id)
+    require(policy.can_mute(current_user, target))
+    form = SanctionForm(prefix="mute")
+    if not form.validate_on_submit():
+        return _account_page(target, mute_form=form, status=400)
+    services.mute(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+    db.session.commit()
+    flash(_("Das Konto ist stummgeschaltet; die Person wurde mit Begründung benachrichtigt."), "success")
+    return redirect(url_for("moderation.account", user_id=user_id))
+
+
+@bp.route("/konto/<int:user_id>/stummschaltung-aufheben", methods=["POST"])
+@policy_required(policy.can_moderate)
+def unmute(user_id: int):
+    """Lift a mute early."""
+    target = _load(User, user_id)
+    require(policy.can_mute(current_user, target))
+    from participation.core.forms import PostOnlyForm
+
+    if not PostOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.unmute(current_user, target)
+    except NotAllowed:
+        flash(_("Dieses Konto ist nicht stummgeschaltet."), "error")
+        return redirect(url_for("moderation.account", user_id=user_id))
+    db.session.commit()
+    flash(_("Die Stummschaltung ist aufgehoben."), "success")
+    return redirect(url_for("moderation.account", user_id=user_id))
+
+
+@bp.route("/konto/<int:user_id>/sperren", methods=["POST"])
+@policy_required(policy.can_moderate)
+def block(user_id: int):
+    """Block an account (admins only) with reason, end date and statement of reasons."""
+    target = _load(User, user_id)
+    require(policy.can_block(current_user, target))
+    form = SanctionForm(prefix="block")
+    if not form.validate_on_submit():
+        return _account_page(target, block_form=form, status=400)
+    try:
+        services.block(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+    except InvalidState:
+        db.session.rollback()
+        flash(
+            _("Dieses Konto kann nicht gesperrt werden (bereits gesperrt oder letzte Administration)."),
+            "error",
+        )
+        return redirect(url_for("moderation.account", user_id=user_id))
+    db.session.commit()
+    flash(_("Das Konto ist gesperrt; die Person wurde mit Begründung benachrichtigt."), "success")
+    return redirect(url_for("moderation.account", user_id=user_id))
+
+
+# --- log, transparency, settings ----------------------------------------------------------------------
+
+
+def _log_query():
+    form = LogFilterForm(request.args)
+    form.validate()
+
+    def day(value, extra=0):
+        if not value or form[value].errors or form[value].data is None:
+            return None
+        return datetime.combine(form[value].data, time(), tzinfo=UTC) + timedelta(days=extra)
+
+    actor = form.actor.data if not form.actor.errors else None
+    action = (form.action.data or "").strip() if not form.action.errors else ""
+    return form, queries.log_query(action, actor, day("since"), day("until", 1))
+
+
+@bp.route("/protokoll")
+@policy_required(policy.can_moderate)
+def log():
+    """The moderation part of the append-only audit log, filtered (read only)."""
+    form, query = _log_query()
+    pagination = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    people_ids = {e.actor_id for e in pagination.items if e.actor_id}
+    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(people_ids)))}
+    args = {k: v for k, v in request.args.items() if k != "seite"}
+    return render_template("moderation/log.html", form=form, pagination=pagination, people=people, args=args)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a leading = + - @ would be executed by Excel/LibreOffice.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/protokoll.csv")
+@policy_required(policy.can_moderate)
+def log_csv():
+    """The filtered moderation log as CSV (at most 10,000 rows)."""
+    _form, query = _log_query()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            "id",
+            "zeitpunkt_utc",
+            "person_id",
+            "aktion",
+            "ziel_typ",
+            "ziel_id",
+            "ziel",
+            "begruendung",
+            "details",
+        ]
+    )
+    for entry in db.session.scalars(query.limit(10_000)):
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    entry.id,
+                    entry.created_at.isoformat(),
+                    entry.actor_id,
+                    entry.action,
+                    entry.target_type,
+                    entry.target_id,
+                    entry.target_label,
+                    entry.reason,
+                    entry.details,
+                )
+            ]
+        )
+    record(current_user, "moderation.log_exported", None, rows_filter=dict(request.args))
+    db.session.commit()
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=moderationsprotokoll.csv"},
+    )
+
+
+@bp.route("/transparenz")
+def transparency():
+    """Public figures per month: reports, decisions by reason, appeals and outcomes, median time."""
+    return render_template(
+        "moderation/transparency.html",
+        months=queries.transparency(),
+        categories={c.code: c.label for c in reasons.categories()},
+        action_labels={a.value: label for a, label in ACTION_LABELS.items()},
+        appeal_labels={s.value: label for s, label in APPEAL_LABELS.items()},
+        action_order=[a.value for a in Action],
+    )
+
+
+@bp.route("/einstellungen", methods=["GET", "POST"])
+@policy_required(policy.can_change_settings)
+def settings():
+    """Admins set K (auto-hide), N (pre-moderation of new accounts) and the reason categories."""
+    form = SettingsForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "threshold": reasons.threshold(),
+            "first_n": reasons.first_n(),
+            "categories": reasons.categories_text(),
+        }
+    )
+    if form.validate_on_submit():
+        set_setting(current_user, reasons.AUTOHIDE_THRESHOLD, str(form.threshold.data))
+        set_setting(current_user, PREMODERATION_FIRST_N, str(form.first_n.data))
+        set_setting(current_user, reasons.REASON_CATEGORIES, form.categories.data)
+        record(
+            current_user,
+            "moderation.settings_changed",
+            None,
+            threshold=form.threshold.data,
+            first_n=form.first_n.data,
+            categories=[c.code for c in reasons.parse_categories(form.categories.data)],
+        )
+        db.session.commit()
+        flash(_("Die Einstellungen sind gespeichert."), "success")
+        return redirect(url_for("moderation.settings"))
+    return render_template("moderation/settings.html", form=form), 400 if form.errors else 200

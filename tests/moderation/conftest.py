@@ -1,0 +1,63 @@
+"""Fixtures for moderation tests: projects, comments, reports and queue helpers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.moderation.models import ModerationItem
+from tests.conftest import ROLE_SETS, login, post
+from tests.discussions.conftest import add_comment, make_project, project  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def people(make_user):
+    """An author, three reporters, two moderators and an admin."""
+    return {
+        "author": make_user(ROLE_SETS["citizen"], name="Autorin"),
+        "r1": make_user(ROLE_SETS["citizen"]),
+        "r2": make_user(ROLE_SETS["citizen"]),
+        "r3": make_user(ROLE_SETS["citizen"]),
+        "mod": make_user(ROLE_SETS["moderator"], name="Moderator Eins"),
+        "mod2": make_user(ROLE_SETS["moderator"], name="Moderatorin Zwei"),
+        "admin": make_user(ROLE_SETS["admin"]),
+    }
+
+
+def client_for(app, user):
+    """A fresh test client logged in as the user (one browser per person)."""
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def report_as(app, user, on_project, comment_id: int, reason: str = "abuse", text: str = "") -> None:
+    """A citizen reports through the real form."""
+    client = client_for(app, user)
+    path = on_project.comment_url(comment_id, "melden")
+    response = post(client, path, {"reason": reason, "text": text}, token_from=path)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def item_for(app, target_type: str, target_id: int) -> ModerationItem | None:
+    with app.app_context():
+        db.session.expire_all()
+        item = db.session.scalar(
+            select(ModerationItem).where(
+                ModerationItem.target_type == target_type, ModerationItem.target_id == target_id
+            )
+        )
+        if item is not None:
+            db.session.expunge(item)
+        return item
+
+
+def decide(client, item_id: int, action: str, version: int, code: str = "", text: str = ""):
+    path = f"/moderation/eintrag/{item_id}"
+    return post(
+        client,
+        f"{path}/entscheiden",
+        {"action": action, "reason_code": code, "text": text, "version": str(version)},
+        token_from=path,
+    )
