@@ -339,7 +339,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_options_question_id'), ['question_id'], unique=False)
 
     op.create_table('survey_answers',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    # Random ids (see Answer.id): no sequence.
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('response_id', sa.String(length=32), nullable=False),
     sa.Column('question_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('option_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),

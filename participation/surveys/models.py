@@ -291,6 +291,11 @@ class Condition(db.Model):
     option: Mapped[Option | None] = relationship()
 
 
+def new_answer_id() -> int:
+    """A random positive 63-bit key (collisions are negligible at millions of rows)."""
+    return secrets.randbits(63) or 1
+
+
 def new_response_id() -> str:
     """Random, non-monotonic key: the order of responses tells nothing about who answered when."""
     return secrets.token_hex(16)
@@ -331,7 +336,9 @@ class Answer(db.Model):
     __tablename__ = "survey_answers"
     __table_args__ = (Index("ix_survey_answers_question_option", "question_id", "option_id"),)
 
-    id: Mapped[IdPk]
+    # Random, not a sequence: ascending answer ids would give the order of submissions, which
+    # an anonymous survey must not keep (it could line responses up with participations).
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False, default=new_answer_id)
     response_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True
     )

@@ -142,3 +142,19 @@ def test_no_insertion_order_is_kept_for_responses_or_participations(app, app_ctx
                 else:
                     raise AssertionError(f"{table} keeps an insertion-ordered rowid")
     assert Response.id.type.length == 32  # random hex, not a sequence
+
+
+def test_answer_ids_are_random_not_a_sequence(app, make_user):
+    """Ascending answer ids would reveal the order of submissions; they are random 63-bit keys."""
+    from participation.surveys.models import Answer
+
+    planner = make_user(ROLE_SETS["planner"])
+    s = every_type_survey(app, planner.id, anonymous=True)
+    for person in [make_user() for _ in range(2)]:
+        fresh = app.test_client()
+        login(fresh, person)
+        assert answer(fresh, s, person.name[:10]).status_code == 302
+    with app.app_context():
+        ids = list(db.session.scalars(select(Answer.id)))
+    # A sequence would start at 1; a random 63-bit key is below 2**31 with probability 2**-32.
+    assert len(ids) >= 2 and all(answer_id > 2**31 for answer_id in ids)
