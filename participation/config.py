@@ -67,6 +67,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
+        # Public survey results hide every group smaller than this (no one can be singled out).
+        "SURVEY_RESULTS_MIN_CELL": int(env.get("SURVEY_RESULTS_MIN_CELL") or 5),
+        "SURVEY_OPEN_LIMIT": env.get("SURVEY_OPEN_LIMIT") or "20 per hour",
         "SESSION_COOKIE_NAME": "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

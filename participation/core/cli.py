@@ -109,4 +109,6 @@ def serve_command(host: str, port: int) -> None:
             return "-"
 
     click.echo(f"{current_app.config['SITE_NAME']}: http://{host}:{port}/")
-    run_simple(host, port, current_app, request_handler=NoAddressRequestHandler, threaded=True)
+    # The real app object: the server calls it from its own threads, outside this app context.
+    app = current_app._get_current_object()
+    run_simple(host, port, app, request_handler=NoAddressRequestHandler, threaded=True)
