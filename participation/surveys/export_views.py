@@ -23,8 +23,8 @@ from participation.surveys.results_views import read_filter
 from participation.surveys.views import bp, load_survey
 
 FORMATS = {
-    "csv": ("csv", "text/csv; charset=utf-8"),
-    "csv-technisch": ("csv", "text/csv; charset=utf-8"),
+    "csv": ("csv", "text/csv"),  # Werkzeug adds "; charset=utf-8" to text/* types
+    "csv-technisch": ("csv", "text/csv"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "ods": ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
     "json": ("json", "application/json"),

@@ -48,7 +48,7 @@ def test_german_csv_dialect_and_free_text_round_trip(app, client, planner, surve
     assert data.startswith(b"\xef\xbb\xbfid;datum;kanal;Q01;")
     assert not data[3:].startswith(b"sep=")
     assert data.count(b"\r\n") == 2 and b"\n" in data.replace(b"\r\n", b"")  # record ends CRLF, text keeps \n
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0]["Q05"] == FREE_TEXT
     assert rows[0]["Q04"] == "-2,75"
