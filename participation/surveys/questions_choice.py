@@ -87,7 +87,10 @@ class MultipleChoiceType(QuestionType):
         if not rows:
             return None
         other = next((r.value_text for r in rows if r.value_text), None)
-        return ([r.option_id for r in rows], other)
+        # The questionnaire's option order: storage order means nothing (answer ids are random).
+        order = {option.id: index for index, option in enumerate(question.options)}
+        chosen = sorted((r.option_id for r in rows), key=lambda option_id: order.get(option_id, len(order)))
+        return (chosen, other)
 
     def to_raw(self, question, value):
         if value is None:

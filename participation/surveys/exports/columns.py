@@ -105,13 +105,16 @@ def _question_columns(question, options: ExportOptions, as_codes: bool) -> list[
     kind, code, text = question.qtype, question.code, question.text
     name = (lambda o: o.code) if as_codes else (lambda o: o.label)
     by_id = {o.id: o for o in question.options}
+    order = {o.id: index for index, o in enumerate(question.options)}
+    rank = lambda option_id: order.get(option_id, len(order))  # noqa: E731
     columns: list[Column] = []
     if kind == "single":
         columns.append(Column(code, text, _guard(question, lambda v: name(by_id[v[0]]))))
     elif kind == "multiple":
         if options.multiple in ("joined", "both"):
             columns.append(
-                Column(code, text, _guard(question, lambda v: "|".join(name(by_id[i]) for i in v[0])))
+                # In the questionnaire's option order, not storage order (answer ids are random).
+                Column(code, text, _guard(question, lambda v: "|".join(name(by_id[i]) for i in sorted(v[0], key=rank))))
             )
         if options.multiple in ("columns", "both"):
             for option in question.choices:
