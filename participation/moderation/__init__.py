@@ -16,9 +16,10 @@ def init_app(app) -> None:
         # Module-level registries: a second app (tests) must not register everything twice.
         return
     _registered = True
+    from participation.core.privacy import register_exporter
     from participation.core.settings import register_hook
     from participation.core.templating import register_template_policies
-    from participation.moderation import policy, services
+    from participation.moderation import policy, privacy, services
     from participation.notifications.services import register_kind
 
     register_hook("comment.held", services.on_comment_held)
@@ -26,6 +27,7 @@ def init_app(app) -> None:
     for kind, text in services.KINDS.items():
         register_kind(kind, text)
     register_template_policies(policy.TEMPLATE_POLICIES)
+    register_exporter("moderation", privacy.export_moderation)
 
 
 def _register_cli(app) -> None:
