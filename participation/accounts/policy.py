@@ -14,6 +14,16 @@ def has_role(user, role: Role) -> bool:
     return _active(user) and user.has_role(role)
 
 
+def is_moderator(user) -> bool:
+    """Moderators, and admins, who may do everything moderators do."""
+    return has_role(user, Role.MODERATOR) or has_role(user, Role.ADMIN)
+
+
+def is_planner(user) -> bool:
+    """Planners, and admins, who may do everything planners do."""
+    return has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+
+
 def is_staff(user) -> bool:
     """Moderators, planners and admins: the municipality's people."""
     return _active(user) and bool(user.roles)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from participation.accounts import tokens
@@ -141,10 +141,14 @@ def load_session_user(token: str) -> User | None:
     if session_row.expires_at <= now or not user.is_active:
         return None
     if not session_row.remember and (now - session_row.last_seen_at).total_seconds() > 300:
-        # Sliding idle timeout, written at most every five minutes to spare the database.
-        session_row.last_seen_at = now
-        session_row.expires_at = now + current_app.config["SESSION_IDLE_LIFETIME"]
-        db.session.commit()
+        # Sliding idle timeout, written at most every five minutes to spare the database, in a
+        # transaction of its own: the request's session is the view's to commit, not the loader's.
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(UserSession)
+                .where(UserSession.id == session_row.id)
+                .values(last_seen_at=now, expires_at=now + current_app.config["SESSION_IDLE_LIFETIME"])
+            )
     user.current_session_token = token
     return user
 
@@ -350,3 +354,12 @@ def create_user(
     db.session.flush()
     audit.record(None, "user.created", user, roles=sorted(roles))
     return user
+
+
+def people_in_audit(entries) -> dict[int, User]:
+    """The users who acted in, or are the target of, a page of audit entries, in one query."""
+    ids = {entry.actor_id for entry in entries if entry.actor_id}
+    ids |= {entry.target_id for entry in entries if entry.target_type == "users" and entry.target_id}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

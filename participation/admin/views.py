@@ -125,7 +125,7 @@ def audit_log():
     valid = form.validate()
     query = services.audit_query(form.action.data if valid else None, form.actor.data if valid else None)
     pagination = services.paginate(query, _page_arg())
-    people = services.people_for(pagination.items)
+    people = accounts.people_in_audit(pagination.items)
     return render_template("admin/audit_log.html", form=form, pagination=pagination, people=people)
 
 

@@ -19,8 +19,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, or_
 
-from participation.accounts.models import Role
-from participation.accounts.policy import has_role
+from participation.accounts.policy import is_moderator
 from participation.discussions.models import Comment, CommentStatus
 
 PLACEHOLDERS = {
@@ -47,7 +46,7 @@ _EVERYONE_SAME = frozenset({CommentStatus.PUBLISHED.value, CommentStatus.DELETED
 
 def sees_everything(viewer) -> bool:
     """Moderators (and admins) read every comment, to judge reports and restore hidden ones."""
-    return has_role(viewer, Role.MODERATOR) or has_role(viewer, Role.ADMIN)
+    return is_moderator(viewer)
 
 
 def _viewer_id(viewer) -> int | None:

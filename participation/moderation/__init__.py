@@ -40,7 +40,7 @@ def _register_cli(app) -> None:
     def lift_blocks() -> None:
         """Unblock accounts whose block has ended."""
         from participation.extensions import db
-        from participation.moderation.services import lift_expired_blocks
+        from participation.moderation.sanctions import lift_expired_blocks
 
         count = lift_expired_blocks()
         db.session.commit()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from participation.accounts.models import Role
-from participation.accounts.policy import can_administer, can_manage_account, has_role, is_staff
+from participation.accounts.policy import can_administer, can_manage_account, is_moderator, is_staff
 
 
 def can_moderate(user) -> bool:
     """Moderators and admins work the queue, decide and read the moderation log."""
-    return has_role(user, Role.MODERATOR) or has_role(user, Role.ADMIN)
+    return is_moderator(user)
 
 
 def can_appeal(user, decision) -> bool:

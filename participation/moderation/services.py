@@ -1,8 +1,6 @@
-"""Decisions on queue items, statements of reasons, appeals, sanctions. Services flush; views commit."""
+"""Decisions on queue items, statements of reasons, appeals (sanctions: sanctions.py). Services flush."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -75,7 +73,6 @@ REPORT_OUTCOMES = {
     Action.PUBLISH: _l("Die Moderation hat keinen Verstoß festgestellt; der Kommentar bleibt sichtbar."),
     Action.RESTORE: _l("Die Moderation hat keinen Verstoß festgestellt; der Kommentar ist wieder sichtbar."),
 }
-MAX_SANCTION_DAYS = 365
 
 
 class DecisionConflict(Exception):
@@ -500,99 +497,3 @@ def _reverse(moderator, decision: Decision) -> None:
     elif action == Action.BLOCK and subject is not None and subject.blocked_at is not None:
         account_services.unblock(moderator, subject)
     db.session.flush()
-
-
-# --- sanctions -------------------------------------------------------------------------------------
-
-
-def _sanction_checks(actor, target: User, days: int, reason_code: str, text: str):
-    category = reasons.category(reason_code)
-    if category is None or not (text or "").strip():
-        raise ValueError("reason category and text required")
-    if not 1 <= days <= MAX_SANCTION_DAYS:
-        raise ValueError("days out of range")
-    return category
-
-
-def mute(moderator, target: User, days: int, reason_code: str, text: str) -> Decision:
-    """Mute a citizen's account for some days: reading and surveys stay, writing stops."""
-    if not policy.can_mute(moderator, target):
-        raise NotAllowed("mute")
-    _sanction_checks(moderator, target, days, reason_code, text)
-    ends_at = utcnow() + timedelta(days=days)
-    target.muted_until, target.mute_reason = ends_at, text
-    decision = _sanction_decision(moderator, target, Action.MUTE, reason_code, text, ends_at)
-    from flask_babel import format_datetime
-
-    send_statement(
-        decision, str(_WHAT[Action.MUTE]) % {"place": format_datetime(ends_at, "dd.MM.yyyy HH:mm")}
-    )
-    return decision
-
-
-def unmute(moderator, target: User) -> None:
-    """Lift a mute early (audit-logged)."""
-    if not policy.can_mute(moderator, target) or not target.is_muted:
-        raise NotAllowed("unmute")
-    target.muted_until = target.mute_reason = None
-    record(moderator, "moderation.unmute", target)
-    db.session.flush()
-
-
-def block(admin, target: User, days: int, reason_code: str, text: str) -> Decision:
-    """Block an account (admins): no login, sessions end; the person gets a statement of reasons."""
-    if not policy.can_block(admin, target):
-        raise NotAllowed("block")
-    _sanction_checks(admin, target, days, reason_code, text)
-    account_services.block(admin, target, text)
-    ends_at = utcnow() + timedelta(days=days)
-    decision = _sanction_decision(admin, target, Action.BLOCK, reason_code, text, ends_at)
-    send_statement(decision, "")
-    return decision
-
-
-def _sanction_decision(actor, target, action: Action, reason_code, text, ends_at) -> Decision:
-    decision = Decision(
-        subject_id=target.id,
-        moderator_id=actor.id,
-        action=action.value,
-        reason_code=reason_code,
-        reason_text=text,
-        ends_at=ends_at,
-    )
-    db.session.add(decision)
-    db.session.flush()
-    record(
-        actor,
-        f"moderation.{action.value}",
-        target,
-        reason=text,
-        decision_id=decision.id,
-        reason_code=reason_code,
-        ends_at=ends_at.isoformat(),
-    )
-    return decision
-
-
-def lift_expired_blocks(actor=None) -> int:
-    """Unblock accounts whose block decision has ended (run by `flask moderation lift-blocks`)."""
-    now = utcnow()
-    rows = db.session.scalars(
-        select(User).where(
-            User.blocked_at.is_not(None),
-            User.id.in_(
-                select(Decision.subject_id).where(
-                    Decision.action == Action.BLOCK.value, Decision.ends_at <= now
-                )
-            ),
-            User.id.not_in(
-                select(Decision.subject_id).where(
-                    Decision.action == Action.BLOCK.value, Decision.ends_at > now
-                )
-            ),
-        )
-    ).all()
-    for user in rows:
-        account_services.unblock(actor, user)
-    db.session.flush()
-    return len(rows)

@@ -12,13 +12,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.accounts.models import User
+from participation.accounts.services import people_in_audit
 from participation.core.audit import record
 from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
 from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.discussions.models import REPORT_REASON_LABELS
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
-from participation.moderation import policy, queries, reasons, services
+from participation.moderation import policy, queries, reasons, sanctions, services
 from participation.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -273,7 +274,7 @@ def mute(user_id: int):
     form = SanctionForm(prefix="mute")
     if not form.validate_on_submit():
         return _account_page(target, mute_form=form, status=400)
-    services.mute(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+    sanctions.mute(current_user, target, form.days.data, form.reason_code.data, form.text.data)
     db.session.commit()
     flash(_("Das Konto ist stummgeschaltet; die Person wurde mit Begründung benachrichtigt."), "success")
     return redirect(url_for("moderation.account", user_id=user_id))
@@ -290,7 +291,7 @@ def unmute(user_id: int):
     if not PostOnlyForm().validate_on_submit():
         abort(400)
     try:
-        services.unmute(current_user, target)
+        sanctions.unmute(current_user, target)
     except NotAllowed:
         flash(_("Dieses Konto ist nicht stummgeschaltet."), "error")
         return redirect(url_for("moderation.account", user_id=user_id))
@@ -309,7 +310,7 @@ def block(user_id: int):
     if not form.validate_on_submit():
         return _account_page(target, block_form=form, status=400)
     try:
-        services.block(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+        sanctions.block(current_user, target, form.days.data, form.reason_code.data, form.text.data)
     except InvalidState:
         db.session.rollback()
         flash(
@@ -345,8 +346,7 @@ def log():
     """The moderation part of the append-only audit log, filtered (read only)."""
     form, query = _log_query()
     pagination = db.paginate(query, page=_page(), per_page=50, error_out=False)
-    people_ids = {e.actor_id for e in pagination.items if e.actor_id}
-    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(people_ids)))}
+    people = people_in_audit(pagination.items)
     args = {k: v for k, v in request.args.items() if k != "seite"}
     return render_template("moderation/log.html", form=form, pagination=pagination, people=people, args=args)
 

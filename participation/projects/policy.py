@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from participation.accounts.models import Role
-from participation.accounts.policy import has_role
+from participation.accounts.policy import is_planner
 
 
 def can_manage_projects(user) -> bool:
     """Planners and admins create projects and see the management links."""
-    return has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+    return is_planner(user)
 
 
 def can_edit_project(user, project) -> bool:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from participation.core import audit
 from participation.core.permissions import InvalidState, NotAllowed
+from participation.core.search import contains
 from participation.extensions import db
 from participation.projects import policy
 from participation.projects.models import Phase, Project
@@ -115,8 +116,7 @@ def list_query(q: str | None = None, phase: str | None = None, district: str | N
     if district:
         query = query.where(Project.district == district)
     if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Project.title).like(f"%{escaped}%", escape="\\"))
+        query = query.where(contains(Project.title, q))
     return query
 
 

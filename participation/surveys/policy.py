@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from participation.accounts.models import Role
-from participation.accounts.policy import can_participate, has_role, is_staff
+from participation.accounts.policy import can_participate, has_role, is_planner, is_staff
 from participation.surveys.models import Access, State
 
 
 def can_create_surveys(user) -> bool:
     """Planners and admins build surveys."""
-    return has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+    return is_planner(user)
 
 
 def can_edit_survey(user, survey) -> bool:
@@ -21,7 +21,7 @@ def can_edit_survey(user, survey) -> bool:
 
 def can_enter_responses(user, survey) -> bool:
     """Staff (Bürgerbüro, phone, paper) enter responses for open surveys; admins included."""
-    staff = has_role(user, Role.MODERATOR) or has_role(user, Role.PLANNER) or has_role(user, Role.ADMIN)
+    staff = is_staff(user)
     return staff and survey.state is State.OPEN
 
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from participation.core.search import contains
 from participation.extensions import db
 from participation.surveys.models import CHANNEL_LABELS, Answer, ParticipationCode, Question, Response
 from participation.surveys.results_sql import (
@@ -429,8 +430,7 @@ def text_answers(survey, question, flt: ResultFilter | None, search: str, page: 
         Answer.value_text.is_not(None),
     ]
     if search:
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(Answer.value_text.ilike(f"%{escaped}%", escape="\\"))
+        where.append(contains(Answer.value_text, search))
     base = select(Answer.value_text).select_from(Answer).join(Response, Answer.response_id == Response.id)
     count = db.session.scalar(select(func.count()).select_from(base.where(*where).subquery()))
     rows = db.session.scalars(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from participation.accounts.models import Role
-from participation.accounts.policy import can_contribute, can_participate, has_role, is_staff
+from participation.accounts.policy import can_contribute, can_participate, is_moderator, is_staff
 
 
 def _is(user, other_id: int | None) -> bool:
@@ -12,7 +11,7 @@ def _is(user, other_id: int | None) -> bool:
 
 def can_review_wiki(user) -> bool:
     """Moderators and admins review pending changes, see every revision, lock and restore."""
-    return has_role(user, Role.MODERATOR) or has_role(user, Role.ADMIN)
+    return is_moderator(user)
 
 
 def publishes_directly(user) -> bool:

@@ -5,17 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from participation.core.search import contains
 from participation.extensions import db
 from participation.wiki import policy
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 
 PAGE_SIZE = 20
 EXCERPT_CHARS = 90
-
-
-def escape_like(term: str) -> str:
-    """Escape LIKE wildcards so "%" and "_" match themselves (ESCAPE '\\' on both databases)."""
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def page_by_slug(slug: str) -> WikiPage | None:
@@ -34,13 +30,7 @@ def published_pages(term: str, number: int, project_id: int | None = None):
     if project_id is not None:
         query = query.where(WikiPage.project_id == project_id)
     if term:
-        pattern = f"%{escape_like(term.lower())}%"
-        query = query.where(
-            or_(
-                func.lower(WikiPage.title).like(pattern, escape="\\"),
-                func.lower(approved.body).like(pattern, escape="\\"),
-            )
-        )
+        query = query.where(or_(contains(WikiPage.title, term), contains(approved.body, term)))
     return db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
 
 

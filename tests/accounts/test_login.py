@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from participation.accounts import services
 from participation.extensions import db
@@ -314,3 +315,41 @@ def test_language_choice_survives_the_session_renewal(client, make_user):
     post(client, "/sprache", {"language": "en", "next": "/"})
     login(client, user)
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def _age_sessions(app, user_id: int, *, idle_minutes: int, expires_in_minutes: int) -> None:
+    from datetime import timedelta
+
+    from participation.accounts.models import UserSession
+    from participation.core.types import utcnow
+    from participation.extensions import db
+
+    with app.app_context():
+        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == user_id)):
+            row.last_seen_at = utcnow() - timedelta(minutes=idle_minutes)
+            row.expires_at = utcnow() + timedelta(minutes=expires_in_minutes)
+        db.session.commit()
+
+
+def test_activity_slides_the_idle_timeout(app, client, make_user):
+    """A request after five idle minutes moves the session's expiry forward (in its own transaction)."""
+    from participation.accounts.models import UserSession
+    from participation.core.types import utcnow
+    from participation.extensions import db
+
+    user = make_user()
+    login(client, user)
+    _age_sessions(app, user.id, idle_minutes=10, expires_in_minutes=1)
+    assert client.get("/konto/").status_code == 200
+    with app.app_context():
+        row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+        assert (row.expires_at - utcnow()).total_seconds() > 11 * 3600
+        assert (utcnow() - row.last_seen_at).total_seconds() < 60
+
+
+def test_an_idle_session_past_its_expiry_is_logged_out(app, client, make_user):
+    user = make_user()
+    login(client, user)
+    _age_sessions(app, user.id, idle_minutes=13 * 60, expires_in_minutes=-1)
+    response = client.get("/konto/")
+    assert response.status_code == 302 and "/konto/anmelden" in response.location
