@@ -6,7 +6,8 @@ Figures (measured in the same run, on the same SQLite file):
   on a raw DB-API cursor. The baseline computes less (no quartiles, no bases, no per-day series).
 - export_csv_speed_ratio: rows/s of the real CSV download (test client, streamed to the end) ÷ rows/s of
   a raw cursor over the same ordered join, grouped per response, written with csv.writer.
-- export_peak_mb: peak RSS of a separate process that downloads the CSV of 1,000,000 responses.
+- export_peak_mb: peak RSS of a separate process that downloads the CSV of 1,000,000 responses;
+  export_xlsx_peak_mb_100k / export_ods_peak_mb_100k: the same for XLSX and ODS at 100,000 responses.
 - results_queries_small / results_queries_large: SQL statements of the results page at 100 and 100,000
   responses (must be equal).
 """
@@ -185,13 +186,16 @@ def _baseline_export(raw, survey_id: int) -> int:
     return rows + 1
 
 
-def _download(client, survey_id: int) -> int:
-    response = client.get(f"/umfragen/verwaltung/{survey_id}/export/datei?format=csv", buffered=False)
-    lines = 0
+def _download(client, survey_id: int, fmt: str = "csv") -> int:
+    """Stream the export to the end; CSV: the number of data rows, other formats: the number of bytes."""
+    response = client.get(f"/umfragen/verwaltung/{survey_id}/export/datei?format={fmt}", buffered=False)
+    assert response.status_code == 200, response.status_code
+    lines = size = 0
     for chunk in response.response:
         lines += chunk.count(b"\r\n")
+        size += len(chunk)
     response.close()
-    return lines - 1
+    return lines - 1 if fmt == "csv" else size
 
 
 def _login(client, email: str) -> None:
@@ -206,9 +210,19 @@ from bench.surveys import _app, _download, _login
 app = _app({path!r})
 client = app.test_client()
 _login(client, {email!r})
-rows = _download(client, {sid})
+rows = _download(client, {sid}, {fmt!r})
 print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
+
+
+def _peak(root: str, path: str, survey_id: int, fmt: str) -> tuple[int, float]:
+    """Rows (CSV) or bytes, and the peak RSS in MB, of a separate process that downloads one export."""
+    code = MEMORY_CHILD.format(
+        root=root, path=path, email="planung@musterstadt.example", sid=survey_id, fmt=fmt
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    rows, peak_kb = (int(v) for v in child.stdout.split()[-2:])
+    return rows, round(peak_kb / 1024, 1)
 
 
 def run() -> dict[str, float]:
@@ -265,23 +279,18 @@ def run() -> dict[str, float]:
     small_queries, large_queries = queries(SMALL), queries(LARGE)
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            MEMORY_CHILD.format(root=root, path=path, email="planung@musterstadt.example", sid=ids[HUGE]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=root,
-    )
-    rows, peak_kb = (int(v) for v in child.stdout.split()[-2:])
-    assert rows == HUGE, child.stdout
+    rows, peak_mb = _peak(root, path, ids[HUGE], "csv")
+    assert rows == HUGE, rows
+    # XLSX and ODS are written row by row into a temporary file; 100,000 responses keep the run short.
+    xlsx_bytes, xlsx_mb = _peak(root, path, ids[LARGE], "xlsx")
+    ods_bytes, ods_mb = _peak(root, path, ids[LARGE], "ods")
+    assert xlsx_bytes > 0 and ods_bytes > 0
     return {
         "survey_results_ratio": round(ours / baseline, 2),
         "export_csv_speed_ratio": round(export_rate / baseline_rate, 2),
-        "export_peak_mb": round(peak_kb / 1024, 1),
+        "export_peak_mb": peak_mb,
+        "export_xlsx_peak_mb_100k": xlsx_mb,
+        "export_ods_peak_mb_100k": ods_mb,
         "results_queries_small": small_queries,
         "results_queries_large": large_queries,
     }

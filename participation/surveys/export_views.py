@@ -89,33 +89,30 @@ def export_file(survey_id: int):
     if fmt not in FORMATS:
         fmt = "csv"
     options = read_options(survey)
-    # Logged (and committed) before the data is read: the streaming cursor must not see a commit.
+    # Logged (and committed) before the data is read, so a failed export is still on record.
     audit.record(current_user, "surveys.exported", survey, format=fmt)
     db.session.commit()
     survey = load_survey(survey_id)
     warm(survey)
     extension, mimetype = FORMATS[fmt]
-    # Its own connection: the stream goes on after the request's session has been closed.
-    connection = db.engine.connect()
     try:
         if fmt in ("xlsx", "ods"):
             writer = write_xlsx if fmt == "xlsx" else write_ods
-            chunks = spooled(writer, survey.title, iter_table(survey, options, connection), codebook(survey))
+            chunks = spooled(writer, survey.title, iter_table(survey, options), codebook(survey))
         elif fmt == "json":
-            chunks = json_chunks(survey, options, connection)
+            chunks = json_chunks(survey, options)
         else:
-            chunks = csv_chunks(iter_table(survey, options, connection), german=fmt == "csv")
+            german = fmt == "csv"
+            chunks = csv_chunks(iter_table(survey, options, csv_comma=german), german=german)
         first = next(chunks)  # errors before the first byte become an error page, not an empty file
     except Exception as error:  # noqa: BLE001 - any failure must be reported, whatever its cause
-        connection.close()
         return _failed(survey, fmt, error)
 
     def body() -> Iterator[bytes]:
-        try:
-            yield first
-            yield from _guarded(chunks)
-        finally:
-            connection.close()
+        # The rows are read in batches, each on a pooled connection it gives back at once: nothing to
+        # release here if the client goes away mid-download.
+        yield first
+        yield from _guarded(chunks)
 
     filename = f"umfrage-{survey.id}-{survey.title[:60]}-{today().isoformat()}.{extension}"
     headers = attachment_headers(filename)

@@ -310,12 +310,14 @@ class Response(db.Model):
         UniqueConstraint("survey_id", "user_id"),
         CheckConstraint(f"channel IN ({_sql_in(Channel)})", name="known_channel"),
         CheckConstraint("via IN ('account', 'code', 'open', 'assisted')", name="known_via"),
+        # Exports page through a survey's responses in id order (keyset): one index range per batch.
+        Index("ix_survey_responses_survey_id_id", "survey_id", "id"),
         # SQLite would otherwise keep a hidden, insertion-ordered rowid that lines up with participations.
         {"sqlite_with_rowid": False},
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_response_id)
-    survey_id: Mapped[int] = mapped_column(BigId, ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    survey_id: Mapped[int] = mapped_column(BigId, ForeignKey("surveys.id", ondelete="CASCADE"))
     # Only for non-anonymous surveys; set to NULL when the account is deleted.
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(14), default=Channel.ONLINE.value)
@@ -334,14 +336,17 @@ class Answer(db.Model):
     """One typed value: a chosen option, a matrix cell, a rank, a number, a text or a date."""
 
     __tablename__ = "survey_answers"
-    __table_args__ = (Index("ix_survey_answers_question_option", "question_id", "option_id"),)
+    __table_args__ = (
+        Index("ix_survey_answers_question_option", "question_id", "option_id"),
+        # Serves the foreign key (its prefix) and the results' "did this response answer question X"
+        # probes (conditions, respondents of multi-row questions): one index seek each.
+        Index("ix_survey_answers_response_question", "response_id", "question_id"),
+    )
 
     # Random, not a sequence: ascending answer ids would give the order of submissions, which
     # an anonymous survey must not keep (it could line responses up with participations).
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False, default=new_answer_id)
-    response_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[str] = mapped_column(String(32), ForeignKey("survey_responses.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(BigId, ForeignKey("survey_questions.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("survey_options.id", ondelete="CASCADE"))
     row_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("survey_options.id", ondelete="CASCADE"))

@@ -55,7 +55,9 @@ class NumberType(QuestionType):
     def from_rows(self, question, rows):
         if not rows or rows[0].value_number is None:
             return None
-        value = Decimal(rows[0].value_number).normalize()
+        raw = rows[0].value_number
+        # Drivers return Decimal (PostgreSQL) or float (SQLite); str() keeps a float's short form (0.1, not 0.1000…).
+        value = Decimal(str(raw) if isinstance(raw, float) else raw).normalize()
         return value if question.setting("decimal") else Decimal(int(value))
 
     def to_raw(self, question, value):

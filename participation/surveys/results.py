@@ -1,8 +1,7 @@
 """Survey results: every figure is a SQL aggregate; a fixed number of queries however many responses.
 
-Counts per option/point/row come from one GROUP BY, numeric summaries (n, mean, sd, min, max) from
-another, quartiles from a window-function query that returns at most six ordered values per question,
-and the "shown" bases from one query with a conditional SUM per conditional question.
+The queries live in results_queries (one grouped scan of the answers does the heavy part); this module
+turns their rows into the figures the pages show, and suppresses small cells in public results.
 """
 
 from __future__ import annotations
@@ -11,24 +10,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
-
-from participation.core.search import contains
-from participation.extensions import db
-from participation.surveys.models import CHANNEL_LABELS, Answer, ParticipationCode, Question, Response
-from participation.surveys.results_sql import (
-    ResultFilter,
-    is_conditional,
-    response_conditions,
-    shown_sql,
-)
+from participation.surveys import results_queries as queries
+from participation.surveys.models import CHANNEL_LABELS, Question
+from participation.surveys.results_sql import ResultFilter, is_conditional, response_conditions
 
 CATEGORICAL = ("single", "multiple", "yesno", "scale", "matrix", "ranking")
 NUMERIC = ("number", "scale", "matrix")
 TEXT = ("short_text", "long_text")
 CHOICE = ("single", "multiple")
-TEXT_PREVIEW = 5
 
 
 @dataclass
@@ -162,185 +151,125 @@ def compute(
     guard = Suppressor(public, threshold)
     where = response_conditions(survey.id, flt)
     questions = [q for q in survey.ordered_questions() if q.qtype != "display"]
-    conditional = [q for q in questions if is_conditional(q)]
 
-    # 1. Respondents, and how many were shown each conditional question.
-    columns = [func.count()] + [
-        func.coalesce(func.sum(case((shown_sql(q), 1), else_=0)), 0) for q in conditional
-    ]
-    row = db.session.execute(select(*columns).select_from(Response).where(*where)).one()
-    total = int(row[0])
-    shown = {q.id: int(v) for q, v in zip(conditional, row[1:], strict=True)}
+    multi_row = [q.id for q in questions if q.qtype in queries.MULTI_ROW]
+    people = queries.respondents(where, [q for q in questions if is_conditional(q)], multi_row)
+    total = people.total
     if guard.small(total):
         return Results(total, [], [], [], hidden_too_few=True, threshold=threshold)
-
-    joined = (Answer, Response, Answer.response_id == Response.id)
-    # 2. Respondents per question (distinct: multiple choice has one row per chosen option).
-    per_question = {
-        qid: (int(n), int(dk or 0))
-        for qid, n, dk in db.session.execute(
-            select(
-                Answer.question_id,
-                func.count(func.distinct(Answer.response_id)),
-                func.sum(case((Answer.dont_know.is_(True), 1), else_=0)),
-            )
-            .select_from(Answer)
-            .join(Response, joined[2])
-            .where(*where)
-            .group_by(Answer.question_id)
-        )
-    }
-    # 3. Counts per option / scale point / matrix cell, plus ranking sums and first places.
-    bucket = case((Question.qtype.in_(("scale", "matrix", "yesno")), Answer.value_number), else_=None)
-    groups: dict[int, list] = {}
-    for qid, option_id, row_id, value, dk, n, first, rank_sum in db.session.execute(
-        select(
-            Answer.question_id,
-            Answer.option_id,
-            Answer.row_id,
-            bucket,
-            Answer.dont_know,
-            func.count(),
-            func.sum(case((Answer.rank == 1, 1), else_=0)),
-            func.sum(Answer.rank),
-        )
-        .select_from(Answer)
-        .join(Response, joined[2])
-        .join(Question, Question.id == Answer.question_id)
-        .where(*where, Question.qtype.in_(CATEGORICAL))
-        .group_by(Answer.question_id, Answer.option_id, Answer.row_id, bucket, Answer.dont_know)
-    ):
-        groups.setdefault(qid, []).append((option_id, row_id, value, dk, int(n), first, rank_sum))
-    # 4. Numeric summaries per question (and matrix row); sum of squares gives the standard deviation.
-    number = Answer.value_number
-    summaries = {}
-    for qid, row_id, n, total_sum, squares, low, high, first_day, last_day in db.session.execute(
-        select(
-            Answer.question_id,
-            Answer.row_id,
-            func.count(number),
-            func.sum(number),
-            func.sum(number * number),
-            func.min(number),
-            func.max(number),
-            func.min(Answer.value_date),
-            func.max(Answer.value_date),
-        )
-        .select_from(Answer)
-        .join(Response, joined[2])
-        .join(Question, Question.id == Answer.question_id)
-        .where(*where, Question.qtype.in_(NUMERIC + ("date",)))
-        .group_by(Answer.question_id, Answer.row_id)
-    ):
-        summaries[(qid, row_id)] = (int(n), total_sum, squares, low, high, first_day, last_day)
-    quartiles = _quartiles(where)
+    scan = queries.scan_answers(survey.id, flt, [q.id for q in questions if q.qtype == "number"])
+    answered = {**scan.answered, **people.answered}
+    dates = queries.date_ranges(survey.id, flt, [q.id for q in questions if q.qtype == "date"])
     texts = (
-        _text_preview(where, [q.id for q in questions if q.qtype in TEXT])
+        queries.text_preview(survey.id, flt, [q.id for q in questions if q.qtype in TEXT])
         if with_texts and not public
         else {}
     )
 
     results = []
     for question in questions:
-        base = shown.get(question.id, total)
-        answered, dont_know = per_question.get(question.id, (0, 0))
+        base = people.shown.get(question.id, total)
+        count = answered.get(question.id, 0)
         result = QuestionResult(
             question=question,
             base=base,
-            answered=guard.count(answered),
+            answered=guard.count(count),
             not_shown=total - base,
-            no_answer=guard.count(base - answered),
-            dont_know=guard.count(dont_know),
+            no_answer=guard.count(base - count),
+            dont_know=guard.count(scan.dont_know.get(question.id, 0)),
         )
         if guard.small(base):
             result.suppressed = True
             results.append(result)
             continue
-        _fill(result, groups.get(question.id, []), summaries, quartiles, guard)
+        _fill(result, scan.groups.get(question.id, []), scan, guard)
+        if question.id in dates and not guard.small(count):
+            result.first_date, result.last_date = dates[question.id]
         result.texts = texts.get(question.id, [])
         results.append(result)
 
+    codes_issued, codes_used = queries.codes_issued_and_used(survey)
     return Results(
         total=total,
         questions=results,
-        per_day=_per_day(where, guard),
-        channels=_channels(where, total, guard),
-        codes_issued=(codes := _codes(survey))[0],
-        codes_used=codes[1],
+        per_day=_per_day(people.by_day_channel, guard),
+        channels=_channels(people.by_day_channel, total, guard),
+        codes_issued=codes_issued,
+        codes_used=codes_used,
         cross=_cross(survey, where, cross, guard) if cross else None,
         threshold=threshold,
     )
 
 
-def _stats(key, summaries, quartiles, guard) -> Stats | None:
-    if key not in summaries:
+def _stats(key, scan, guard) -> Stats | None:
+    numeric = scan.numeric.get(key)
+    if numeric is None or numeric.n == 0:
         return None
-    n, total_sum, squares, low, high, _first, _last = summaries[key]
-    if n == 0 or guard.small(n):
-        return Stats(n=guard.count(n) or 0) if n else None
-    mean = float(total_sum) / n
-    variance = (float(squares) - n * mean * mean) / (n - 1) if n > 1 else None
-    q = quartiles.get(key, {})
+    n = numeric.n
+    if guard.small(n):
+        return Stats(n=guard.count(n) or 0)
+    mean = numeric.total / n
+    variance = (numeric.squares - n * mean * mean) / (n - 1) if n > 1 else None
     return Stats(
         n=n,
         mean=mean,
-        median=q.get(2),
-        q1=q.get(1),
-        q3=q.get(3),
-        minimum=_float(low),
-        maximum=_float(high),
+        median=numeric.quartile(2),
+        q1=numeric.quartile(1),
+        q3=numeric.quartile(3),
+        minimum=numeric.low,
+        maximum=numeric.high,
         sd=math.sqrt(max(variance, 0.0)) if variance is not None else None,
     )
 
 
-def _fill(result: QuestionResult, rows: list, summaries, quartiles, guard) -> None:
+def _fill(result: QuestionResult, groups: list[queries.Group], scan: queries.Scan, guard) -> None:
     question, base = result.question, result.base
     kind = question.qtype
     if kind in CHOICE:
-        counts = {option_id: n for option_id, _r, _v, _dk, n, _f, _s in rows}
+        counts = {g.option_id: g.count for g in groups}
         for option in question.choices:
             count = guard.count(counts.get(option.id, 0))
             result.cells.append(Cell(option.label, option.code, count, _pct(count, base)))
     elif kind == "yesno":
-        counts = {int(v): n for _o, _r, v, _dk, n, _f, _s in rows if v is not None}
+        counts = {int(g.value): g.count for g in groups if g.value is not None}
         for value, label, code in ((1, "Ja", "1"), (0, "Nein", "0")):
             count = guard.count(counts.get(value, 0))
             result.cells.append(Cell(label, code, count, _pct(count, base)))
     elif kind == "scale":
         result.cells = _points(
-            question, {int(v): n for _o, _r, v, _dk, n, _f, _s in rows if v is not None}, base, guard
+            question, {int(g.value): g.count for g in groups if g.value is not None}, base, guard
         )
-        result.stats = _stats((question.id, None), summaries, quartiles, guard)
+        result.stats = _stats((question.id, None), scan, guard)
     elif kind == "matrix":
         for row in question.rows:
-            points = {int(v): n for _o, r, v, _dk, n, _f, _s in rows if r == row.id and v is not None}
-            dont_know = sum(n for _o, r, _v, dk, n, _f, _s in rows if r == row.id and dk)
+            mine = [g for g in groups if g.row_id == row.id]
             result.rows.append(
                 RowResult(
                     row.label,
                     row.code,
-                    _points(question, points, base, guard),
-                    _stats((question.id, row.id), summaries, quartiles, guard),
-                    guard.count(dont_know),
+                    _points(
+                        question, {int(g.value): g.count for g in mine if g.value is not None}, base, guard
+                    ),
+                    _stats((question.id, row.id), scan, guard),
+                    guard.count(sum(g.count for g in mine if g.dont_know)),
                 )
             )
     elif kind == "ranking":
-        by_option = {o: (n, f, s) for o, _r, _v, _dk, n, f, s in rows}
         for option in question.choices:
-            n, first, rank_sum = by_option.get(option.id, (0, 0, 0))
+            ranked = [g for g in groups if g.option_id == option.id and g.value is not None]
+            n = sum(g.count for g in ranked)
+            first = sum(g.count for g in ranked if g.value == 1)
             small = guard.small(n)
             result.ranks.append(
                 RankResult(
                     option.label,
                     option.code,
-                    None if small or not n else float(rank_sum) / n,
-                    None if small else guard.count(int(first or 0)),
+                    None if small or not n else sum(g.value * g.count for g in ranked) / n,
+                    None if small else guard.count(first),
                 )
             )
     elif kind == "number":
-        result.stats = _stats((question.id, None), summaries, quartiles, guard)
-    elif kind == "date" and (question.id, None) in summaries and not guard.small(result.answered or 0):
-        result.first_date, result.last_date = summaries[(question.id, None)][5:7]
+        result.stats = _stats((question.id, None), scan, guard)
 
 
 def _points(question, counts: dict[int, int], base: int, guard) -> list[Cell]:
@@ -358,124 +287,30 @@ def _points(question, counts: dict[int, int], base: int, guard) -> list[Cell]:
     return cells
 
 
-def _quartiles(where) -> dict:
-    """Quartiles by linear interpolation (like Excel QUARTIL.INKL): SQL picks the two neighbours."""
-    number = Answer.value_number
-    partition = (Answer.question_id, Answer.row_id)
-    ranked = (
-        select(
-            Answer.question_id.label("qid"),
-            Answer.row_id.label("rid"),
-            number.label("v"),
-            func.row_number().over(partition_by=partition, order_by=number).label("rn"),
-            func.count().over(partition_by=partition).label("cnt"),
-        )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(*where, Question.qtype.in_(NUMERIC), number.is_not(None))
-        .subquery()
-    )
-    wanted = []
-    for k in (1, 2, 3):
-        h = (ranked.c.cnt - 1) * k
-        low = h // 4 + 1  # floor division of integers, the same on both databases
-        wanted.append(ranked.c.rn == low)
-        wanted.append(ranked.c.rn == low + case((h % 4 != 0, 1), else_=0))
-    picked: dict = {}
-    for qid, rid, value, rn, cnt in db.session.execute(
-        select(ranked.c.qid, ranked.c.rid, ranked.c.v, ranked.c.rn, ranked.c.cnt).where(or_(*wanted))
-    ):
-        picked.setdefault((qid, rid), {})[int(rn)] = (float(value), int(cnt))
-    result = {}
-    for key, values in picked.items():
-        cnt = next(iter(values.values()))[1]
-        result[key] = {}
-        for k in (1, 2, 3):
-            h = (cnt - 1) * k
-            low, frac = h // 4 + 1, (h % 4) / 4
-            lo = values[low][0]
-            hi = values.get(low + 1, values[low])[0] if frac else lo
-            result[key][k] = lo + (hi - lo) * frac
-    return result
-
-
-def _text_preview(where, question_ids: list[int]) -> dict[int, list[str]]:
-    """The first few texts per free-text question, in one query (the full list is paginated)."""
-    if not question_ids:
-        return {}
-    numbered = (
-        select(
-            Answer.question_id.label("qid"),
-            Answer.value_text.label("text"),
-            func.row_number().over(partition_by=Answer.question_id, order_by=Answer.id).label("rn"),
-        )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .where(*where, Answer.question_id.in_(question_ids), Answer.value_text.is_not(None))
-        .subquery()
-    )
-    texts: dict[int, list[str]] = {}
-    for qid, text in db.session.execute(
-        select(numbered.c.qid, numbered.c.text).where(numbered.c.rn <= TEXT_PREVIEW).order_by(numbered.c.rn)
-    ):
-        texts.setdefault(qid, []).append(text)
-    return texts
-
-
-def text_answers(survey, question, flt: ResultFilter | None, search: str, page: int, per_page: int = 25):
-    """One page of a free-text question's answers, optionally containing a search term."""
-    where = response_conditions(survey.id, flt) + [
-        Answer.question_id == question.id,
-        Answer.value_text.is_not(None),
-    ]
-    if search:
-        where.append(contains(Answer.value_text, search))
-    base = select(Answer.value_text).select_from(Answer).join(Response, Answer.response_id == Response.id)
-    count = db.session.scalar(select(func.count()).select_from(base.where(*where).subquery()))
-    rows = db.session.scalars(
-        base.where(*where).order_by(Answer.id).offset((page - 1) * per_page).limit(per_page)
-    )
-    return list(rows), int(count or 0)
-
-
-def _per_day(where, guard) -> list[tuple[date, int | None]]:
-    counts = dict(
-        db.session.execute(
-            select(Response.submitted_on, func.count()).where(*where).group_by(Response.submitted_on)
-        ).all()
-    )
+def _per_day(by_day_channel, guard) -> list[tuple[date, int | None]]:
+    counts: dict[date, int] = {}
+    for day, _channel, n in by_day_channel:
+        counts[day] = counts.get(day, 0) + n
     if not counts:
         return []
     first, last = min(counts), max(counts)
     days = []
     day = first
     while day <= last:  # days without responses are shown as zero
-        days.append((day, guard.count(int(counts.get(day, 0)))))
+        days.append((day, guard.count(counts.get(day, 0))))
         day += timedelta(days=1)
     return days
 
 
-def _channels(where, total: int, guard) -> list[Cell]:
-    counts = dict(
-        db.session.execute(
-            select(Response.channel, func.count()).where(*where).group_by(Response.channel)
-        ).all()
-    )
+def _channels(by_day_channel, total: int, guard) -> list[Cell]:
+    counts: dict[str, int] = {}
+    for _day, channel, n in by_day_channel:
+        counts[channel] = counts.get(channel, 0) + n
     cells = []
     for channel, label in CHANNEL_LABELS.items():
-        count = guard.count(int(counts.get(channel.value, 0)))
+        count = guard.count(counts.get(channel.value, 0))
         cells.append(Cell(str(label), channel.value, count, _pct(count, total)))
     return cells
-
-
-def _codes(survey) -> tuple[int, int]:
-    issued, used = db.session.execute(
-        select(func.count(), func.count(ParticipationCode.used_on)).where(
-            ParticipationCode.survey_id == survey.id
-        )
-    ).one()
-    return int(issued), int(used)
 
 
 def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
@@ -484,22 +319,14 @@ def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
     if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
         return None
     first, second = by_id[pair[0]], by_id[pair[1]]
-    a, b = aliased(Answer), aliased(Answer)
-    counts = {
-        (x, y): int(n)
-        for x, y, n in db.session.execute(
-            select(a.option_id, b.option_id, func.count())
-            .select_from(a)
-            .join(b, and_(b.response_id == a.response_id, b.question_id == second.id))
-            .join(Response, Response.id == a.response_id)
-            .where(*where, a.question_id == first.id)
-            .group_by(a.option_id, b.option_id)
-        )
-    }
+    counts = queries.pair_counts(where, first.id, second.id)
     return CrossTable(
         first,
         second,
         [o.label for o in first.choices],
         [o.label for o in second.choices],
-        [[guard.count(counts.get((x.id, y.id), 0)) for y in second.choices] for x in first.choices],
+        [
+            [guard.count(counts.get((("o", x.id), ("o", y.id)), 0)) for y in second.choices]
+            for x in first.choices
+        ],
     )

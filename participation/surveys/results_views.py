@@ -16,7 +16,8 @@ from participation.surveys import charts, policy
 from participation.surveys.answering import today
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
-from participation.surveys.results import CHOICE, compute, text_answers
+from participation.surveys.results import CHOICE, compute
+from participation.surveys.results_queries import text_answers
 from participation.surveys.results_sql import ResultFilter
 from participation.surveys.views import bp, load_survey
 

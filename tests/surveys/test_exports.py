@@ -237,14 +237,13 @@ def test_every_export_is_audit_logged(app, client, planner, survey):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json"])
 def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, survey, monkeypatch, fmt):
     """A failure before the first byte: German error page with status 500, failure logged."""
-    from participation.surveys.exports import columns, json_export
+    from participation.surveys.exports import reading
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(columns, "iter_responses", broken)
-    monkeypatch.setattr(json_export, "iter_responses", broken)
+    monkeypatch.setattr(reading, "read_batches", broken)
     answer(app, survey, mode="Rad")
     login(client, planner)
     response = client.get(f"/umfragen/verwaltung/{survey.id}/export/datei?format={fmt}")
@@ -259,17 +258,18 @@ def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, 
 
 def test_failure_mid_stream_leaves_a_broken_marker(app, client, planner, survey, monkeypatch):
     """After the first chunk the status cannot change: the file ends with a visible marker and the stream aborts."""
-    from participation.surveys.exports import writers
+    from participation.surveys.exports import reading, writers
 
     monkeypatch.setattr(writers, "CHUNK_ROWS", 1)
-    original = writers.csv_cell
+    original = reading.read_batches
 
-    def failing(value, *, comma):
-        if value == "Auto":
-            raise RuntimeError("connection lost")
-        return original(value, comma=comma)
+    def failing(survey_id, flt, batch=None):
+        # One response per batch; the database goes away before the second batch.
+        batches = original(survey_id, flt, batch=1)
+        yield next(batches)
+        raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(writers, "csv_cell", failing)
+    monkeypatch.setattr(reading, "read_batches", failing)
     answer(app, survey, mode="Rad")
     answer(app, survey, mode="Auto")
     login(client, planner)

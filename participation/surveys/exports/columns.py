@@ -1,7 +1,7 @@
 """What an export contains: its columns (from the questionnaire and the options) and its rows, streamed.
 
-Rows come from one ordered query over responses LEFT JOIN answers, read in batches (a server-side cursor
-on PostgreSQL), and are grouped per response: memory stays flat however many responses there are.
+The questionnaire is turned into plain cell functions once; each response (read in batches, see
+reading.py) then only runs those functions over its raw answer rows.
 """
 
 from __future__ import annotations
@@ -11,17 +11,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from participation.extensions import db
-from participation.surveys.conditions import all_hold
-from participation.surveys.models import CHANNEL_LABELS, Answer, Response
-from participation.surveys.questions import DONT_KNOW, TYPES, qtype
-from participation.surveys.results_sql import ResultFilter, response_conditions
+from participation.surveys.exports import reading
+from participation.surveys.exports.reading import (
+    A_DATE,
+    A_DK,
+    A_NUMBER,
+    A_OPTION,
+    A_RANK,
+    A_ROW,
+    A_TEXT,
+    Visibility,
+)
+from participation.surveys.exports.writers import decimal_text, defuse
+from participation.surveys.models import CHANNEL_LABELS
+from participation.surveys.questions import DONT_KNOW, qtype
+from participation.surveys.results_sql import ResultFilter
 
 NOT_SHOWN = "nicht gezeigt"
 DONT_KNOW_LABEL = "weiß nicht"
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -35,142 +42,134 @@ class ExportOptions:
 
 
 @dataclass
-class Column:
-    code: str
-    text: str
-    value: Callable[[dict, set], object]  # (values by question id, shown question ids) -> cell value
+class QuestionColumns:
+    """A question's export columns: headers, and how its answer rows become the cells of one response."""
 
-    def header(self, mode: str) -> str:
-        if mode == "texts":
-            return self.text
-        if mode == "both":
-            return f"{self.code} {self.text}"
-        return self.code
+    question_id: int
+    headers: list[tuple[str, str]]  # (code, text) per column
+    cells: Callable[[list], list]  # the question's raw answer rows -> one value per column
 
-
-@dataclass
-class ResponseRow:
-    id: str
-    submitted_on: date
-    channel: str
-    via: str
-    user_id: int | None
-    values: dict
-    shown: set
+    @property
+    def width(self) -> int:
+        return len(self.headers)
 
 
-def _number(value: Decimal | None, decimal: bool):
-    if value is None:
-        return None
-    value = Decimal(value).normalize() if not isinstance(value, float) else Decimal(str(value)).normalize()
-    if not decimal or value == value.to_integral_value():
-        return int(value)
-    return value
+class Cells:
+    """How values become cells: typed (XLSX, ODS) or, for CSV, final text made once per value.
+
+    CSV cells leave here ready for csv.writer (text, int or None), so writing a row costs no further
+    per-cell work: numbers carry the chosen decimal mark, text that could run as a formula is defused
+    (labels once when the plan is made, free text per value).
+    """
+
+    def __init__(self, csv_comma: bool | None):
+        self.csv = csv_comma is not None
+        self.comma = bool(csv_comma)
+
+    def label(self, text: str):
+        return defuse(text) if self.csv else text
+
+    def text(self, value):
+        return defuse(value) if self.csv and value is not None else value
+
+    def number(self, value, decimal: bool):
+        """A stored number as an int when whole (or the question takes integers), else a decimal."""
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            if not decimal or value.is_integer():
+                return int(value)
+            value = Decimal(repr(value))
+        elif not decimal or value == value.to_integral_value():
+            return int(value)
+        return decimal_text(value, self.comma) if self.csv else value.normalize()
+
+    def day(self, value):
+        if isinstance(value, str):  # SQLite's driver returns dates as ISO text
+            return value if self.csv else date.fromisoformat(value)
+        return value.isoformat() if self.csv and value is not None else value
 
 
-def build_columns(survey, options: ExportOptions) -> list[Column]:
-    """Meta columns (no account, code or time column for anonymous surveys) and one or more per question."""
+def _header(code: str, text: str, mode: str) -> str:
+    if mode == "texts":
+        return text
+    if mode == "both":
+        return f"{code} {text}"
+    return code
+
+
+def question_columns(question, options: ExportOptions, out: Cells) -> QuestionColumns:
+    """The columns of one question; the cell function reads raw answer rows (no ORM access per row)."""
     as_codes = options.answers == "codes"
-    columns = [
-        Column("id", "Antwort-ID", lambda r, s: r["_id"]),
-        Column("datum", "Datum", lambda r, s: r["_date"]),
-        Column(
-            "kanal",
-            "Kanal",
-            lambda r, s: r["_channel"] if as_codes else str(CHANNEL_LABELS.get(r["_channel"], r["_channel"])),
-        ),
-    ]
-    if not survey.is_anonymous:
-        columns.append(Column("konto_id", "Konto-ID", lambda r, s: r["_user"]))
-        columns.append(Column("zugang", "Zugang", lambda r, s: r["_via"]))
-    for question in survey.ordered_questions():
-        if qtype(question).answerable:
-            columns.extend(_question_columns(question, options, as_codes))
-    return columns
-
-
-def _guard(question, extract):
-    """Not shown → NOT_SHOWN, shown but unanswered → None (blank), else the extracted value."""
-
-    def value(values, shown):
-        if question.id not in shown:
-            return NOT_SHOWN
-        answer = values.get(question.id)
-        return None if answer is None else extract(answer)
-
-    return value
-
-
-def _question_columns(question, options: ExportOptions, as_codes: bool) -> list[Column]:
     kind, code, text = question.qtype, question.code, question.text
-    name = (lambda o: o.code) if as_codes else (lambda o: o.label)
-    by_id = {o.id: o for o in question.options}
-    order = {o.id: index for index, o in enumerate(question.options)}
-    rank = lambda option_id: order.get(option_id, len(order))  # noqa: E731
-    columns: list[Column] = []
+    names = {o.id: out.label(o.code if as_codes else o.label) for o in question.options}
+    dont_know = DONT_KNOW if as_codes else out.label(DONT_KNOW_LABEL)
+    has_other = kind in ("single", "multiple") and any(o.is_other for o in question.choices)
+
+    def point(row):
+        return dont_know if row[A_DK] else (None if row[A_NUMBER] is None else int(row[A_NUMBER]))
+
+    def other(rows):
+        return out.text(next((r[A_TEXT] for r in rows if r[A_TEXT]), None))
+
+    headers: list[tuple[str, str]] = []
     if kind == "single":
-        columns.append(Column(code, text, _guard(question, lambda v: name(by_id[v[0]]))))
+        headers.append((code, text))
+        cells = (lambda rows: [names.get(rows[0][A_OPTION]), other(rows)]) if has_other else None
+        cells = cells or (lambda rows: [names.get(rows[0][A_OPTION])])
     elif kind == "multiple":
-        if options.multiple in ("joined", "both"):
-            columns.append(
-                # In the questionnaire's option order, not storage order (answer ids are random).
-                Column(code, text, _guard(question, lambda v: "|".join(name(by_id[i]) for i in sorted(v[0], key=rank))))
-            )
-        if options.multiple in ("columns", "both"):
-            for option in question.choices:
-                columns.append(
-                    Column(
-                        f"{code}_{option.code}",
-                        f"{text} – {option.label}",
-                        _guard(question, lambda v, oid=option.id: 1 if oid in v[0] else 0),
-                    )
-                )
-    elif kind == "matrix":
-        for row in question.rows:
-            columns.append(
-                Column(
-                    f"{code}_{row.code}",
-                    f"{text} – {row.label}",
-                    _guard(question, lambda v, rid=row.id: _point(v.get(rid), as_codes)),
-                )
-            )
-    elif kind == "ranking":
-        for option in question.choices:
-            columns.append(
-                Column(
-                    f"{code}_{option.code}",
-                    f"{text} – {option.label}",
-                    _guard(question, lambda v, oid=option.id: v.get(oid)),
-                )
-            )
-    elif kind == "scale":
-        columns.append(Column(code, text, _guard(question, lambda v: _point(v, as_codes))))
-    elif kind == "yesno":
-        columns.append(
-            Column(
-                code,
-                text,
-                _guard(question, lambda v: (1 if v else 0) if as_codes else ("Ja" if v else "Nein")),
-            )
-        )
-    elif kind == "number":
-        decimal = bool(question.setting("decimal"))
-        columns.append(Column(code, text, _guard(question, lambda v: _number(v, decimal))))
-    else:  # texts and dates keep their type
-        columns.append(Column(code, text, _guard(question, lambda v: v)))
-    if kind in ("single", "multiple") and any(o.is_other for o in question.choices):
-        columns.append(
-            Column(f"{code}_sonst", f"{text} – Sonstiges (Text)", _guard(question, lambda v: v[1]))
-        )
-    return columns
+        joined = options.multiple in ("joined", "both")
+        split = options.multiple in ("columns", "both")
+        choices = [o.id for o in question.choices]
+        order = [o.id for o in question.options]  # the questionnaire's order (answer ids are random)
+        if joined:
+            headers.append((code, text))
+        if split:
+            headers += [(f"{code}_{o.code}", f"{text} – {o.label}") for o in question.choices]
+
+        def cells(rows):
+            chosen = {r[A_OPTION] for r in rows}
+            values = ["|".join(names[i] for i in order if i in chosen)] if joined else []
+            if split:
+                values += [1 if i in chosen else 0 for i in choices]
+            if has_other:
+                values.append(other(rows))
+            return values
+    elif kind in ("matrix", "ranking"):
+        keys = [r.id for r in question.rows] if kind == "matrix" else [o.id for o in question.choices]
+        labelled = question.rows if kind == "matrix" else question.choices
+        headers += [(f"{code}_{o.code}", f"{text} – {o.label}") for o in labelled]
+        if kind == "matrix":
+            cells = lambda rows: [{r[A_ROW]: point(r) for r in rows}.get(k) for k in keys]  # noqa: E731
+        else:
+            cells = lambda rows: [{r[A_OPTION]: r[A_RANK] for r in rows}.get(k) for k in keys]  # noqa: E731
+    else:
+        headers.append((code, text))
+        if kind == "scale":
+            cells = lambda rows: [point(rows[0])]  # noqa: E731
+        elif kind == "yesno":
+            yes_no = (0, 1) if as_codes else (out.label("Nein"), out.label("Ja"))
+            cells = lambda rows: [yes_no[1 if rows[0][A_NUMBER] else 0]]  # noqa: E731
+        elif kind == "number":
+            decimal = bool(question.setting("decimal"))
+            cells = lambda rows: [out.number(rows[0][A_NUMBER], decimal)]  # noqa: E731
+        elif kind == "date":
+            cells = lambda rows: [out.day(rows[0][A_DATE])]  # noqa: E731
+        else:  # free texts
+            cells = lambda rows: [out.text(rows[0][A_TEXT])]  # noqa: E731
+    if has_other:
+        headers.append((f"{code}_sonst", f"{text} – Sonstiges (Text)"))
+    return QuestionColumns(question.id, headers, cells)
 
 
-def _point(value, as_codes: bool):
-    if value is None:
-        return None
-    if value == DONT_KNOW:
-        return DONT_KNOW if as_codes else DONT_KNOW_LABEL
-    return int(value)
+def meta_headers(survey) -> list[tuple[str, str]]:
+    """Response id, day and channel; account and access only where the survey is not anonymous."""
+    headers = [("id", "Antwort-ID"), ("datum", "Datum"), ("kanal", "Kanal")]
+    if not survey.is_anonymous:
+        headers += [("konto_id", "Konto-ID"), ("zugang", "Zugang")]
+    return headers
 
 
 def warm(survey) -> None:
@@ -182,80 +181,35 @@ def warm(survey) -> None:
         _ = question.options
 
 
-def iter_responses(survey, flt: ResultFilter | None, connection=None) -> Iterator[ResponseRow]:
-    """Every matching response with its typed values and shown questions, in batches from one query.
-
-    `connection`: a dedicated connection (streamed downloads outlive the request's session).
-    """
-    questions = {q.id: q for q in survey.questions}
-    conditional = [q for q in survey.questions if q.conditions or q.page.conditions]
-    always = {q.id for q in survey.questions} - {q.id for q in conditional}
-    stmt = (
-        select(
-            Response.id,
-            Response.submitted_on,
-            Response.channel,
-            Response.via,
-            Response.user_id,
-            Answer.question_id,
-            Answer.option_id,
-            Answer.row_id,
-            Answer.value_number,
-            Answer.value_text,
-            Answer.value_date,
-            Answer.rank,
-            Answer.dont_know,
-        )
-        .select_from(Response)
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(*response_conditions(survey.id, flt))
-        .order_by(Response.id, Answer.id)
-    )
-    options = {"yield_per": BATCH, "stream_results": True}
-    result = (connection or db.session).execute(stmt, execution_options=options)
-    current = None
-    rows: dict[int, list] = {}
-    for record in result:
-        if current is None or record.id != current.id:
-            if current is not None:
-                yield _finish(current, rows, questions, conditional, always)
-            current, rows = record, {}
-        if record.question_id is not None:
-            rows.setdefault(record.question_id, []).append(record)
-    if current is not None:
-        yield _finish(current, rows, questions, conditional, always)
-
-
-def _finish(record, rows, questions, conditional, always) -> ResponseRow:
-    values = {}
-    for qid, answer_rows in rows.items():
-        question = questions.get(qid)
-        if question is not None:
-            values[qid] = TYPES[question.qtype].from_rows(question, answer_rows)
-    shown = set(always)
-    # Hidden questions store nothing, so the stored values decide visibility exactly as when answering.
-    for question in conditional:
-        if all_hold(question.page, values) and all_hold(question, values):
-            shown.add(question.id)
-    return ResponseRow(
-        record.id, record.submitted_on, record.channel, record.via, record.user_id, values, shown
-    )
-
-
-def iter_table(survey, options: ExportOptions, connection=None) -> Iterator[list]:
-    """The header row, then one row of typed cell values per response."""
-    columns = build_columns(survey, options)
-    yield [c.header(options.headers) for c in columns]
-    for response in iter_responses(survey, options.filter, connection):
-        values = dict(response.values)
-        values.update(
-            _id=response.id,
-            _date=response.submitted_on,
-            _channel=response.channel,
-            _via=response.via,
-            _user=response.user_id,
-        )
-        yield [c.value(values, response.shown) for c in columns]
+def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) -> Iterator[list]:
+    """The header row, then one row per response: typed values, or CSV-ready text when csv_comma is set."""
+    out = Cells(csv_comma)
+    as_codes = options.answers == "codes"
+    anonymous = survey.is_anonymous
+    plan = [question_columns(q, options, out) for q in survey.ordered_questions() if qtype(q).answerable]
+    header = [_header(code, text, options.headers) for code, text in meta_headers(survey)]
+    header += [_header(code, text, options.headers) for item in plan for code, text in item.headers]
+    yield [out.label(h) for h in header]
+    channels = {
+        c.value: out.label(c.value if as_codes else str(label)) for c, label in CHANNEL_LABELS.items()
+    }
+    visibility = Visibility(survey)
+    steps = [(item.question_id, item.cells, [None] * item.width, [NOT_SHOWN] * item.width) for item in plan]
+    for batch in reading.read_batches(survey.id, options.filter):
+        for record in batch:
+            row = [record.id, out.day(record.submitted_on), channels.get(record.channel, record.channel)]
+            if not anonymous:
+                row += [record.user_id, record.via]
+            answers = record.answers
+            shown = visibility.shown(answers)
+            for qid, cells, blank, hidden in steps:
+                if qid not in shown:
+                    row += hidden
+                elif qid in answers:
+                    row += cells(answers[qid])
+                else:
+                    row += blank
+            yield row
 
 
 def codebook(survey) -> Iterator[list]:

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from participation.surveys.exports.columns import NOT_SHOWN, ExportOptions, iter_responses
+from participation.surveys.exports import reading
+from participation.surveys.exports.columns import NOT_SHOWN, ExportOptions
+from participation.surveys.exports.reading import Visibility, decoded
 from participation.surveys.questions import DONT_KNOW, qtype
 
 
@@ -55,7 +57,16 @@ def _answer(question, value, as_codes: bool):
     return _plain(value)
 
 
-def json_chunks(survey, options: ExportOptions, connection=None) -> Iterator[bytes]:
+def _responses(survey, options: ExportOptions) -> Iterator[tuple]:
+    """Each response with its typed values and the ids of the questions it was shown."""
+    visibility = Visibility(survey)
+    by_id = {q.id: q for q in survey.questions}
+    for batch in reading.read_batches(survey.id, options.filter):
+        for record in batch:
+            yield record, decoded(by_id, record), visibility.shown(record.answers)
+
+
+def json_chunks(survey, options: ExportOptions) -> Iterator[bytes]:
     """{"survey": ..., "responses": [...]} with one response per line."""
     as_codes = options.answers == "codes"
     questions = [q for q in survey.ordered_questions() if qtype(q).answerable]
@@ -64,17 +75,13 @@ def json_chunks(survey, options: ExportOptions, connection=None) -> Iterator[byt
     # before the first byte and is reported as an error page.
     pending = head + ', "responses": [\n'
     first = True
-    for response in iter_responses(survey, options.filter, connection):
+    for response, values, shown in _responses(survey, options):
         item = {"id": response.id, "date": response.submitted_on.isoformat(), "channel": response.channel}
         if not survey.is_anonymous:
             item["account_id"] = response.user_id
             item["via"] = response.via
-        item["answers"] = {
-            q.code: _answer(q, response.values.get(q.id), as_codes)
-            for q in questions
-            if q.id in response.shown
-        }
-        item["not_shown"] = [q.code for q in questions if q.id not in response.shown]
+        item["answers"] = {q.code: _answer(q, values.get(q.id), as_codes) for q in questions if q.id in shown}
+        item["not_shown"] = [q.code for q in questions if q.id not in shown]
         line = json.dumps(item, ensure_ascii=False)
         yield (pending + ("" if first else ",\n") + line).encode("utf-8")
         pending, first = "", False

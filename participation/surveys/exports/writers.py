@@ -29,35 +29,25 @@ def defuse(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _decimal_text(value, comma: bool) -> str:
+def decimal_text(value, comma: bool) -> str:
+    """A number as text with the chosen decimal mark, never in exponent notation."""
     if isinstance(value, float):
         value = Decimal(repr(value))
     text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
     return text.replace(".", ",") if comma else text
 
 
-def csv_cell(value, *, comma: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal | float):
-        return _decimal_text(value, comma)
-    if isinstance(value, date):
-        return value.isoformat()
-    return defuse(str(value))
-
-
 def csv_chunks(rows: Iterable[list], *, german: bool) -> Iterator[bytes]:
-    """German: BOM, `;`, decimal comma. Technical: `,`, decimal point. Both CRLF, quoted where needed."""
+    """German: BOM, `;`, decimal comma. Technical: `,`, decimal point. Both CRLF, quoted where needed.
+
+    The rows must be CSV-ready (text, int or None: see columns.iter_table with csv_comma).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if german else ",", lineterminator="\r\n")
     if german:
         buffer.write("\ufeff")
     for index, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(v, comma=german) for v in row])
+        writer.writerow(row)
         if index % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -172,7 +162,7 @@ def _ods_cell(value) -> str:
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, int | Decimal | float):
-        number = _decimal_text(value, False)
+        number = decimal_text(value, False)
         return f'<table:table-cell office:value-type="float" office:value="{number}"><text:p>{number}</text:p></table:table-cell>'
     if isinstance(value, date):
         iso = value.isoformat()
