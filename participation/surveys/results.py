@@ -116,7 +116,12 @@ class Results:
 
 
 class Suppressor:
-    """Public results: counts of 1 .. threshold-1 become None so no individual can be singled out."""
+    """Public results: no count of 1 .. threshold-1 respondents is shown, nor one that reveals such a count.
+
+    Primary suppression hides the small counts. Secondary suppression then hides more cells wherever a
+    published total would let a reader subtract the hidden one back: every relation (cells whose sum is
+    published) must hide at least two cells holding together at least `threshold` respondents.
+    """
 
     def __init__(self, active: bool, threshold: int):
         self.active, self.threshold = active, threshold
@@ -128,6 +133,52 @@ class Suppressor:
 
     def small(self, value: int) -> bool:
         return self.active and value < self.threshold
+
+    def protect(self, counts: list[int], relations: list[list[int]] | None = None) -> list[int | None]:
+        """The counts with every primarily and secondarily suppressed one as None (one published sum)."""
+        return self.protect_sums(counts, relations)[0]
+
+    def protect_sums(
+        self, counts: list[int], relations: list[list[int]] | None = None
+    ) -> tuple[list, set[int]]:
+        """Protect counts whose `relations` (index lists) have published sums.
+
+        Returns the shown counts and the indexes of the relations whose sum must be withheld. A sum
+        published inside another one publishes their difference too, so those differences are checked
+        as well; where no further cell can be hidden, the inner sum is withheld instead.
+        """
+        if not self.active:
+            return list(counts), set()
+        relations = relations if relations is not None else [list(range(len(counts)))]
+        checks: list[tuple[list[int], tuple[int, ...]]] = [(list(r), (i,)) for i, r in enumerate(relations)]
+        for i, inner in enumerate(relations):
+            for j, outer in enumerate(relations):
+                if i != j and set(inner) < set(outer):
+                    checks.append((sorted(set(outer) - set(inner)), (i, j)))
+        hidden = {i for i, c in enumerate(counts) if 0 < c < self.threshold}
+        withheld: set[int] = set()
+        changed = bool(hidden)
+        while changed:
+            changed = False
+            for cells, sums in checks:
+                if withheld & set(sums):
+                    continue  # this sum (or difference) is not published
+                inside = [i for i in cells if i in hidden]
+                if not inside or (len(inside) >= 2 and sum(counts[i] for i in inside) >= self.threshold):
+                    continue
+                candidates = [(counts[i], i) for i in cells if i not in hidden and counts[i] > 0]
+                if candidates:  # the smallest further cell: it costs the least information
+                    hidden.add(min(candidates)[1])
+                else:
+                    withheld.add(sums[0])
+                changed = True
+        return [None if i in hidden else c for i, c in enumerate(counts)], withheld
+
+    def chosen(self, count: int, base: int) -> int | None:
+        """Multiple choice: hidden when few chose the option, or few did not (base - count is a group too)."""
+        if self.active and (0 < count < self.threshold or 0 < base - count < self.threshold):
+            return None
+        return count
 
 
 def _pct(count: int | None, base: int) -> float | None:
@@ -170,19 +221,20 @@ def compute(
     for question in questions:
         base = people.shown.get(question.id, total)
         count = answered.get(question.id, 0)
+        answered_shown, no_answer = guard.protect([count, base - count])
         result = QuestionResult(
             question=question,
             base=base,
-            answered=guard.count(count),
+            answered=answered_shown,
             not_shown=total - base,
-            no_answer=guard.count(base - count),
+            no_answer=no_answer,
             dont_know=guard.count(scan.dont_know.get(question.id, 0)),
         )
         if guard.small(base):
             result.suppressed = True
             results.append(result)
             continue
-        _fill(result, scan.groups.get(question.id, []), scan, guard)
+        _fill(result, scan.groups.get(question.id, []), scan, guard, count)
         if question.id in dates and not guard.small(count):
             result.first_date, result.last_date = dates[question.id]
         result.texts = texts.get(question.id, [])
@@ -216,75 +268,116 @@ def _stats(key, scan, guard) -> Stats | None:
         median=numeric.quartile(2),
         q1=numeric.quartile(1),
         q3=numeric.quartile(3),
-        minimum=numeric.low,
-        maximum=numeric.high,
+        # Public results never show the extremes: each is one person's answer.
+        minimum=None if guard.active else numeric.low,
+        maximum=None if guard.active else numeric.high,
         sd=math.sqrt(max(variance, 0.0)) if variance is not None else None,
     )
 
 
-def _fill(result: QuestionResult, groups: list[queries.Group], scan: queries.Scan, guard) -> None:
+def _fill(
+    result: QuestionResult, groups: list[queries.Group], scan: queries.Scan, guard, answered: int
+) -> None:
     question, base = result.question, result.base
     kind = question.qtype
-    if kind in CHOICE:
+    no_answer = base - answered
+    if kind == "single":
+        counts = {g.option_id: g.count for g in groups}
+        raw = [counts.get(option.id, 0) for option in question.choices]
+        shown = _with_no_answer(result, guard, raw, no_answer)
+        result.cells = [
+            Cell(option.label, option.code, count, _pct(count, base))
+            for option, count in zip(question.choices, shown, strict=True)
+        ]
+    elif kind == "multiple":
         counts = {g.option_id: g.count for g in groups}
         for option in question.choices:
-            count = guard.count(counts.get(option.id, 0))
+            count = guard.chosen(counts.get(option.id, 0), base)
             result.cells.append(Cell(option.label, option.code, count, _pct(count, base)))
     elif kind == "yesno":
         counts = {int(g.value): g.count for g in groups if g.value is not None}
-        for value, label, code in ((1, "Ja", "1"), (0, "Nein", "0")):
-            count = guard.count(counts.get(value, 0))
-            result.cells.append(Cell(label, code, count, _pct(count, base)))
+        shown = _with_no_answer(result, guard, [counts.get(1, 0), counts.get(0, 0)], no_answer)
+        result.cells = [
+            Cell(label, code, count, _pct(count, base))
+            for (label, code), count in zip((("Ja", "1"), ("Nein", "0")), shown, strict=True)
+        ]
     elif kind == "scale":
-        result.cells = _points(
-            question, {int(g.value): g.count for g in groups if g.value is not None}, base, guard
+        points = _scale_points(question)
+        counts = {int(g.value): g.count for g in groups if g.value is not None}
+        raw = [counts.get(point, 0) for point, _label in points]
+        dont_know = sum(g.count for g in groups if g.dont_know)
+        k = len(raw)
+        # Published sums: the points give n, with "weiß nicht" the answered, with no answer the base.
+        shown, withheld = guard.protect_sums(
+            raw + [dont_know, no_answer], [list(range(k)), list(range(k + 1)), list(range(k + 2))]
         )
-        result.stats = _stats((question.id, None), scan, guard)
+        result.cells = _cells(points, shown[:k], base)
+        result.dont_know, result.no_answer = shown[k], shown[k + 1]
+        if 1 in withheld or result.no_answer is None:
+            result.answered = None
+        result.stats = None if 0 in withheld else _stats((question.id, None), scan, guard)
+        result.suppressed = 2 in withheld
     elif kind == "matrix":
+        points = _scale_points(question)
         for row in question.rows:
             mine = [g for g in groups if g.row_id == row.id]
+            counts = {int(g.value): g.count for g in mine if g.value is not None}
+            shown = guard.protect(
+                [counts.get(point, 0) for point, _label in points]
+            )  # they sum to the row's n
             result.rows.append(
                 RowResult(
                     row.label,
                     row.code,
-                    _points(
-                        question, {int(g.value): g.count for g in mine if g.value is not None}, base, guard
-                    ),
+                    _cells(points, shown, base),
                     _stats((question.id, row.id), scan, guard),
                     guard.count(sum(g.count for g in mine if g.dont_know)),
                 )
             )
     elif kind == "ranking":
+        firsts, means = [], []
         for option in question.choices:
             ranked = [g for g in groups if g.option_id == option.id and g.value is not None]
             n = sum(g.count for g in ranked)
-            first = sum(g.count for g in ranked if g.value == 1)
-            small = guard.small(n)
-            result.ranks.append(
-                RankResult(
-                    option.label,
-                    option.code,
-                    None if small or not n else sum(g.value * g.count for g in ranked) / n,
-                    None if small else guard.count(first),
-                )
-            )
+            firsts.append(sum(g.count for g in ranked if g.value == 1))
+            means.append(None if guard.small(n) or not n else sum(g.value * g.count for g in ranked) / n)
+        # Every ranking has exactly one first place: the first places sum to the respondents.
+        for option, mean, first in zip(question.choices, means, guard.protect(firsts), strict=True):
+            result.ranks.append(RankResult(option.label, option.code, mean, first))
     elif kind == "number":
         result.stats = _stats((question.id, None), scan, guard)
 
 
-def _points(question, counts: dict[int, int], base: int, guard) -> list[Cell]:
+def _with_no_answer(result: QuestionResult, guard, raw: list[int], no_answer: int) -> list[int | None]:
+    """Protect the options together with "keine Antwort" (they sum to the published base)."""
+    k = len(raw)
+    shown, withheld = guard.protect_sums(raw + [no_answer], [list(range(k)), list(range(k + 1))])
+    result.no_answer = shown[k]
+    if 0 in withheld or result.no_answer is None:
+        result.answered = None
+    result.suppressed = 1 in withheld
+    return shown[:k]
+
+
+def _scale_points(question) -> list[tuple[int, str]]:
     low = int(question.setting("scale_min", 1))
     high = int(question.setting("scale_max", 5))
-    cells = []
+    points = []
     for point in range(low, high + 1):
         label = str(point)
         if point == low and question.setting("label_min"):
             label = f"{point} ({question.setting('label_min')})"
         if point == high and question.setting("label_max"):
             label = f"{point} ({question.setting('label_max')})"
-        count = guard.count(counts.get(point, 0))
-        cells.append(Cell(label, str(point), count, _pct(count, base)))
-    return cells
+        points.append((point, label))
+    return points
+
+
+def _cells(points: list[tuple[int, str]], counts: list[int | None], base: int) -> list[Cell]:
+    return [
+        Cell(label, str(point), count, _pct(count, base))
+        for (point, label), count in zip(points, counts, strict=True)
+    ]
 
 
 def _per_day(by_day_channel, guard) -> list[tuple[date, int | None]]:
@@ -293,24 +386,23 @@ def _per_day(by_day_channel, guard) -> list[tuple[date, int | None]]:
         counts[day] = counts.get(day, 0) + n
     if not counts:
         return []
-    first, last = min(counts), max(counts)
     days = []
-    day = first
+    day, last = min(counts), max(counts)
     while day <= last:  # days without responses are shown as zero
-        days.append((day, guard.count(counts.get(day, 0))))
+        days.append(day)
         day += timedelta(days=1)
-    return days
+    return list(zip(days, guard.protect([counts.get(d, 0) for d in days]), strict=True))
 
 
 def _channels(by_day_channel, total: int, guard) -> list[Cell]:
     counts: dict[str, int] = {}
     for _day, channel, n in by_day_channel:
         counts[channel] = counts.get(channel, 0) + n
-    cells = []
-    for channel, label in CHANNEL_LABELS.items():
-        count = guard.count(counts.get(channel.value, 0))
-        cells.append(Cell(str(label), channel.value, count, _pct(count, total)))
-    return cells
+    shown = guard.protect([counts.get(channel.value, 0) for channel in CHANNEL_LABELS])
+    return [
+        Cell(str(label), channel.value, count, _pct(count, total))
+        for (channel, label), count in zip(CHANNEL_LABELS.items(), shown, strict=True)
+    ]
 
 
 def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
@@ -325,8 +417,18 @@ def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
         second,
         [o.label for o in first.choices],
         [o.label for o in second.choices],
-        [
-            [guard.count(counts.get((("o", x.id), ("o", y.id)), 0)) for y in second.choices]
-            for x in first.choices
-        ],
+        _protect_table(
+            guard,
+            [[counts.get((("o", x.id), ("o", y.id)), 0) for y in second.choices] for x in first.choices],
+        ),
     )
+
+
+def _protect_table(guard, table: list[list[int]]) -> list[list[int | None]]:
+    """A cross-table protected along its rows and its columns (either margin can be added up)."""
+    width = len(table[0]) if table else 0
+    flat = [count for row in table for count in row]
+    rows = [[r * width + c for c in range(width)] for r in range(len(table))]
+    columns = [[r * width + c for r in range(len(table))] for c in range(width)]
+    shown = guard.protect(flat, rows + columns)
+    return [shown[r * width : (r + 1) * width] for r in range(len(table))]

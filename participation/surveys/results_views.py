@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, current_app, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from participation.core import audit
@@ -48,7 +49,12 @@ def helpers(results) -> dict:
     """Formatters and chart builders for the results templates."""
 
     def fmt_count(value) -> str:
-        return f"< {results.threshold}" if value is None else format_decimal(value, format="#,##0")
+        # None: suppressed in public results (small, or a count a small one could be worked out from).
+        return (
+            pgettext("suppressed count", "geschützt")
+            if value is None
+            else format_decimal(value, format="#,##0")
+        )
 
     def cells_chart(cells, label, uid):
         items = [(c.label, c.pct, f"{fmt_count(c.count)} ({fmt_pct(c.pct)})") for c in cells]

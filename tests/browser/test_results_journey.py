@@ -188,7 +188,7 @@ def _public_results(site: Site) -> None:
     assert site.page.locator("header button", has_text="Abmelden").count() == 0  # anonymous visitor
     main = site.page.inner_text("main")
     assert "Zum Schutz der Befragten" in main and "alle Kanäle" not in main
-    assert row_cells(site, "Q01", "Auto") == ["< 5", "–"]  # small groups suppressed in public
+    assert row_cells(site, "Q01", "Auto") == ["geschützt", "–"]  # small groups suppressed in public
 
 
 PAGES = {
