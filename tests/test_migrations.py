@@ -162,3 +162,99 @@ def test_the_migrated_schema_enforces_the_model_constraints(migration_app):
     with db.engine.begin() as connection:
         connection.execute(text("DELETE FROM users WHERE id = 1"))
         assert connection.execute(text("SELECT COUNT(*) FROM user_roles")).scalar() == 0
+
+
+def test_0005_gives_moderation_blocks_their_end(migration_app):
+    """Blocks made before `blocked_until` existed get the end of the block decision taken with them."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import column, insert, select, table
+
+    from participation.core.types import UTCDateTime
+
+    users = table(
+        "users",
+        column("id"),
+        column("email"),
+        column("notify_by_email"),
+        column("created_at", UTCDateTime()),
+        column("blocked_at", UTCDateTime()),
+    )
+    decisions = table(
+        "moderation_decisions",
+        column("subject_id"),
+        column("moderator_id"),
+        column("action"),
+        column("ends_at", UTCDateTime()),
+        column("created_at", UTCDateTime()),
+    )
+
+    def at(month: int, day: int, hour: int = 10) -> datetime:
+        return datetime(2026, month, day, hour, tzinfo=UTC)
+
+    with preserved_logging():
+        flask_migrate.upgrade(revision="0004")
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(users),
+            [
+                {
+                    "id": 1,
+                    "email": "mod@x.org",
+                    "notify_by_email": True,
+                    "created_at": at(1, 1),
+                    "blocked_at": None,
+                },
+                {
+                    "id": 2,
+                    "email": "b@x.org",
+                    "notify_by_email": True,
+                    "created_at": at(1, 1),
+                    "blocked_at": at(11, 1),
+                },
+                {
+                    "id": 3,
+                    "email": "c@x.org",
+                    "notify_by_email": True,
+                    "created_at": at(1, 1),
+                    "blocked_at": at(11, 1),
+                },
+            ],
+        )
+        connection.execute(
+            insert(decisions),
+            [
+                # The block that is in force: decided with the block, ends a week later.
+                {
+                    "subject_id": 2,
+                    "moderator_id": 1,
+                    "action": "block",
+                    "ends_at": at(11, 8),
+                    "created_at": at(11, 1),
+                },
+                # An earlier block long over: not the end of today's (admin) block of account 3.
+                {
+                    "subject_id": 3,
+                    "moderator_id": 1,
+                    "action": "block",
+                    "ends_at": at(5, 1),
+                    "created_at": at(4, 1),
+                },
+                {
+                    "subject_id": 3,
+                    "moderator_id": 1,
+                    "action": "mute",
+                    "ends_at": at(12, 1),
+                    "created_at": at(11, 2),
+                },
+            ],
+        )
+    with preserved_logging():
+        flask_migrate.upgrade()
+    with db.engine.connect() as connection:
+        ends = dict(
+            connection.execute(
+                select(column("id"), column("blocked_until", UTCDateTime())).select_from(table("users"))
+            ).all()
+        )
+    assert ends == {1: None, 2: at(11, 8), 3: None}

@@ -21,6 +21,7 @@ from participation.config import ConfigurationError
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.discussions import services as discussions
 from participation.extensions import db
+from participation.moderation import appeals as moderation_appeals
 from participation.moderation import services as moderation
 from participation.moderation.models import ModerationItem
 from participation.notifications.models import Notification
@@ -261,7 +262,7 @@ def world(app, make_user) -> World:
         comment = discussions.post_comment(person(author), project, "Mehr Schatten, bitte.")
         discussions.edit_comment(person(author), project, comment, "Mehr Schatten und Bänke.")
         hidden = discussions.post_comment(person(author), project, "Ein Ausrutscher.")
-        discussions.hide_comment(person(moderator), hidden, "Beleidigung")
+        discussions.hide_comment(person(moderator), hidden, "Beleidigung", "beleidigung")
         first = wiki.create_page(
             person(planner), title="Bürgerbüro", body="Montags geöffnet.", summary="Erste Fassung"
         )
@@ -315,7 +316,7 @@ def moderated(
     decision = moderation.decide(
         person(moderator), item, item.version, "hide", "beleidigung", "Verstößt gegen Regel 2."
     )
-    appeal = moderation.file_appeal(person(author), decision, "Das war keine Beleidigung.")
+    appeal = moderation_appeals.file_appeal(person(author), decision, "Das war keine Beleidigung.")
     return ids[0], decision.id, appeal.id
 
 

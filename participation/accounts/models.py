@@ -48,6 +48,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    # A block with an end stops applying by itself then (NULL: until an admin lifts it).
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Muted by the moderation until then: may read and answer surveys, but not comment or edit.
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     mute_reason: Mapped[str | None] = mapped_column(String(500))
@@ -70,7 +72,12 @@ class User(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.blocked_at is None and self.deleted_at is None
+        return not self.is_blocked and self.deleted_at is None
+
+    @property
+    def is_blocked(self) -> bool:
+        """Blocked now: a block whose end has passed no longer applies, lifted in the database or not."""
+        return self.blocked_at is not None and (self.blocked_until is None or self.blocked_until > utcnow())
 
     def get_id(self) -> str | None:
         # Flask-Login stores this in the session and the remember cookie: it names a

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from participation.accounts import tokens
@@ -114,6 +114,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def start_session(user: User, remember: bool) -> str:
     """Create a server-side login session and return its token for the cookie."""
+    clear_ended_block(user)
     token = secrets.token_urlsafe(32)
     lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "SESSION_IDLE_LIFETIME"]
     now = utcnow()
@@ -253,7 +254,11 @@ def admin_count() -> int:
         select(func.count())
         .select_from(UserRole)
         .join(User)
-        .where(UserRole.role == Role.ADMIN.value, User.blocked_at.is_(None), User.deleted_at.is_(None))
+        .where(
+            UserRole.role == Role.ADMIN.value,
+            or_(User.blocked_at.is_(None), User.blocked_until <= utcnow()),
+            User.deleted_at.is_(None),
+        )
     )
 
 
@@ -275,25 +280,33 @@ def set_roles(actor: User | None, target: User, roles: set[Role]) -> None:
         )
 
 
-def block(actor: User | None, target: User, reason: str) -> None:
-    """Block an account: it can no longer log in and all its sessions end at once."""
-    if target.blocked_at is not None:
+def block(actor: User | None, target: User, reason: str, until: datetime | None = None) -> None:
+    """Block an account (until a time, or until lifted): no login, and all its sessions end at once."""
+    if target.is_blocked:
         raise InvalidState("already blocked")
     if target.has_role(Role.ADMIN) and admin_count() <= 1:
         raise InvalidState("last admin")
     target.blocked_at = utcnow()
     target.blocked_reason = reason
+    target.blocked_until = until
     end_all_sessions(target)
-    audit.record(actor, "user.blocked", target, reason=reason)
+    audit.record(actor, "user.blocked", target, reason=reason, until=until.isoformat() if until else None)
 
 
-def unblock(actor: User | None, target: User) -> None:
+def unblock(actor: User | None, target: User, **details) -> None:
     """Lift a block."""
     if target.blocked_at is None:
         raise InvalidState("not blocked")
     target.blocked_at = None
     target.blocked_reason = None
-    audit.record(actor, "user.unblocked", target)
+    target.blocked_until = None
+    audit.record(actor, "user.unblocked", target, **details)
+
+
+def clear_ended_block(user: User) -> None:
+    """Housekeeping at login: a block that has ended is removed from the account (and logged)."""
+    if user.blocked_at is not None and not user.is_blocked:
+        unblock(None, user, ended=user.blocked_until.isoformat())
 
 
 def delete_account(user: User, password: str) -> None:

@@ -19,6 +19,8 @@ from participation.extensions import db
 
 # Pre-moderation: the first N published contributions of an account are held for review (0 = off).
 PREMODERATION_FIRST_N = "moderation.premoderation_first_n"
+# Hook each content domain answers with the number of the account's public contributions there.
+CONTRIBUTIONS_HOOK = "account.published_contributions"
 
 
 class SiteSetting(db.Model):
@@ -73,3 +75,13 @@ def run_hook(name: str, **kwargs: Any) -> None:
     """Run every function registered for the event, in registration order."""
     for function in _hooks.get(name, ()):
         function(**kwargs)
+
+
+def collect_hook(name: str, **kwargs: Any) -> list[Any]:
+    """Ask every function registered for the question; their answers in registration order."""
+    return [function(**kwargs) for function in _hooks.get(name, ())]
+
+
+def published_contributions(user) -> int:
+    """The account's public contributions over every content domain (first-N pre-moderation)."""
+    return sum(collect_hook(CONTRIBUTIONS_HOOK, user=user))

@@ -19,6 +19,7 @@ def init_app(app) -> None:
     _registered = True
     from participation.core.demo import register_demo_seeder
     from participation.core.privacy import register_exporter
+    from participation.core.settings import CONTRIBUTIONS_HOOK, register_hook
     from participation.core.templating import register_template_policies
     from participation.discussions import demo, policy, privacy, services
     from participation.discussions.views import discussion_panel
@@ -30,3 +31,4 @@ def init_app(app) -> None:
     register_kind(services.REPLY_KIND, services.REPLY_TEXT)
     register_exporter("discussions", privacy.export_discussions)
     register_demo_seeder("discussions", demo.seed_discussions)
+    register_hook(CONTRIBUTIONS_HOOK, services.published_comment_count)

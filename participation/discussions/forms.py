@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from participation.core.validators import SafeText, normalize_text
@@ -64,6 +64,9 @@ class ReportForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
+    """Hide or restore in place; hiding needs a reason category (the moderation desk's list) and a text."""
+
+    reason_code = SelectField(_l("Grund (Kategorie)"), validate_choice=False)
     reason = TextAreaField(
         _l("Begründung"),
         filters=[normalize_text],
@@ -74,3 +77,26 @@ class ModerationForm(FlaskForm):
         ],
         description=_l("Die Begründung wird im Protokoll festgehalten."),
     )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        """`categories`: (code, label) pairs; when given, choosing one is required (hiding)."""
+        super().__init__(*args, **kwargs)
+        self.categories = {code: label for code, label in categories}
+        self.reason_code.choices = [SelectChoice("", _l("– bitte wählen –"))] + [
+            SelectChoice(code, label) for code, label in self.categories.items()
+        ]
+        if self.categories:
+            self.reason.label.text = _l("Begründung für die betroffene Person")
+            self.reason.description = _l(
+                "Die Person erhält Grund, Begründung und die Netiquette-Regel und kann Einspruch "
+                "einlegen. Der Text des Kommentars wird nicht verändert."
+            )
+
+    def validate_reason_code(self, field) -> None:
+        if not self.categories:
+            field.data = ""  # restoring takes no category
+            return
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie einen Grund."))
+        if field.data not in self.categories:
+            raise ValidationError(_l("Diesen Grund gibt es nicht. Bitte wählen Sie einen aus der Liste."))

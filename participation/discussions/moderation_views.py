@@ -1,4 +1,4 @@
-"""Moderators hide and restore comments in place (with a reason) and read earlier versions."""
+"""Moderators hide and restore comments in place (decisions like the queue's) and read earlier versions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.core.permissions import require
+from participation.core.permissions import InvalidState, require
 from participation.discussions import policy, services
 from participation.discussions.forms import ModerationForm
 from participation.discussions.views import bp, load_comment
@@ -14,12 +14,23 @@ from participation.discussions.visibility import visible_body
 from participation.extensions import db
 
 
-def _moderate(project_slug: str, comment_id: int, allowed, action, template_action: str, done: str):
+def _moderate(
+    project_slug: str, comment_id: int, allowed, action, template_action: str, done: str, categories=()
+):
     project, comment = load_comment(project_slug, comment_id)
     require(allowed(current_user, comment))
-    form = ModerationForm()
+    form = ModerationForm(categories=categories)
     if form.validate_on_submit():
-        action(current_user, comment, form.reason.data)
+        try:
+            action(current_user, comment, form)
+        except (InvalidState, ValueError):
+            # Decided meanwhile (e.g. from the queue) or refused by the moderation desk: nothing saved.
+            db.session.rollback()
+            flash(
+                _("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert."),
+                "error",
+            )
+            return redirect(services.permalink(project, comment.id))
         db.session.commit()
         flash(done, "success")
         return redirect(services.permalink(project, comment.id))
@@ -36,25 +47,28 @@ def _moderate(project_slug: str, comment_id: int, allowed, action, template_acti
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>/ausblenden", methods=["GET", "POST"])
 def hide(project_slug: str, comment_id: int):
-    """Hide a comment in place; others see a placeholder, the reason goes to the audit log."""
+    """Hide a comment in place with a reason category and text; the author gets a statement of reasons."""
     return _moderate(
         project_slug,
         comment_id,
         policy.can_hide_comment,
-        services.hide_comment,
+        lambda user, comment, form: services.hide_comment(
+            user, comment, form.reason.data, form.reason_code.data
+        ),
         "hide",
-        _("Der Kommentar wurde ausgeblendet."),
+        _("Der Kommentar wurde ausgeblendet; die Person wurde mit Begründung benachrichtigt."),
+        categories=services.reason_categories(),
     )
 
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>/wiederherstellen", methods=["GET", "POST"])
 def restore(project_slug: str, comment_id: int):
-    """Publish a hidden comment again; the reason goes to the audit log."""
+    """Publish a hidden comment again; recorded as a moderation decision."""
     return _moderate(
         project_slug,
         comment_id,
         policy.can_restore_comment,
-        services.restore_comment,
+        lambda user, comment, form: services.restore_comment(user, comment, form.reason.data),
         "restore",
         _("Der Kommentar ist wieder sichtbar."),
     )

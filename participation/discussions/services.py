@@ -10,11 +10,16 @@ from limits import parse
 from sqlalchemy import func, select, update
 
 from participation.accounts.policy import is_staff
-from participation.core import audit
 from participation.core.markup import render_markdown
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.ratelimit import user_key
-from participation.core.settings import PREMODERATION_FIRST_N, get_int, run_hook
+from participation.core.settings import (
+    PREMODERATION_FIRST_N,
+    collect_hook,
+    get_int,
+    published_contributions,
+    run_hook,
+)
 from participation.core.types import utcnow
 from participation.discussions import policy
 from participation.discussions.dialect import insert_unless_exists
@@ -110,12 +115,17 @@ def is_held(author, project) -> bool:
     first_n = get_int(PREMODERATION_FIRST_N, 0)
     if first_n <= 0:
         return False
-    published = db.session.scalar(
+    # Contributions anywhere count (comments here, approved wiki changes there: each domain answers).
+    return published_contributions(author) < first_n
+
+
+def published_comment_count(user) -> int:
+    """Hook answer: how many of the account's comments are public (first-N pre-moderation)."""
+    return db.session.scalar(
         select(func.count())
         .select_from(Comment)
-        .where(Comment.author_id == author.id, Comment.status == CommentStatus.PUBLISHED.value)
+        .where(Comment.author_id == user.id, Comment.status == CommentStatus.PUBLISHED.value)
     )
-    return published < first_n
 
 
 def notify_reply(comment: Comment, project) -> None:
@@ -262,22 +272,42 @@ def has_reported(user, comment: Comment) -> bool:
 # --- moderation -------------------------------------------------------------------------------------
 
 
-def hide_comment(moderator, comment: Comment, reason: str) -> None:
-    """Hide a comment in place (reversible), with a reason in the audit log."""
+MODERATED_HOOK = "comment.moderated"
+REASONS_HOOK = "comment.moderation_reasons"
+
+
+def reason_categories() -> list[tuple[str, str]]:
+    """The reason categories for hiding, as (code, label): the moderation desk answers the hook."""
+    return [pair for answer in collect_hook(REASONS_HOOK) for pair in answer]
+
+
+def hide_comment(moderator, comment: Comment, reason: str, reason_code: str | None) -> None:
+    """Hide a comment in place (reversible); the moderation desk records the decision and tells the author."""
     if not policy.can_hide_comment(moderator, comment):
         raise NotAllowed("hide comment")
     comment.hide(moderator.id, reason)
-    audit.record(moderator, "comment.hidden", comment, reason=reason, label=f"Kommentar #{comment.id}")
     db.session.flush()
+    # A later domain (moderation) makes this a decision like one from its queue: statement of
+    # reasons, appeal, the comment's queue item closed, audit-log row. It may refuse (raise).
+    run_hook(
+        MODERATED_HOOK,
+        moderator=moderator,
+        comment=comment,
+        action="hide",
+        reason_code=reason_code,
+        text=reason,
+    )
 
 
 def restore_comment(moderator, comment: Comment, reason: str) -> None:
-    """Publish a hidden comment again, with a reason in the audit log."""
+    """Publish a hidden comment again; the moderation desk records the decision."""
     if not policy.can_restore_comment(moderator, comment):
         raise NotAllowed("restore comment")
     comment.restore()
-    audit.record(moderator, "comment.restored", comment, reason=reason, label=f"Kommentar #{comment.id}")
     db.session.flush()
+    run_hook(
+        MODERATED_HOOK, moderator=moderator, comment=comment, action="restore", reason_code=None, text=reason
+    )
 
 
 def revisions(comment: Comment) -> list[CommentRevision]:

@@ -120,7 +120,8 @@ class Decision(db.Model):
     # Sanctions only: until when the mute or block applies.
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Seconds from entering the queue to this decision (transparency report; NULL for sanctions).
+    # Seconds from entering the queue to this decision (transparency report; NULL for sanctions
+    # and for decisions on the discussion page about content that never waited in the queue).
     seconds_to_decision: Mapped[int | None] = mapped_column(Integer)
 
     @property

@@ -1,8 +1,7 @@
-"""Reading the desk: the queue page, the moderation log and the public transparency figures."""
+"""Reading the desk: the queue page and the moderation log (public figures: transparency.py)."""
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +13,6 @@ from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment, CommentReport, CommentStatus, ReportReason
 from participation.extensions import db
 from participation.moderation.models import (
-    Action,
     Appeal,
     AppealStatus,
     Decision,
@@ -176,69 +174,3 @@ def log_query(action: str, actor_id: int | None, since: datetime | None, until: 
     if until is not None:
         query = query.where(AuditLogEntry.created_at < until)
     return query.order_by(AuditLogEntry.id.desc())
-
-
-# --- transparency -------------------------------------------------------------------------------------
-
-
-def _month(column):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-@dataclass
-class Month:
-    month: str
-    reports: int = 0
-    decisions: dict[str, int] = field(default_factory=dict)  # reason category (or action) -> count
-    actions: dict[str, int] = field(default_factory=dict)
-    appeals: int = 0
-    appeal_outcomes: dict[str, int] = field(default_factory=dict)
-    median_seconds: float | None = None
-
-
-def transparency(months: int = 12) -> list[Month]:
-    """Per month (UTC): reports, decisions by reason and action, appeals, outcomes, median time."""
-    result: dict[str, Month] = {}
-
-    def month(key: str) -> Month:
-        return result.setdefault(key, Month(key))
-
-    report_month = _month(CommentReport.created_at)
-    for key, number in db.session.execute(select(report_month, func.count()).group_by(report_month)):
-        month(key).reports = number
-    decision_month = _month(Decision.created_at)
-    for key, action, code, number in db.session.execute(
-        select(decision_month, Decision.action, Decision.reason_code, func.count()).group_by(
-            decision_month, Decision.action, Decision.reason_code
-        )
-    ):
-        entry = month(key)
-        entry.actions[action] = entry.actions.get(action, 0) + number
-        label = code or "ohne"
-        entry.decisions[label] = entry.decisions.get(label, 0) + number
-    appeal_month = _month(Appeal.created_at)
-    for key, status, number in db.session.execute(
-        select(appeal_month, Appeal.status, func.count()).group_by(appeal_month, Appeal.status)
-    ):
-        entry = month(key)
-        entry.appeals += number
-        entry.appeal_outcomes[status] = number
-    keys = sorted(result, reverse=True)[:months]
-    # The median needs the single values; bounded: only decisions of the shown months, one integer each.
-    if keys:
-        seconds: dict[str, list[int]] = defaultdict(list)
-        for key, value in db.session.execute(
-            select(decision_month, Decision.seconds_to_decision).where(
-                Decision.seconds_to_decision.is_not(None), decision_month.in_(keys)
-            )
-        ):
-            seconds[key].append(value)
-        for key in keys:
-            if seconds[key]:
-                result[key].median_seconds = statistics.median(seconds[key])
-    return [result[key] for key in keys]
-
-
-ACTION_ORDER = [a.value for a in Action]

@@ -58,8 +58,9 @@ def block(admin, target: User, days: int, reason_code: str, text: str) -> Decisi
     if not policy.can_block(admin, target):
         raise NotAllowed("block")
     _sanction_checks(admin, target, days, reason_code, text)
-    account_services.block(admin, target, text)
     ends_at = utcnow() + timedelta(days=days)
+    # The end is stored on the account: the block stops applying then by itself (no cron needed).
+    account_services.block(admin, target, text, until=ends_at)
     decision = _sanction_decision(admin, target, Action.BLOCK, reason_code, text, ends_at)
     send_statement(decision, "")
     return decision
@@ -89,24 +90,15 @@ def _sanction_decision(actor, target, action: Action, reason_code, text, ends_at
 
 
 def lift_expired_blocks(actor=None) -> int:
-    """Unblock accounts whose block decision has ended (run by `flask moderation lift-blocks`)."""
-    now = utcnow()
+    """Housekeeping (`flask moderation lift-blocks`): clear blocks that have ended.
+
+    Not needed for them to end: an ended block no longer applies (User.is_blocked), and the next
+    login clears it too. This only tidies accounts that have not logged in since.
+    """
     rows = db.session.scalars(
-        select(User).where(
-            User.blocked_at.is_not(None),
-            User.id.in_(
-                select(Decision.subject_id).where(
-                    Decision.action == Action.BLOCK.value, Decision.ends_at <= now
-                )
-            ),
-            User.id.not_in(
-                select(Decision.subject_id).where(
-                    Decision.action == Action.BLOCK.value, Decision.ends_at > now
-                )
-            ),
-        )
+        select(User).where(User.blocked_at.is_not(None), User.blocked_until <= utcnow())
     ).all()
     for user in rows:
-        account_services.unblock(actor, user)
+        account_services.unblock(actor, user, ended=user.blocked_until.isoformat())
     db.session.flush()
     return len(rows)

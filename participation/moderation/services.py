@@ -1,4 +1,7 @@
-"""Decisions on queue items, statements of reasons, appeals (sanctions: sanctions.py). Services flush."""
+"""Decisions on queue items and statements of reasons. Services flush.
+
+Appeals: appeals.py; sanctions: sanctions.py; decisions on the discussion page: in_place.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from participation.accounts import services as account_services
 from participation.accounts.models import User
 from participation.accounts.policy import is_staff
 from participation.core.audit import record
@@ -21,8 +23,6 @@ from participation.moderation.models import (
     ACTION_LABELS,
     RESTRICTIONS,
     Action,
-    Appeal,
-    AppealStatus,
     Decision,
     ItemStatus,
     ModerationItem,
@@ -50,10 +50,6 @@ REPORT_OUTCOME_TEXT = _l(
     "Ihre Meldung zu einem Kommentar im Vorhaben „%(project)s“ wurde von der Moderation geprüft. "
     "Ergebnis: %(outcome)s"
 )
-APPEAL_OUTCOME_KIND = "moderation.appeal_outcome"
-APPEAL_OUTCOME_TEXT = _l(
-    "Über Ihren Einspruch wurde entschieden: %(outcome)s. Antwort der Moderation: %(answer)s"
-)
 AUTO_HIDDEN_KIND = "moderation.auto_hidden"
 AUTO_HIDDEN_TEXT = _l(
     "Ihr Kommentar im Vorhaben „%(project)s“ wurde mehrfach gemeldet und ist vorläufig ausgeblendet, "
@@ -63,7 +59,6 @@ KINDS = {
     STATEMENT_KIND: STATEMENT_TEXT,
     BLOCK_KIND: BLOCK_TEXT,
     REPORT_OUTCOME_KIND: REPORT_OUTCOME_TEXT,
-    APPEAL_OUTCOME_KIND: APPEAL_OUTCOME_TEXT,
     AUTO_HIDDEN_KIND: AUTO_HIDDEN_TEXT,
 }
 REPORT_OUTCOMES = {
@@ -86,7 +81,8 @@ class NotWaiting(InvalidState):
 # --- the queue's items ----------------------------------------------------------------------------
 
 
-def _item(target_type: TargetType, target_id: int) -> ModerationItem | None:
+def find_item(target_type: TargetType, target_id: int) -> ModerationItem | None:
+    """The object's queue item (open or decided), if it ever had one."""
     return db.session.scalar(
         select(ModerationItem).where(
             ModerationItem.target_type == target_type.value, ModerationItem.target_id == target_id
@@ -124,7 +120,7 @@ def open_item(target_type: TargetType, target_id: int, project_id, author_id) ->
         )
         .execution_options(synchronize_session=False)
     )
-    item = _item(target_type, target_id)
+    item = find_item(target_type, target_id)
     db.session.refresh(item)
     return item
 
@@ -228,7 +224,7 @@ def allowed_actions(item: ModerationItem, target) -> list[Action]:
 # --- decisions -------------------------------------------------------------------------------------
 
 
-def _claim(item: ModerationItem, expected_version: int, moderator) -> None:
+def claim(item: ModerationItem, expected_version: int, moderator) -> None:
     """The conditional UPDATE: only one decision per version of an open item can succeed."""
     result = db.session.execute(
         update(ModerationItem)
@@ -325,13 +321,27 @@ def decide(
     if reason_code and category is None:
         raise ValueError("unknown reason category")
     opened_at = item.opened_at
-    _claim(item, expected_version, moderator)
+    claim(item, expected_version, moderator)
     if item.target_type == TargetType.COMMENT.value:
         _apply_to_comment(moderator, item, target, action, text)
+    else:
+        _apply_to_revision(moderator, target, action, text, category)
+    return record_decision(moderator, item, target, action, category, text, seconds_since(opened_at))
+
+
+def seconds_since(moment) -> int:
+    """Whole seconds from `moment` until now (time to decision)."""
+    return max(0, int((utcnow() - moment).total_seconds()))
+
+
+def record_decision(
+    moderator, item: ModerationItem, target, action: Action, category, text, seconds, **details
+) -> Decision:
+    """After the change itself: close the reports, store the decision, log it, send the statement."""
+    if item.target_type == TargetType.COMMENT.value:
         _resolve_reports(moderator, target, action)
         audit_target, label = target, f"Kommentar #{target.id}"
     else:
-        _apply_to_revision(moderator, target, action, text, category)
         audit_target, label = target.page, None
     decision = Decision(
         item_id=item.id,
@@ -340,7 +350,7 @@ def decide(
         action=action.value,
         reason_code=category.code if category else None,
         reason_text=text or None,
-        seconds_to_decision=max(0, int((utcnow() - opened_at).total_seconds())),
+        seconds_to_decision=seconds,
     )
     db.session.add(decision)
     db.session.flush()
@@ -353,6 +363,7 @@ def decide(
         item_id=item.id,
         decision_id=decision.id,
         reason_code=decision.reason_code,
+        **details,
     )
     if action in RESTRICTIONS:
         send_statement(decision, _what(item, target, action))
@@ -406,94 +417,3 @@ def send_statement(decision: Decision, what: str) -> None:
         notify(subject, BLOCK_KIND, params, None)
         return
     notify(subject, STATEMENT_KIND, params, url_for("moderation.appeal", decision_id=decision.id))
-
-
-# --- appeals ---------------------------------------------------------------------------------------
-
-
-def file_appeal(author, decision: Decision, text: str) -> Appeal:
-    """Object once to a restriction that concerns oneself; the appeal enters the queue."""
-    if not policy.can_appeal(author, decision):
-        raise NotAllowed("appeal")
-    if not insert_unless_exists(
-        Appeal,
-        decision_id=decision.id,
-        author_id=author.id,
-        text=text,
-        status=AppealStatus.OPEN.value,
-        created_at=utcnow(),
-        version=1,
-    ):
-        raise InvalidState("already appealed")
-    appeal = db.session.scalar(select(Appeal).where(Appeal.decision_id == decision.id))
-    record(
-        author, "moderation.appeal_filed", decision, label=f"Entscheidung #{decision.id}", appeal_id=appeal.id
-    )
-    return appeal
-
-
-def appeal_of(decision: Decision) -> Appeal | None:
-    return db.session.scalar(select(Appeal).where(Appeal.decision_id == decision.id))
-
-
-def decide_appeal(moderator, appeal: Appeal, expected_version: int, overturn: bool, answer: str) -> None:
-    """A different moderator upholds or overturns the decision; the author learns the outcome."""
-    decision = db.session.get(Decision, appeal.decision_id)
-    if not policy.can_decide_appeal(moderator, decision):
-        raise NotAllowed("decide appeal")
-    if not answer.strip():
-        raise ValueError("answer required")
-    status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
-    result = db.session.execute(
-        update(Appeal)
-        .where(Appeal.id == appeal.id, Appeal.version == expected_version, Appeal.status == "open")
-        .values(
-            status=status.value,
-            version=Appeal.version + 1,
-            decided_by_id=moderator.id,
-            decided_at=utcnow(),
-            answer=answer,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise DecisionConflict()
-    db.session.refresh(appeal)
-    if overturn:
-        _reverse(moderator, decision)
-    record(
-        moderator,
-        f"moderation.appeal_{status.value}",
-        decision,
-        reason=answer,
-        label=f"Entscheidung #{decision.id}",
-        appeal_id=appeal.id,
-    )
-    from participation.moderation.models import APPEAL_LABELS
-
-    notify(
-        db.session.get(User, appeal.author_id),
-        APPEAL_OUTCOME_KIND,
-        {"outcome": str(APPEAL_LABELS[status]), "answer": answer},
-        url_for("moderation.appeal", decision_id=decision.id),
-    )
-
-
-def _reverse(moderator, decision: Decision) -> None:
-    """Undo a restriction after a successful appeal (a refused wiki change can simply be proposed again)."""
-    action = Action(decision.action)
-    subject = db.session.get(User, decision.subject_id) if decision.subject_id else None
-    if action in (Action.HIDE, Action.REMOVE):
-        item = db.session.get(ModerationItem, decision.item_id)
-        comment = target_of(item)
-        if comment is not None and comment.status in (
-            CommentStatus.HIDDEN.value,
-            CommentStatus.REMOVED.value,
-        ):
-            comment.status = CommentStatus.PUBLISHED.value
-            comment.hidden_at = comment.hidden_by_id = comment.hidden_reason = None
-    elif action == Action.MUTE and subject is not None:
-        subject.muted_until = subject.mute_reason = None
-    elif action == Action.BLOCK and subject is not None and subject.blocked_at is not None:
-        account_services.unblock(moderator, subject)
-    db.session.flush()

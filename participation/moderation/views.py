@@ -19,7 +19,7 @@ from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.discussions.models import REPORT_REASON_LABELS
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
-from participation.moderation import policy, queries, reasons, sanctions, services
+from participation.moderation import appeals, policy, queries, reasons, sanctions, services
 from participation.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -37,6 +37,7 @@ from participation.moderation.models import (
     ModerationItem,
     TargetType,
 )
+from participation.moderation.transparency import monthly_figures
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -164,7 +165,7 @@ def appeal(decision_id: int):
     """The statement of reasons for the person concerned, with the one appeal they may file."""
     decision = _load(Decision, decision_id)
     require(policy.can_view_decision(current_user, decision))
-    existing = services.appeal_of(decision)
+    existing = appeals.appeal_of(decision)
     form = AppealForm()
     status = 200
     if request.method == "POST":
@@ -174,7 +175,7 @@ def appeal(decision_id: int):
             return redirect(url_for("moderation.appeal", decision_id=decision.id))
         if form.validate_on_submit():
             try:
-                services.file_appeal(current_user, decision, form.text.data)
+                appeals.file_appeal(current_user, decision, form.text.data)
             except InvalidState:
                 db.session.rollback()
                 flash(_("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt."), "error")
@@ -232,7 +233,7 @@ def appeal_decide(appeal_id: int):
             abort(400)
         return _appeal_page(appeal_row, form, 400)
     try:
-        services.decide_appeal(
+        appeals.decide_appeal(
             current_user, appeal_row, int(raw_version), form.outcome.data == "aufheben", form.answer.data
         )
     except services.DecisionConflict:
@@ -408,7 +409,7 @@ def transparency():
     """Public figures per month: reports, decisions by reason, appeals and outcomes, median time."""
     return render_template(
         "moderation/transparency.html",
-        months=queries.transparency(),
+        months=monthly_figures(),
         categories={c.code: c.label for c in reasons.categories()},
         action_labels={a.value: label for a, label in ACTION_LABELS.items()},
         appeal_labels={s.value: label for s, label in APPEAL_LABELS.items()},

@@ -7,6 +7,7 @@ def init_app(app) -> None:
 
     from participation.core.demo import register_demo_seeder
     from participation.core.privacy import register_eraser, register_exporter
+    from participation.core.settings import CONTRIBUTIONS_HOOK, register_hook
     from participation.core.templating import register_template_policies
     from participation.notifications.services import register_kind
     from participation.wiki import (  # noqa: F401  (review routes on wiki.bp)
@@ -24,6 +25,8 @@ def init_app(app) -> None:
     register_exporter("wiki", queries.export_revisions)
     register_eraser("wiki", erase_wiki_data)
     register_demo_seeder("wiki", seed_wiki)
+    # Approved changes count as contributions for "the first N contributions are held".
+    register_hook(CONTRIBUTIONS_HOOK, queries.approved_revision_count)
     register_kind(
         "wiki_approved", _l("Ihre Änderung an der Seite „%(title)s“ wurde geprüft und veröffentlicht.")
     )

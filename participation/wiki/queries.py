@@ -116,6 +116,15 @@ def pending_count() -> int:
     )
 
 
+def approved_revision_count(user) -> int:
+    """Hook answer: how many of the account's changes were published (first-N pre-moderation)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(WikiRevision)
+        .where(WikiRevision.author_id == user.id, WikiRevision.state == RevisionState.APPROVED.value)
+    )
+
+
 def pages_for_project(project_id: int) -> list[WikiPage]:
     """Published pages linked to one project (for the project page's panel)."""
     return list(

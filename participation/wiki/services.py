@@ -244,6 +244,43 @@ def reject(moderator, revision: WikiRevision, expected_version: int, reason: str
     notify(revision.author, "wiki_rejected", {"title": revision.title, "reason": reason}, path)
 
 
+def reinstate(moderator, revision: WikiRevision) -> bool:
+    """Undo a refusal after a successful appeal: publish the change, or mark it outdated if the page moved on.
+
+    Returns True when the change is now the page's approved text. Outdated: the author is told
+    (by the caller) that they may edit the current text again.
+    """
+    if not policy.can_review_wiki(moderator):
+        raise NotAllowed("review wiki")
+    page = revision.page
+    # Page row first, as in approve(): concurrent publishing on the page waits for this decision.
+    db.session.execute(select(WikiPage.id).where(WikiPage.id == page.id).with_for_update())
+    db.session.refresh(page)
+    publishable = page.approved_revision_id == revision.base_revision_id and not title_taken(
+        revision.title, page.id
+    )
+    state = RevisionState.APPROVED if publishable else RevisionState.OUTDATED
+    result = db.session.execute(
+        update(WikiRevision)
+        .where(WikiRevision.id == revision.id, WikiRevision.state == RevisionState.REJECTED.value)
+        .values(
+            state=state.value,
+            version=WikiRevision.version + 1,
+            decided_by_id=moderator.id,
+            decided_at=utcnow(),
+            decision_reason=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DecisionConflict()
+    db.session.expire(revision)
+    if publishable:
+        _move_pointer(page, revision, error=DecisionConflict)
+    record(moderator, "wiki.reinstate", page, revision_id=revision.id, published=publishable)
+    return publishable
+
+
 def withdraw(author, revision: WikiRevision) -> None:
     """The author takes back their own pending change."""
     if not policy.can_withdraw_revision(author, revision):

@@ -284,3 +284,53 @@ def test_serve_hands_the_real_app_to_the_server_and_logs_no_address(app, cli, mo
     body = b"".join(captured["app"](environ, lambda status, headers, exc_info=None: statuses.append(status)))
     assert statuses == ["200 OK"] and b"Impressum" in body
     assert captured["handler"].address_string(object.__new__(captured["handler"])) == "-"
+
+
+def test_seed_demo_gives_the_demo_moderator_a_queue_with_work_and_a_decision(app, cli):
+    from participation.discussions.models import Comment, CommentReport
+    from participation.moderation.models import Decision, ModerationItem
+
+    printed = printed_accounts(cli("seed-demo").output)
+    moderator_email = next(a.email for a in DEMO_ACCOUNTS if a.roles == ROLE_SETS["moderator"])
+    with app.app_context():
+        items = db.session.scalars(select(ModerationItem).order_by(ModerationItem.id)).all()
+        open_items = [i for i in items if i.is_open]
+        comments = {i.id: db.session.get(Comment, i.target_id) for i in items}
+        reporters = {
+            i.id: db.session.scalar(
+                select(func.count()).where(
+                    CommentReport.comment_id == i.target_id, CommentReport.resolved_at.is_(None)
+                )
+            )
+            for i in items
+        }
+        held = [i for i in open_items if comments[i.id].status == "pending"]
+        reported = [i for i in open_items if reporters[i.id] > 0]
+        assert len(held) == 1 and reporters[held[0].id] == 0
+        assert len(reported) >= 2 and max(reporters[i.id] for i in reported) >= 2
+        [decided] = [i for i in items if not i.is_open]
+        decision = db.session.scalar(select(Decision).where(Decision.item_id == decided.id))
+        assert decision.action == "hide" and decision.reason_code == "spam" and decision.reason_text
+        assert db.session.get(User, decision.moderator_id).email == moderator_email
+        assert comments[decided.id].status == "hidden"
+        assert (
+            db.session.scalar(
+                select(func.count()).where(
+                    CommentReport.comment_id == decided.target_id, CommentReport.resolved_at.is_(None)
+                )
+            )
+            == 0
+        )
+        audit = db.session.scalar(select(AuditLogEntry).where(AuditLogEntry.action == "moderation.hide"))
+        assert audit.details["decision_id"] == decision.id
+        decided_id = decided.id
+    browser = app.test_client()
+    login(browser, UserInfo(0, moderator_email, printed[moderator_email], ""))
+    queue = browser.get("/moderation").get_data(as_text=True)
+    for item in open_items:
+        assert f'/moderation/eintrag/{item.id}"' in queue
+    assert f'/moderation/eintrag/{decided_id}"' not in queue
+    assert "Wiki-Änderung: Bürgerbüro" in queue and '<span class="tag">wartet auf Freigabe</span>' in queue
+    assert "Werbung für ein Kreditangebot" in browser.get(f"/moderation/eintrag/{decided_id}").get_data(
+        as_text=True
+    )

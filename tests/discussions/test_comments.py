@@ -256,11 +256,17 @@ def test_moderator_hides_and_restores_in_place_with_audit_log(
 ):
     comment_id = add_comment(project, make_user().id, "Grenzwertiger Text")
     moderator = logged_in("moderator")
-    assert post(client, project.comment_url(comment_id, "ausblenden"), {"reason": ""}).status_code == 400
-    assert (
-        post(client, project.comment_url(comment_id, "ausblenden"), {"reason": "Beleidigung"}).status_code
-        == 302
+    hide = project.comment_url(comment_id, "ausblenden")
+    assert "Beleidigung oder Hassrede" in client.get(hide).get_data(as_text=True)  # the categories
+    assert post(client, hide, {"reason_code": "beleidigung", "reason": ""}).status_code == 400
+    no_category = post(client, hide, {"reason_code": "", "reason": "Beleidigung"})
+    assert no_category.status_code == 400 and "Bitte wählen Sie einen Grund." in no_category.get_data(
+        as_text=True
     )
+    unknown = post(client, hide, {"reason_code": "erfunden", "reason": "Beleidigung"})
+    assert unknown.status_code == 400 and "Diesen Grund gibt es nicht" in unknown.get_data(as_text=True)
+    assert load_comment(app, comment_id).status == "published"
+    assert post(client, hide, {"reason_code": "beleidigung", "reason": "Beleidigung"}).status_code == 302
     assert load_comment(app, comment_id).status == "hidden"
     assert (
         post(client, project.comment_url(comment_id, "wiederherstellen"), {"reason": "Irrtum"}).status_code
@@ -271,9 +277,11 @@ def test_moderator_hides_and_restores_in_place_with_audit_log(
     with app.app_context():
         entries = db.session.scalars(select(AuditLogEntry).order_by(AuditLogEntry.id)).all()
         logged = [
-            (e.action, e.actor_id, e.target_id, e.reason) for e in entries if e.action.startswith("comment.")
+            (e.action, e.actor_id, e.target_id, e.reason, e.details.get("reason_code"))
+            for e in entries
+            if e.action.startswith("moderation.")
         ]
     assert logged == [
-        ("comment.hidden", moderator.id, comment_id, "Beleidigung"),
-        ("comment.restored", moderator.id, comment_id, "Irrtum"),
+        ("moderation.hide", moderator.id, comment_id, "Beleidigung", "beleidigung"),
+        ("moderation.restore", moderator.id, comment_id, "Irrtum", None),
     ]

@@ -52,7 +52,7 @@ CASES = [
         "POST",
         "kommentare/{id}/ausblenden",
         "others",
-        {"reason": "Spam"},
+        {"reason_code": "spam", "reason": "Spam"},
         expect(citizen=FORBIDDEN, planner=FORBIDDEN, moderator=REDIRECT, admin=REDIRECT),
     ),
     ("restore", "GET", "kommentare/{id}/wiederherstellen", "hidden", None, STAFF_ONLY),

@@ -12,7 +12,7 @@ from participation.accounts.models import User
 from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment
 from participation.extensions import db
-from participation.moderation import services
+from participation.moderation import appeals, services
 from participation.moderation.models import Appeal, Decision, ModerationItem
 from participation.notifications.models import Notification
 from tests.conftest import csrf_token, is_postgres, post
@@ -156,7 +156,7 @@ def _appeal_state(app, appeal_id):
         notes = db.session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.kind == services.APPEAL_OUTCOME_KIND)
+            .where(Notification.kind == appeals.APPEAL_OUTCOME_KIND)
         )
         return row.status, row.version, notes
 

@@ -187,21 +187,21 @@ def test_transparency_figures_match_hand_counts(app, people, project, add_commen
         item = item_for(app, "comment", comment_id)
         decide(moderator, item.id, action, item.version, code, "Begründung" if code else "")
     with app.app_context():
-        from participation.moderation.queries import transparency
+        from participation.moderation.transparency import TIMEZONE, monthly_figures
 
         decision = db.session.scalar(select(Decision).where(Decision.action == "hide").limit(1))
         db.session.add(
             Appeal(decision_id=decision.id, author_id=people["author"].id, text="x", status="upheld")
         )
         db.session.commit()
-        month = transparency()[0]
+        month = monthly_figures()[0]
         assert month.reports == 4
         assert month.actions == {"hide": 2, "dismiss": 1}
         assert month.decisions == {"spam": 1, "beleidigung": 1, "ohne": 1}
         assert month.appeals == 1 and month.appeal_outcomes == {"upheld": 1}
         seconds = sorted(db.session.scalars(select(Decision.seconds_to_decision)))
         assert month.median_seconds == seconds[1]
-        assert month.month == datetime.now(UTC).strftime("%Y-%m")
+        assert month.month == datetime.now(UTC).astimezone(TIMEZONE).strftime("%Y-%m")
     html = app.test_client().get("/moderation/transparenz").get_data(as_text=True)
     assert "Eingegangene Meldungen" in html and "<dd>4</dd>" in html
 
