@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from participation.surveys import results_queries as queries
 from participation.surveys.models import CHANNEL_LABELS, Question
+from participation.surveys.results_categories import CATEGORICAL as CATEGORICAL_TYPES
+from participation.surveys.results_categories import categories, scale_points
 from participation.surveys.results_sql import ResultFilter, is_conditional, response_conditions
 
 CATEGORICAL = ("single", "multiple", "yesno", "scale", "matrix", "ranking")
@@ -302,7 +304,7 @@ def _fill(
             for (label, code), count in zip((("Ja", "1"), ("Nein", "0")), shown, strict=True)
         ]
     elif kind == "scale":
-        points = _scale_points(question)
+        points = scale_points(question)
         counts = {int(g.value): g.count for g in groups if g.value is not None}
         raw = [counts.get(point, 0) for point, _label in points]
         dont_know = sum(g.count for g in groups if g.dont_know)
@@ -318,7 +320,7 @@ def _fill(
         result.stats = None if 0 in withheld else _stats((question.id, None), scan, guard)
         result.suppressed = 2 in withheld
     elif kind == "matrix":
-        points = _scale_points(question)
+        points = scale_points(question)
         for row in question.rows:
             mine = [g for g in groups if g.row_id == row.id]
             counts = {int(g.value): g.count for g in mine if g.value is not None}
@@ -359,20 +361,6 @@ def _with_no_answer(result: QuestionResult, guard, raw: list[int], no_answer: in
     return shown[:k]
 
 
-def _scale_points(question) -> list[tuple[int, str]]:
-    low = int(question.setting("scale_min", 1))
-    high = int(question.setting("scale_max", 5))
-    points = []
-    for point in range(low, high + 1):
-        label = str(point)
-        if point == low and question.setting("label_min"):
-            label = f"{point} ({question.setting('label_min')})"
-        if point == high and question.setting("label_max"):
-            label = f"{point} ({question.setting('label_max')})"
-        points.append((point, label))
-    return points
-
-
 def _cells(points: list[tuple[int, str]], counts: list[int | None], base: int) -> list[Cell]:
     return [
         Cell(label, str(point), count, _pct(count, base))
@@ -406,21 +394,20 @@ def _channels(by_day_channel, total: int, guard) -> list[Cell]:
 
 
 def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
-    """Respondents per combination of two choice questions' options (multiple choice counts each option)."""
-    by_id = {q.id: q for q in survey.questions if q.qtype in CHOICE}
+    """Respondents per combination of two questions' categories (multiple choice counts each option)."""
+    by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL_TYPES}
     if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
         return None
     first, second = by_id[pair[0]], by_id[pair[1]]
+    rows, columns = categories(first), categories(second)
     counts = queries.pair_counts(where, first.id, second.id)
+    table = [[counts.get((x.count_key, y.count_key), 0) for y in columns] for x in rows]
     return CrossTable(
         first,
         second,
-        [o.label for o in first.choices],
-        [o.label for o in second.choices],
-        _protect_table(
-            guard,
-            [[counts.get((("o", x.id), ("o", y.id)), 0) for y in second.choices] for x in first.choices],
-        ),
+        [x.label for x in rows],
+        [y.label for y in columns],
+        _protect_table(guard, table),
     )
 
 

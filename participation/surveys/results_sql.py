@@ -25,10 +25,13 @@ class ResultFilter:
     date_to: date | None = None
     question_id: int | None = None
     option_id: int | None = None
+    value: int | None = None  # a yes/no (1/0) or scale answer of question_id
 
     @property
     def narrows(self) -> bool:
-        return any(v is not None for v in (self.channel, self.date_from, self.date_to, self.option_id))
+        return any(
+            v is not None for v in (self.channel, self.date_from, self.date_to, self.option_id, self.value)
+        )
 
 
 def response_conditions(survey_id: int, flt: ResultFilter | None, response=Response) -> list:
@@ -42,14 +45,15 @@ def response_conditions(survey_id: int, flt: ResultFilter | None, response=Respo
         clauses.append(response.submitted_on >= flt.date_from)
     if flt.date_to:
         clauses.append(response.submitted_on <= flt.date_to)
-    if flt.option_id is not None and flt.question_id is not None:
+    if flt.question_id is not None and (flt.option_id is not None or flt.value is not None):
         picked = aliased(Answer)
+        same = (
+            picked.option_id == flt.option_id
+            if flt.option_id is not None
+            else picked.value_number == flt.value
+        )
         clauses.append(
-            exists().where(
-                picked.response_id == response.id,
-                picked.question_id == flt.question_id,
-                picked.option_id == flt.option_id,
-            )
+            exists().where(picked.response_id == response.id, picked.question_id == flt.question_id, same)
         )
     return clauses
 

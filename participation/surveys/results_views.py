@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, render_template, request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from flask_login import current_user
 
 from participation.core import audit
 from participation.core.permissions import require
 from participation.extensions import db
-from participation.surveys import charts, policy
+from participation.surveys import charts, policy, results_categories
 from participation.surveys.answering import today
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
-from participation.surveys.results import CHOICE, compute
+from participation.surveys.results import compute
 from participation.surveys.results_queries import text_answers
 from participation.surveys.results_sql import ResultFilter
 from participation.surveys.views import bp, load_survey
@@ -89,13 +88,12 @@ def _date_arg(name: str) -> date | None:
 
 
 def read_filter(survey, staff: bool) -> ResultFilter:
-    """The filter from ?antwort= (an option id; everyone) and ?kanal=&von=&bis= (staff only)."""
-    option_id = _int_arg("antwort")
-    question = next(
-        (q for q in survey.questions if q.qtype in CHOICE and option_id in {o.id for o in q.choices}), None
-    )
-    question_id = question.id if question else None
-    option_id = option_id if question else None
+    """The filter from ?antwort= (a category key; everyone) and ?kanal=&von=&bis= (staff only).
+
+    An unknown or tampered key filters nothing (the page then shows everyone, as the select says).
+    """
+    found = results_categories.find(survey.questions, request.args.get("antwort", "").strip())
+    question, category = found if found else (None, None)
     channel = request.args.get("kanal") if staff else None
     if channel not in {c.value for c in CHANNEL_LABELS}:
         channel = None
@@ -103,9 +101,19 @@ def read_filter(survey, staff: bool) -> ResultFilter:
         channel=channel,
         date_from=_date_arg("von") if staff else None,
         date_to=_date_arg("bis") if staff else None,
-        question_id=question_id,
-        option_id=option_id,
+        question_id=question.id if question else None,
+        option_id=category.option_id if category else None,
+        value=category.value if category else None,
     )
+
+
+def filter_key(flt: ResultFilter) -> str:
+    """The ?antwort= value of the current filter (to keep it selected)."""
+    if flt.option_id is not None:
+        return str(flt.option_id)
+    if flt.value is not None:
+        return f"q{flt.question_id}v{flt.value}"
+    return ""
 
 
 def load_results_survey(survey_id: int):
@@ -131,15 +139,20 @@ def results_page(survey_id: int):
         threshold=threshold(),
         cross=cross if all(cross) else None,
     )
-    choice_questions = [q for q in survey.ordered_questions() if q.qtype in CHOICE]
+    categorical = [
+        (q, results_categories.categories(q))
+        for q in survey.ordered_questions()
+        if q.qtype in results_categories.CATEGORICAL
+    ]
     return render_template(
         "surveys/results_page.html",
         survey=survey,
         results=results,
         staff=staff,
         flt=flt,
+        selected=filter_key(flt),
         cross=cross,
-        choice_questions=choice_questions,
+        categorical=categorical,
         channel_labels=CHANNEL_LABELS,
         **helpers(results),
     )

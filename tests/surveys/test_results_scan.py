@@ -122,3 +122,39 @@ def test_export_in_tiny_batches_equals_one_batch(app, client, planner, survey, m
     assert batched == whole
     ids = [row[0] for row in whole[1:]]
     assert len(ids) == len(set(ids)) == 7 and ids == sorted(ids)
+
+
+def test_filter_and_cross_table_work_with_yes_no_and_scale(app, client, planner, survey):
+    """?antwort=q<id>v<value> filters by a yes/no or scale answer; a cross-table of yes/no × scale."""
+    for yes, point in ((1, 4), (1, 4), (1, 5), (0, 1), (0, 4)):
+        answer(app, survey, yesno="ja" if yes else "nein", scale=point, mode="Rad")
+    login(client, planner)
+    yes_key = f"q{survey.q['yesno']}v1"
+    page = client.get(f"/umfragen/{survey.id}/ergebnisse?antwort={yes_key}").get_data(as_text=True)
+    assert f'<option value="{yes_key}" selected>' in page
+    with app.app_context():
+        loaded = db.session.get(Survey, survey.id)
+        only_yes = compute(loaded, ResultFilter(question_id=survey.q["yesno"], value=1))
+        four = compute(loaded, ResultFilter(question_id=survey.q["scale"], value=4))
+        table = compute(loaded, cross=(survey.q["yesno"], survey.q["scale"])).cross
+    assert only_yes.total == 3 and four.total == 3
+    assert [c.count for c in _question(four, survey, "yesno").cells] == [2, 1]
+    assert table.row_labels == ["Ja", "Nein"] and table.col_labels == ["1", "2", "3", "4", "5"]
+    assert table.counts == [[0, 0, 0, 2, 1], [1, 0, 0, 1, 0]]
+    html = client.get(
+        f"/umfragen/{survey.id}/ergebnisse?zeilen={survey.q['yesno']}&spalten={survey.q['scale']}"
+    ).get_data(as_text=True)
+    assert "Kreuztabelle" in html
+
+
+@pytest.mark.parametrize("key", ["q999v1", "qXv1", "12345678", "q{yesno}v7", "q{mode}v1", "<script>"])
+def test_unknown_or_tampered_filter_keys_filter_nothing(app, client, planner, survey, key):
+    """A key naming no category of this survey (or a value off the scale) shows everyone, never a 500."""
+    answer(app, survey, yesno="ja", scale=4)
+    answer(app, survey, yesno="nein", scale=2)
+    login(client, planner)
+    response = client.get(
+        f"/umfragen/{survey.id}/ergebnisse", query_string={"antwort": key.format(**survey.q)}
+    )
+    assert response.status_code == 200
+    assert "Beantwortet: 2" in response.get_data(as_text=True)
