@@ -79,6 +79,13 @@ def set_results_published(actor, survey: Survey, published: bool) -> None:
     audit.record(actor, "surveys.results_published" if published else "surveys.results_hidden", survey)
 
 
+def set_texts_published(actor, survey: Survey, published: bool) -> None:
+    """Show (or hide) the free-text answers in the public results."""
+    _require_edit(actor, survey)
+    survey.texts_published = published
+    audit.record(actor, "surveys.texts_published" if published else "surveys.texts_hidden", survey)
+
+
 def delete_survey(actor, survey: Survey) -> None:
     """Delete a survey that has no responses."""
     _require_edit(actor, survey)

@@ -139,10 +139,13 @@ def close(survey_id: int):
 
 @bp.route("/verwaltung/<int:survey_id>/ergebnisse", methods=["POST"])
 def toggle_results(survey_id: int):
-    """Mark the results as published (shown in the public list) or not."""
+    """Publish the results (or withdraw them); the form's "texts" field does the same for free texts."""
     survey = load_editable(survey_id)
-    publish_them = request.form.get("published") == "1"
-    _act(survey, builder.set_results_published, _("Gespeichert."), survey, publish_them)
+    if "texts" in request.form:
+        _act(survey, builder.set_texts_published, _("Gespeichert."), survey, request.form["texts"] == "1")
+    else:
+        publish_them = request.form.get("published") == "1"
+        _act(survey, builder.set_results_published, _("Gespeichert."), survey, publish_them)
     return redirect(url_for("surveys.edit", survey_id=survey_id))
 
 

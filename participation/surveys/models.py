@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import false as sa_false
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -101,6 +102,9 @@ class Survey(db.Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     allow_changes: Mapped[bool] = mapped_column(Boolean, default=False)
     results_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Free-text answers are shown in the public results only when the planner chose so (they may hold
+    # personal data), and only for questions answered by at least the suppression threshold.
+    texts_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -346,7 +350,9 @@ class Answer(db.Model):
     # Random, not a sequence: ascending answer ids would give the order of submissions, which
     # an anonymous survey must not keep (it could line responses up with participations).
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False, default=new_answer_id)
-    response_id: Mapped[str] = mapped_column(String(32), ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    response_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("survey_responses.id", ondelete="CASCADE")
+    )
     question_id: Mapped[int] = mapped_column(BigId, ForeignKey("survey_questions.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("survey_options.id", ondelete="CASCADE"))
     row_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("survey_options.id", ondelete="CASCADE"))

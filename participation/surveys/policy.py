@@ -69,6 +69,11 @@ def can_view_public_results(user, survey) -> bool:
     return survey.state is State.CLOSED and bool(survey.results_published)
 
 
+def can_read_public_texts(user, survey) -> bool:
+    """Free-text answers in the public results: only when the planner published them too."""
+    return can_view_public_results(user, survey) and bool(survey.texts_published)
+
+
 def can_export_results(user, survey) -> bool:
     """Exports and the printable report: the survey's planner and admins only."""
     return can_edit_survey(user, survey)

@@ -199,8 +199,13 @@ def compute(
     threshold: int = 5,
     cross: tuple[int, int] | None = None,
     with_texts: bool = True,
+    public_texts: bool = False,
 ) -> Results:
-    """All results of a survey (optionally filtered); public=True applies small-cell suppression."""
+    """All results of a survey (optionally filtered); public=True applies small-cell suppression.
+
+    Free texts: always for staff (with_texts); in public results only with public_texts, and only for
+    questions at least `threshold` respondents answered.
+    """
     guard = Suppressor(public, threshold)
     where = response_conditions(survey.id, flt)
     questions = [q for q in survey.ordered_questions() if q.qtype != "display"]
@@ -215,7 +220,7 @@ def compute(
     dates = queries.date_ranges(survey.id, flt, [q.id for q in questions if q.qtype == "date"])
     texts = (
         queries.text_preview(survey.id, flt, [q.id for q in questions if q.qtype in TEXT])
-        if with_texts and not public
+        if with_texts and (public_texts or not public)
         else {}
     )
 
@@ -239,7 +244,7 @@ def compute(
         _fill(result, scan.groups.get(question.id, []), scan, guard, count)
         if question.id in dates and not guard.small(count):
             result.first_date, result.last_date = dates[question.id]
-        result.texts = texts.get(question.id, [])
+        result.texts = [] if guard.small(count) else texts.get(question.id, [])
         results.append(result)
 
     codes_issued, codes_used = queries.codes_issued_and_used(survey)

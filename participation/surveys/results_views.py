@@ -132,12 +132,14 @@ def results_page(survey_id: int):
     survey, staff = load_results_survey(survey_id)
     flt = read_filter(survey, staff)
     cross = (_int_arg("zeilen"), _int_arg("spalten"))
+    public_texts = not staff and policy.can_read_public_texts(current_user, survey)
     results = compute(
         survey,
         flt,
         public=not staff,
         threshold=threshold(),
         cross=cross if all(cross) else None,
+        public_texts=public_texts,
     )
     categorical = [
         (q, results_categories.categories(q))
@@ -151,6 +153,7 @@ def results_page(survey_id: int):
         staff=staff,
         flt=flt,
         selected=filter_key(flt),
+        public_texts=public_texts,
         cross=cross,
         categorical=categorical,
         channel_labels=CHANNEL_LABELS,
@@ -160,15 +163,19 @@ def results_page(survey_id: int):
 
 @bp.route("/<int:survey_id>/ergebnisse/texte/<int:question_id>")
 def results_texts(survey_id: int, question_id: int):
-    """All answers to one free-text question, searchable and paginated (staff only)."""
+    """All answers to one free-text question, searchable and paginated (staff; the public if published)."""
     survey = load_survey(survey_id)
-    require(can_view_all_results(current_user, survey))
+    staff = can_view_all_results(current_user, survey)
+    require(staff or policy.can_read_public_texts(current_user, survey))
     question = next((q for q in survey.questions if q.id == question_id), None)
     if question is None or question.qtype not in ("short_text", "long_text"):
         abort(404)
     search = request.args.get("q", "").strip()[:100]
     page = max(_int_arg("seite") or 1, 1)
-    texts, count = text_answers(survey, question, read_filter(survey, True), search, page)
+    # The public reads every answer, unfiltered: a filter could narrow the texts to a few people.
+    flt = read_filter(survey, True) if staff else None
+    too_few = not staff and text_answers(survey, question, None, "", 1, per_page=1)[1] < threshold()
+    texts, count = ([], 0) if too_few else text_answers(survey, question, flt, search, page)
     per_page = 25
     return render_template(
         "surveys/results_texts.html",
@@ -176,6 +183,8 @@ def results_texts(survey_id: int, question_id: int):
         question=question,
         texts=texts,
         count=count,
+        too_few=too_few,
+        threshold=threshold(),
         search=search,
         page=page,
         pages=max((count + per_page - 1) // per_page, 1),

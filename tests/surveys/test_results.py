@@ -12,7 +12,7 @@ from participation.extensions import db
 from participation.surveys.models import Survey
 from participation.surveys.results import compute
 from participation.surveys.results_sql import ResultFilter
-from tests.conftest import ROLE_SETS, count_queries, login
+from tests.conftest import ROLE_SETS, count_queries, login, post
 from tests.surveys.results_factories import answer, close_and_publish, results_survey
 
 
@@ -324,3 +324,62 @@ def test_results_page_query_count_does_not_grow_with_responses(app, client, plan
             temp=str(index),
         )
     assert measure() == small
+
+
+@pytest.mark.parametrize(
+    ("texts_published", "role", "expected"),
+    [
+        (False, "anonymous", 302),
+        (False, "citizen", 403),
+        (True, "anonymous", 200),
+        (True, "citizen", 200),
+        (False, "owner", 200),
+        (False, "other_planner", 403),
+    ],
+)
+def test_free_texts_are_public_only_when_the_planner_publishes_them(
+    app, client, make_user, planner, survey, texts_published, role, expected
+):
+    """Published results keep free texts hidden until the planner publishes them as well."""
+    for number in range(6):
+        answer(app, survey, note=f"Öffentlicher Hinweis {number}")
+    close_and_publish(app, survey)
+    if texts_published:
+        with app.test_client() as owner_client:
+            login(owner_client, planner)
+            response = post(owner_client, f"/umfragen/verwaltung/{survey.id}/ergebnisse", {"texts": "1"})
+            assert response.status_code == 302
+    users = {
+        "citizen": lambda: make_user(ROLE_SETS["citizen"]),
+        "other_planner": lambda: make_user(ROLE_SETS["planner"]),
+        "owner": lambda: planner,
+    }
+    if role in users:
+        login(client, users[role]())
+    url = f"/umfragen/{survey.id}/ergebnisse/texte/{survey.q['note']}"
+    response = client.get(url)
+    assert response.status_code == expected
+    page = _text(client.get(f"/umfragen/{survey.id}/ergebnisse").get_data(as_text=True))
+    if expected == 200:
+        assert "Öffentlicher Hinweis" in _text(response.get_data(as_text=True))
+    if role in ("anonymous", "citizen"):
+        assert ("Öffentlicher Hinweis" in page) is texts_published
+
+
+def test_public_free_texts_need_enough_answers(app, client, planner, survey):
+    """Fewer answers than the threshold: the public sees a notice, no text."""
+    for number in range(3):
+        answer(app, survey, note=f"Seltener Hinweis {number}", mode="Rad")
+    for _ in range(3):
+        answer(app, survey, mode="Auto")
+    close_and_publish(app, survey)
+    with app.app_context():
+        db.session.get(Survey, survey.id).texts_published = True
+        db.session.commit()
+    texts = _text(
+        client.get(f"/umfragen/{survey.id}/ergebnisse/texte/{survey.q['note']}").get_data(as_text=True)
+    )
+    assert "Zu wenige Antworten" in texts and "Seltener Hinweis" not in texts
+    assert "Seltener Hinweis" not in _text(
+        client.get(f"/umfragen/{survey.id}/ergebnisse").get_data(as_text=True)
+    )
