@@ -11,7 +11,9 @@ them): the columns do the little conversion they need, which is what makes a mil
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -106,28 +108,51 @@ def read_batches(
                 responses = connection.execute(page).all()
                 if not responses:
                     return
-                # The answers through the driver's own cursor: plain tuples, no per-value conversion.
-                cursor = connection.connection.cursor()
-                try:
-                    ids = [r[0] for r in responses]
-                    cursor.execute(_answers_sql(connection.dialect, len(ids)), ids)
-                    answers = cursor.fetchall()
-                finally:
-                    cursor.close()
-            by_response: dict[str, dict[int, list]] = {r[0]: {} for r in responses}
-            for row in answers:
-                questions = by_response[row[0]]
-                rows = questions.get(row[1])
-                if rows is None:
-                    questions[row[1]] = [row]
-                else:
-                    rows.append(row)
-            yield [ResponseRecord(*r, by_response[r[0]]) for r in responses]
+                with no_cyclic_gc():
+                    records = _read_answers(connection, responses)
+            yield records
             if len(responses) < batch:
                 return
             last = responses[-1][0]
 
     return batches()
+
+
+@contextmanager
+def no_cyclic_gc():
+    """Pause the cycle collector while a batch's tuples are made.
+
+    Tens of thousands of new tuples and lists set off collections that walk the whole heap of the
+    application each time (about half the cost of reading a batch). The batch's objects form no
+    cycles, so nothing is left for the collector to find; it runs again right after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_answers(connection, responses) -> list[ResponseRecord]:
+    """The batch's answers through the driver's own cursor (plain tuples), grouped per response."""
+    cursor = connection.connection.cursor()
+    try:
+        ids = [r[0] for r in responses]
+        cursor.execute(_answers_sql(connection.dialect, len(ids)), ids)
+        answers = cursor.fetchall()
+    finally:
+        cursor.close()
+    by_response: dict[str, dict[int, list]] = {r[0]: {} for r in responses}
+    for row in answers:
+        questions = by_response[row[0]]
+        rows = questions.get(row[1])
+        if rows is None:
+            questions[row[1]] = [row]
+        else:
+            rows.append(row)
+    return [ResponseRecord(*r, by_response[r[0]]) for r in responses]
 
 
 class Visibility:
