@@ -12,14 +12,10 @@ from datetime import date, timedelta
 
 from participation.surveys import results_queries as queries
 from participation.surveys.models import CHANNEL_LABELS, Question
-from participation.surveys.results_categories import CATEGORICAL as CATEGORICAL_TYPES
-from participation.surveys.results_categories import categories, scale_points
+from participation.surveys.results_categories import CATEGORICAL, categories, scale_points
 from participation.surveys.results_sql import ResultFilter, is_conditional, response_conditions
 
-CATEGORICAL = ("single", "multiple", "yesno", "scale", "matrix", "ranking")
-NUMERIC = ("number", "scale", "matrix")
 TEXT = ("short_text", "long_text")
-CHOICE = ("single", "multiple")
 
 
 @dataclass
@@ -185,10 +181,6 @@ class Suppressor:
 
 def _pct(count: int | None, base: int) -> float | None:
     return None if count is None or not base else count / base * 100
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 def compute(
@@ -400,7 +392,7 @@ def _channels(by_day_channel, total: int, guard) -> list[Cell]:
 
 def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
     """Respondents per combination of two questions' categories (multiple choice counts each option)."""
-    by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL_TYPES}
+    by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL}
     if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
         return None
     first, second = by_id[pair[0]], by_id[pair[1]]
