@@ -47,6 +47,20 @@ CONFLICT = _l(
 )
 
 
+def _checked(form) -> tuple[int, bool]:
+    """The version the decision form was rendered for, and whether the form is valid.
+
+    A tampered version or a bad CSRF token is a 400; other errors go back to the form.
+    """
+    raw = form.version.data or ""
+    if not raw.isdigit():
+        abort(400)
+    valid = form.validate_on_submit()
+    if not valid and form.csrf_token.errors:
+        abort(400)
+    return int(raw), valid
+
+
 def _conflict() -> None:
     flash(str(CONFLICT), "error")
 
@@ -127,20 +141,14 @@ def decide(item_id: int):
     form = DecisionForm()
     target = services.target_of(item)
     form.set_actions(services.allowed_actions(item, target))
-    raw_version = form.version.data or ""
-    if not raw_version.isdigit():
-        abort(400)
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        if item.is_open and int(raw_version) == item.version:
+    version, valid = _checked(form)
+    if not valid:
+        if item.is_open and version == item.version:
             return _item_page(item, form, 400)
         _conflict()
         return redirect(url_for("moderation.item", item_id=item.id))
     try:
-        services.decide(
-            current_user, item, int(raw_version), form.action.data, form.reason_code.data, form.text.data
-        )
+        services.decide(current_user, item, version, form.action.data, form.reason_code.data, form.text.data)
     except services.DecisionConflict:
         db.session.rollback()
         _conflict()
@@ -225,16 +233,12 @@ def appeal_decide(appeal_id: int):
     decision = db.session.get(Decision, appeal_row.decision_id)
     require(policy.can_decide_appeal(current_user, decision))
     form = AppealDecisionForm()
-    raw_version = form.version.data or ""
-    if not raw_version.isdigit():
-        abort(400)
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    version, valid = _checked(form)
+    if not valid:
         return _appeal_page(appeal_row, form, 400)
     try:
         appeals.decide_appeal(
-            current_user, appeal_row, int(raw_version), form.outcome.data == "aufheben", form.answer.data
+            current_user, appeal_row, version, form.outcome.data == "aufheben", form.answer.data
         )
     except services.DecisionConflict:
         db.session.rollback()

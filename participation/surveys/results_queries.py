@@ -229,18 +229,34 @@ def text_preview(survey_id: int, flt: ResultFilter | None, question_ids: list[in
 
 def text_answers(survey, question, flt: ResultFilter | None, search: str, page: int, per_page: int = 25):
     """One page of a free-text question's answers, optionally containing a search term."""
+    where = _text_conditions(survey, question, flt, search)
+    base = select(Answer.value_text).select_from(Answer).join(Response, Answer.response_id == Response.id)
+    rows = db.session.scalars(
+        base.where(*where).order_by(Answer.id).offset((page - 1) * per_page).limit(per_page)
+    )
+    return list(rows), text_count(survey, question, flt, search)
+
+
+def text_count(survey, question, flt: ResultFilter | None = None, search: str = "") -> int:
+    """How many answers a free-text question has (filtered, optionally containing a search term)."""
+    where = _text_conditions(survey, question, flt, search)
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .where(*where)
+    )
+    return int(count or 0)
+
+
+def _text_conditions(survey, question, flt: ResultFilter | None, search: str) -> list:
     where = response_conditions(survey.id, flt) + [
         Answer.question_id == question.id,
         Answer.value_text.is_not(None),
     ]
     if search:
         where.append(contains(Answer.value_text, search))
-    base = select(Answer.value_text).select_from(Answer).join(Response, Answer.response_id == Response.id)
-    count = db.session.scalar(select(func.count()).select_from(base.where(*where).subquery()))
-    rows = db.session.scalars(
-        base.where(*where).order_by(Answer.id).offset((page - 1) * per_page).limit(per_page)
-    )
-    return list(rows), int(count or 0)
+    return where
 
 
 def codes_issued_and_used(survey) -> tuple[int, int]:

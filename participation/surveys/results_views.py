@@ -17,7 +17,7 @@ from participation.surveys.answering import today
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
 from participation.surveys.results import compute
-from participation.surveys.results_queries import text_answers
+from participation.surveys.results_queries import text_answers, text_count
 from participation.surveys.results_sql import ResultFilter
 from participation.surveys.views import bp, load_survey
 
@@ -174,7 +174,7 @@ def results_texts(survey_id: int, question_id: int):
     page = max(_int_arg("seite") or 1, 1)
     # The public reads every answer, unfiltered: a filter could narrow the texts to a few people.
     flt = read_filter(survey, True) if staff else None
-    too_few = not staff and text_answers(survey, question, None, "", 1, per_page=1)[1] < threshold()
+    too_few = not staff and text_count(survey, question) < threshold()
     texts, count = ([], 0) if too_few else text_answers(survey, question, flt, search, page)
     per_page = 25
     return render_template(
