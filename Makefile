@@ -10,8 +10,17 @@ CATALOGS := $(wildcard participation/translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test bench install install-dev translations extract-messages lint chromium clean
 
+# Debian splits venv off Python (package python3-venv): root installs it, everyone else gets told how.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's python3-venv ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else \
+	    echo "!!! '$(PYTHON) -m venv' failed. Install venv support: sudo apt-get install python3-venv"; exit 1; \
+	  fi; \
+	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
