@@ -55,6 +55,28 @@ def _text(label, max_length: int, *, required: bool = False, multiline: bool = F
     )
 
 
+class CoordinateField(DecimalField):
+    """A decimal degree; what cannot be read as a number gets one German hint (the text stays)."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            # "52,5" is how Germans write numbers; the stored coordinate needs a decimal point.
+            raise ValueError(_l("Bitte geben Sie die Zahl mit Punkt an, z. B. 52.52.")) from error
+
+
+def _range(low: int, high: int, message):
+    """NumberRange that stays quiet when the text was no number at all (that already has its message)."""
+    check = NumberRange(low, high, message=message)
+
+    def validate(form, field) -> None:
+        if field.data is not None:
+            check(form, field)
+
+    return validate
+
+
 class ProjectForm(FlaskForm):
     title = _text(_l("Titel"), 160, required=True)
     slug = StringField(
@@ -76,15 +98,15 @@ class ProjectForm(FlaskForm):
     )
     district = _text(_l("Ortsteil"), 80)
     location_text = _text(_l("Ort"), 200, description=_l("z. B. „Marktplatz zwischen Rathaus und Kirche“"))
-    latitude = DecimalField(
+    latitude = CoordinateField(
         _l("Breitengrad (optional)"),
         places=6,
-        validators=[Optional(), NumberRange(-90, 90, message=_l("Bitte eine Zahl zwischen -90 und 90."))],
+        validators=[Optional(), _range(-90, 90, _l("Bitte eine Zahl zwischen -90 und 90."))],
     )
-    longitude = DecimalField(
+    longitude = CoordinateField(
         _l("Längengrad (optional)"),
         places=6,
-        validators=[Optional(), NumberRange(-180, 180, message=_l("Bitte eine Zahl zwischen -180 und 180."))],
+        validators=[Optional(), _range(-180, 180, _l("Bitte eine Zahl zwischen -180 und 180."))],
     )
     phase = SelectField(_l("Aktuelle Phase"), choices=PHASE_CHOICES, validate_choice=True)
     department = _text(_l("Zuständiges Amt"), 160)

@@ -93,13 +93,14 @@ def update_project(actor, project: Project, data: dict[str, Any], phase_dates: d
 
 
 def delete_project(actor, project: Project) -> None:
-    """Delete a project nobody has contributed to yet (otherwise close its discussion instead)."""
+    """Delete a project without comments (otherwise close its discussion instead); unlinks the rest."""
     if not policy.can_delete_project(actor, project):
         raise NotAllowed("delete project")
     label = project.title
     try:
-        # Comments, surveys and wiki pages reference projects without ON DELETE CASCADE:
-        # the database itself refuses to delete citizens' contributions with the project.
+        # Comments reference their project without ON DELETE: the database itself refuses to delete
+        # a discussion with the project. Surveys, wiki pages and moderation items use ON DELETE
+        # SET NULL: they (and any answers or revisions) stay, merely no longer linked to a project.
         # The caller must roll back after InvalidState (the failed flush spoils the transaction).
         db.session.delete(project)
         db.session.flush()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
 from flask import url_for
-from markupsafe import Markup
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
 from participation.core.markup import render_markdown
@@ -108,17 +110,36 @@ def _toc_tree(headings: list[tuple[int, str, str]]) -> list[TocEntry]:
     return roots
 
 
+def _mark_missing_links(rendered: str, marker: str) -> str:
+    """Give the links our resolver built for missing pages their class and a visible "Seite anlegen"."""
+    # The marker is random per render and only our resolver puts it into an href, so a user-written
+    # link to the create form (or a guessed marker) never gets the class. Runs after sanitising:
+    # bleach allows no class attribute at all, so the class can only ever come from here.
+    pattern = re.compile(
+        r'<a href="([^"]*?)' + re.escape(marker) + r'"( rel="[^"]*")?(?: title="[^"]*")?>([^<]*)</a>'
+    )
+    label = Markup(escape(_("%(label)s (Seite anlegen)")))
+
+    def replace(match: re.Match[str]) -> str:
+        # The link text is already escaped by the renderer; the title would only repeat it.
+        text = label % {"label": Markup(match.group(3))}
+        return f'<a class="wiki-missing" href="{match.group(1)}"{match.group(2) or ""}>{text}</a>'
+
+    return pattern.sub(replace, rendered)
+
+
 def render_page_body(source: str) -> RenderedPage:
     """The page's HTML with resolved links and anchors, plus a TOC when it has enough headings."""
     targets = link_targets(source)
+    marker = f"#fehlt-{secrets.token_hex(8)}"
 
     def resolver(title: str) -> tuple[str, bool]:
         if title in targets:
             return targets[title], True
-        return url_for("wiki.create", titel=title), False
+        return url_for("wiki.create", titel=title) + marker, False
 
     rendered = str(render_markdown(source, wiki_link_resolver=resolver))
     with_anchors, headings = _add_anchors(rendered)
     toc = _toc_tree(headings) if len(headings) >= TOC_MIN_HEADINGS else []
-    # Safe: the input was sanitised by render_markdown and only generated ids were added.
-    return RenderedPage(Markup(with_anchors), toc)
+    # Safe: the input was sanitised by render_markdown; only generated ids and our own class were added.
+    return RenderedPage(Markup(_mark_missing_links(with_anchors, marker)), toc)

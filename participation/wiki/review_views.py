@@ -103,7 +103,7 @@ def reject(revision_id: int):
     if not form.validate_on_submit():
         if form.version.errors or form.csrf_token.errors:
             abort(400)
-        return _render_review(revision, form, 200)
+        return _render_review(revision, form, 400)
     try:
         services.reject(current_user, revision, form.version.data, form.reason.data)
     except services.DecisionConflict:

@@ -60,16 +60,22 @@ def _page_path(page: WikiPage) -> str:
 def create_page(
     author, *, title: str, body: str, summary: str, slug: str = "", project_id: int | None = None
 ):
-    """Propose a new page (citizens) or publish it (staff); returns the first revision."""
+    """Propose a new page (citizens) or publish it (staff); returns the first revision.
+
+    An address held only by a page nobody has published yet is not taken: the text becomes one
+    more proposal for that page (no base), reviewed like any other. Approving one outdates the rest
+    and tells their authors; nobody ever sees another person's proposal.
+    """
     if not policy.can_create_page(author):
         raise NotAllowed("create wiki page")
     slug = slug or slugify(title)
-    if (
-        not slug
-        or slug in RESERVED_SLUGS
-        or db.session.scalar(select(WikiPage.id).where(WikiPage.slug == slug))
-    ):
+    if not slug or slug in RESERVED_SLUGS:
         raise SlugTaken(slug)
+    existing = db.session.scalar(select(WikiPage).where(WikiPage.slug == slug))
+    if existing is not None:
+        return _propose_for_unpublished(
+            author, existing, title=title, body=body, summary=summary, project_id=project_id
+        )
     if title_taken(title):
         raise TitleTaken(title)
     page = WikiPage(slug=slug, created_by_id=author.id)
@@ -83,6 +89,25 @@ def create_page(
     except IntegrityError as error:
         raise SlugTaken(slug) from error
     return _add_revision(author, page, title=title, body=body, summary=summary, base=None)
+
+
+def _propose_for_unpublished(
+    author, page: WikiPage, *, title: str, body: str, summary: str, project_id: int | None
+) -> WikiRevision:
+    """A new page's text for an address that only pending (or refused) proposals use so far."""
+    if page.is_published or not policy.can_edit_page(author, page):
+        raise SlugTaken(page.slug)
+    if title_taken(title):
+        raise TitleTaken(title)
+    if policy.publishes_directly(author):
+        page.project_id = project_id
+    try:
+        # Based on "no text yet", like every other proposal for this page; a citizen's earlier
+        # proposal for it is replaced (withdrawn), as with edits.
+        return _add_revision(author, page, title=title, body=body, summary=summary, base=None)
+    except EditConflict as error:
+        # Staff published here, but someone else published first: the address is taken now.
+        raise SlugTaken(page.slug) from error
 
 
 def propose_edit(

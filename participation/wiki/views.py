@@ -18,7 +18,7 @@ from participation.wiki import policy, queries, services
 from participation.wiki.diff import render_diff
 from participation.wiki.forms import PageCreateForm, PageEditForm, project_choices
 from participation.wiki.models import TITLE_MAX
-from participation.wiki.render import render_page_body
+from participation.wiki.render import render_page_body, slugify
 
 bp = Blueprint("wiki", __name__, url_prefix="/wiki")
 
@@ -114,6 +114,13 @@ def create():
     _project_field(form)
     if request.method == "GET":
         form.title.data = (request.args.get("titel") or "")[:TITLE_MAX]
+        own = _own_unpublished_proposal(form.title.data)
+        if own is not None:
+            flash(
+                _("Sie haben für diese Seite schon einen Vorschlag eingereicht. Hier können Sie ihn ändern."),
+                "info",
+            )
+            return redirect(url_for("wiki.edit", slug=own.page.slug))
     if form.validate_on_submit():
         if _throttled():
             flash(
@@ -146,7 +153,18 @@ def create():
             db.session.commit()
             _flash_saved(revision)
             return redirect(url_for("wiki.page", slug=slug))
-    return render_template("wiki/page_create.html", form=form)
+    # Like the projects, discussions and moderation forms: refused input answers 400, text kept.
+    return render_template("wiki/page_create.html", form=form), 400 if form.errors else 200
+
+
+def _own_unpublished_proposal(title: str):
+    """The reader's pending proposal for the unpublished page a [[link]] with this title leads to."""
+    if not title:
+        return None
+    page = queries.page_by_slug(slugify(title))
+    if page is None or page.is_published:
+        return None
+    return queries.own_pending(page, current_user)
 
 
 def _flash_saved(revision) -> None:
@@ -204,6 +222,8 @@ def edit(slug: str):
             db.session.commit()
             _flash_saved(revision)
             return redirect(url_for("wiki.page", slug=slug))
+    if form.errors and status == 200:
+        status = 400  # refused input, as on create; a conflict stays 409
     conflict_diff = render_diff(conflict.body, form.body.data or "") if conflict else None
     return render_template(
         "wiki/page_edit.html", form=form, page=page, conflict=conflict, conflict_diff=conflict_diff

@@ -200,6 +200,23 @@ def test_permalink_opens_the_thread_at_the_comment(client, project, make_user, a
     assert f'href="/projekte/{project.slug}/kommentare/{deep}#kommentar-{deep}"' in html
 
 
+def test_permalink_to_a_reply_on_a_later_keyset_page_opens_its_thread(app, client, project, make_user):
+    """120 top-level comments: the 110th is on page 3, yet a permalink to its reply opens right there."""
+    author = make_user()
+    tops = _bulk(app, project.id, author.id, top_level=120, replies_each=1, start_id=900_000)
+    root = tops[109]
+    reply = root + 1
+    first_page = client.get(project.url).get_data(as_text=True)
+    assert root not in order(first_page) and reply not in order(first_page)
+    response = client.get(project.comment_url(reply))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert order(html) == [root, reply]
+    assert (reply, "comment depth-1 comment-focus") in items(html)
+    assert f"Text {reply}" in html
+    assert f'href="/projekte/{project.slug}/kommentare/{reply}#kommentar-{reply}"' in html
+
+
 def test_permalink_answers_404_for_unknown_or_foreign_comments(client, make_project, make_user, add_comment):
     author = make_user()
     first, second = make_project("erstes"), make_project("zweites")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -155,6 +156,70 @@ def test_projects_with_comments_cannot_be_deleted(app, client, logged_in, make_u
         as_text=True
     )
     assert [p.slug for p in projects(app)] == ["mit-diskussion"]
+
+
+def test_deleting_a_project_keeps_its_surveys_and_wiki_pages_unlinked(app, client, logged_in):
+    """Only comments block deletion; surveys and wiki pages use ON DELETE SET NULL and stay."""
+    from participation.surveys.models import Survey
+    from participation.wiki.models import WikiPage
+
+    make(app, "mit-umfrage", "Mit Umfrage")
+    with app.app_context():
+        project = db.session.scalar(select(Project))
+        survey, page = (
+            Survey(title="Umfrage zum Platz", project_id=project.id),
+            WikiPage(slug="hintergrund", project_id=project.id),
+        )
+        db.session.add_all([survey, page])
+        db.session.commit()
+        survey_id, page_id = survey.id, page.id
+        db.session.remove()
+    logged_in("planner")
+    response = post(client, "/projekte/mit-umfrage/loeschen")
+    assert response.status_code == 302 and response.headers["Location"] == "/projekte/"
+    assert projects(app) == []
+    with app.app_context():
+        assert db.session.get(Survey, survey_id).project_id is None
+        assert db.session.get(WikiPage, page_id).project_id is None
+        db.session.remove()
+
+
+COORDINATES = {**VALID, "latitude": "52.520008", "longitude": "13.404954"}
+
+
+def test_optional_coordinates_are_stored(app, client, logged_in):
+    logged_in("planner")
+    assert post(client, "/projekte/neu", COORDINATES).status_code == 302
+    [project] = projects(app)
+    assert (str(project.latitude), str(project.longitude)) == ("52.520008", "13.404954")
+    # Leaving them empty stores nothing.
+    edited = {**COORDINATES, "latitude": "", "longitude": ""}
+    assert post(client, "/projekte/bruecke-muehlbach/bearbeiten", edited).status_code == 302
+    [project] = projects(app)
+    assert (project.latitude, project.longitude) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latitude", "52,5", "Bitte geben Sie die Zahl mit Punkt an, z. B. 52.52."),
+        ("latitude", "100", "Bitte eine Zahl zwischen -90 und 90."),
+        ("longitude", "-180.5", "Bitte eine Zahl zwischen -180 und 180."),
+        ("longitude", "Marktplatz", "Bitte geben Sie die Zahl mit Punkt an, z. B. 52.52."),
+    ],
+)
+def test_bad_coordinates_are_refused_with_a_german_message_and_kept(
+    app, client, logged_in, field, value, message
+):
+    logged_in("planner")
+    response = post(client, "/projekte/neu", {**COORDINATES, field: value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    errors = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.DOTALL).group(1)
+    # One clear message, not a parse error plus a misleading range error.
+    assert re.findall(r"<span>(.*?)</span>", errors) == [message]
+    assert re.search(rf'<input [^>]*name="{field}"[^>]*value="{re.escape(value)}"', html)
+    assert projects(app) == []
 
 
 def test_list_filters_by_phase_and_district_and_searches_titles(app, client):

@@ -194,7 +194,7 @@ def test_bad_input_gets_a_clear_message(app, client, logged_in, data, message):
     logged_in("citizen")
     response = _create(client, **data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in html
     assert "error-summary" in html
     with app.app_context():
@@ -218,7 +218,7 @@ def test_one_megabyte_edit_keeps_the_typed_text(app, client, make_page, logged_i
     logged_in("citizen")
     body = "Absatz. " * 131_072  # 1 MiB
     response = propose(client, page.slug, body)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Der Text ist zu lang" in response.get_data(as_text=True)
     assert len(revisions(app, page.id)) == 1
 
@@ -226,7 +226,9 @@ def test_one_megabyte_edit_keeps_the_typed_text(app, client, make_page, logged_i
 def test_unchanged_edit_is_refused(app, client, make_page, logged_in):
     page = make_page(body="Gleich.")
     logged_in("citizen")
-    assert "Sie haben nichts geändert." in propose(client, page.slug, "Gleich.").get_data(as_text=True)
+    response = propose(client, page.slug, "Gleich.")
+    assert response.status_code == 400
+    assert "Sie haben nichts geändert." in response.get_data(as_text=True)
 
 
 def test_xss_in_title_body_summary_and_diff_is_escaped(app, client, make_page, make_user, logged_in):

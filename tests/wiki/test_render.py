@@ -64,8 +64,12 @@ def test_all_wiki_links_resolve_in_one_query(app, make_page):
     assert len(statements) == 1
     assert html.count('href="/wiki/buergerbuero"') == 2
     assert 'href="/wiki/ortsteile"' in html and 'href="/wiki/radweg-bahnhofstrasse"' in html
-    assert 'href="/wiki/neu?titel=Stadtarchiv" rel="nofollow ugc noopener" title="Seite anlegen"' in html
-    assert ">der Bauhof</a>" in html
+    assert (
+        '<a class="wiki-missing" href="/wiki/neu?titel=Stadtarchiv" rel="nofollow ugc noopener">'
+        "Stadtarchiv (Seite anlegen)</a>"
+    ) in html
+    assert ">der Bauhof (Seite anlegen)</a>" in html
+    assert html.count('class="wiki-missing"') == 2
 
 
 def test_table_of_contents_anchors_are_generated_not_user_controlled(app):

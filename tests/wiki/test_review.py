@@ -61,7 +61,7 @@ def test_reject_needs_a_reason(app, client, proposal, logged_in, mailbox):
     page, author, pending_id = proposal
     logged_in("moderator")
     response = decide(client, pending_id, "ablehnen", reason="   ")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Bitte begründen Sie die Ablehnung." in response.get_data(as_text=True)
     assert _state(app, pending_id).state == "pending"
     assert not mailbox.to(author.email)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from participation.extensions import db
+from participation.projects.models import Project
 from tests.conftest import ROLE_SETS, login, post
 from tests.wiki.conftest import propose, revisions
 
@@ -11,12 +13,25 @@ MARKER = "Zebrastreifen-7f3a9"
 TITLE_MARKER = "Titel-Geheim-42b"
 
 
+PROJECT_SLUG = "ortsteil-projekt"
+
+
 @pytest.fixture
 def pending_change(app, client, make_page, make_user):
-    """A published page plus a citizen's pending change carrying the marker in text, title and summary."""
+    """A published, project-linked page plus a citizen's pending change carrying the marker in text,
+    title and summary; a second project page links to it by [[title]]."""
+    with app.app_context():
+        project = Project(slug=PROJECT_SLUG, title="Ortsteile stärken", summary="Ein Vorhaben.")
+        db.session.add(project)
+        db.session.commit()
+        project_id = project.id
+        db.session.remove()
     page = make_page(
-        title="Ortsteile", body="Musterstadt hat fünf Ortsteile.\n\n# Altstadt\n\nRund um den Markt."
+        title="Ortsteile",
+        body="Musterstadt hat fünf Ortsteile.\n\n# Altstadt\n\nRund um den Markt.",
+        project_id=project_id,
     )
+    make_page(title="Hintergrund", body="Mehr dazu unter [[Ortsteile]].", project_id=project_id)
     author = make_user(ROLE_SETS["citizen"], name="Anna Beispiel")
     login(client, author)
     response = propose(
@@ -39,6 +54,9 @@ def _reader_urls(page, pending_id: int) -> list[str]:
         f"/wiki/{page.slug}/versionen",
         f"/wiki/{page.slug}/vergleich",
         f"/wiki/{page.slug}/vergleich?von={page.revision_id}&zu={page.revision_id}",
+        # The project page's wiki panel lists linked pages by title; the other linked page links to it.
+        f"/projekte/{PROJECT_SLUG}",
+        "/wiki/hintergrund",
         "/",
     ]
 
@@ -53,6 +71,11 @@ def test_pending_marker_appears_nowhere_for_other_readers(app, pending_change, m
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
+        if url.startswith("/projekte/"):
+            # The panel is really there, listing the page by its approved title.
+            assert 'href="/wiki/ortsteile">Ortsteile</a>' in html and 'href="/wiki/hintergrund"' in html
+        if url == "/wiki/hintergrund":
+            assert '<a href="/wiki/ortsteile" rel="nofollow ugc noopener">Ortsteile</a>' in html
         assert MARKER not in html, url
         assert TITLE_MARKER not in html, url
         assert "sechs Ortsteile" not in html, url
@@ -139,8 +162,8 @@ def test_links_to_an_unpublished_page_show_as_missing(app, client, make_page, ma
     post(client, "/wiki/neu", {"title": "Geheimprojekt", "body": "x"}, token_from="/wiki/neu")
     page = make_page(title="Übersicht", body="Siehe [[Geheimprojekt]].")
     html = app.test_client().get(f"/wiki/{page.slug}").get_data(as_text=True)
-    assert 'href="/wiki/neu?titel=Geheimprojekt"' in html
-    assert 'title="Seite anlegen"' in html
+    assert '<a class="wiki-missing" href="/wiki/neu?titel=Geheimprojekt"' in html
+    assert "Geheimprojekt (Seite anlegen)</a>" in html
     assert 'href="/wiki/geheimprojekt"' not in html
 
 
