@@ -13,7 +13,7 @@ from sqlalchemy import delete, exists, insert, select
 from participation.core.permissions import InvalidState
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys.codes import consume_code
+from participation.surveys.codes import consume_code, hash_code
 from participation.surveys.conditions import all_hold
 from participation.surveys.models import (
     Access,
@@ -26,6 +26,7 @@ from participation.surveys.models import (
     Survey,
 )
 from participation.surveys.questions import AnswerError, Raw, qtype
+from participation.surveys.sealing import mark_participation, mix_used_code
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -153,6 +154,7 @@ def submit_response(
     if code:
         if not consume_code(survey, code):
             raise CodeRejected()
+        mix_used_code(survey, hash_code(code))
         response.via = "code"
     elif assisted:
         response.via = "assisted"
@@ -161,7 +163,8 @@ def submit_response(
             raise AlreadyAnswered()
         response.via = "account"
         if survey.is_anonymous:
-            db.session.add(Participation(survey_id=survey.id, user_id=user.id))
+            # Raises IntegrityError when a parallel request of the same account won (the view says so).
+            mark_participation(survey, user.id)
         else:
             response.user_id = user.id
     elif survey.access == Access.OPEN.value:

@@ -13,9 +13,12 @@ from participation.surveys import policy
 from participation.surveys.conditions import OPERATORS_FOR_TYPE
 from participation.surveys.models import Condition, Option, Question, Response, Survey, SurveyPage
 from participation.surveys.questions import TYPES
+from participation.surveys.sealing import seal
 
 # Settings whose change would give stored answers another meaning (label texts are only wording).
 WORDING_SETTINGS = {"label_min", "label_max", "display"}
+# Wording that is recorded in the audit log when it changes after responses came in.
+RECORDED_SETTINGS = ("label_min", "label_max")
 
 
 class StructureLocked(InvalidState):
@@ -70,6 +73,7 @@ def close(actor, survey: Survey) -> None:
     _require_edit(actor, survey)
     survey.close()
     audit.record(actor, "surveys.closed", survey)
+    seal(survey)
 
 
 def set_results_published(actor, survey: Survey, published: bool) -> None:
@@ -108,8 +112,18 @@ def add_page(actor, survey: Survey, title: str) -> SurveyPage:
 
 
 def rename_page(actor, page: SurveyPage, title: str) -> None:
-    """Change a page's title (wording only)."""
-    _require_edit(actor, page.survey)
+    """Change a page's title (wording only; recorded once responses exist)."""
+    survey = page.survey
+    _require_edit(actor, survey)
+    if title != page.title and has_responses(survey):
+        audit.record(
+            actor,
+            "surveys.page_renamed",
+            survey,
+            page=page.position + 1,
+            old_title=page.title,
+            new_title=title,
+        )
     page.title = title
 
 
@@ -168,6 +182,11 @@ def update_question(
     if qtype not in TYPES:
         raise InvalidState("unknown type")
     answered = has_responses(survey)
+    if qtype != question.qtype and db.session.scalar(
+        select(exists().where(Condition.source_id == question.id))
+    ):
+        # The conditions' operators and options were chosen for the old type: refuse, drop nothing silently.
+        raise InvalidState("source of conditions")
     if answered:
         if qtype != question.qtype:
             raise StructureLocked("type fixed")
@@ -178,18 +197,23 @@ def update_question(
     if qtype != question.qtype and (TYPES[qtype].has_rows != TYPES[question.qtype].has_rows):
         # Options and matrix rows are different things: start over rather than mis-read them.
         question.options = []
-    if answered and (question.text != text or question.help_text != help_text):
-        audit.record(
-            actor,
-            "surveys.question_reworded",
-            survey,
-            question=question.code,
-            old_text=question.text,
-            new_text=text,
-        )
+    if answered:
+        _record_rewording(actor, question, text=text, help_text=help_text, settings=settings)
     question.qtype, question.text, question.help_text = qtype, text, help_text
     question.mandatory = mandatory
     question.settings = settings
+
+
+def _record_rewording(actor, question: Question, *, text: str, help_text: str, settings: dict) -> None:
+    """Audit what changed in the wording of an answered question (text, help, scale endpoint labels)."""
+    old = {"text": question.text, "help_text": question.help_text}
+    new = {"text": text, "help_text": help_text}
+    for key in RECORDED_SETTINGS:
+        old[key], new[key] = question.setting(key, "") or "", settings.get(key, "") or ""
+    changed = [key for key in old if old[key] != new[key]]
+    if changed:
+        details = {f"old_{key}": old[key] for key in changed} | {f"new_{key}": new[key] for key in changed}
+        audit.record(actor, "surveys.question_reworded", question.survey, question=question.code, **details)
 
 
 def delete_question(actor, question: Question) -> None:
@@ -345,6 +369,7 @@ def add_condition(
     """Add a condition on an earlier question; the operator must suit the source's type."""
     survey = source.survey
     _require_edit(actor, survey)
+    _require_conditions_open(survey)
     if operator not in OPERATORS_FOR_TYPE.get(source.qtype, ()):
         raise InvalidState("operator")
     needs_option = source.qtype in ("single", "multiple") and operator in ("eq", "ne", "contains")
@@ -366,10 +391,18 @@ def add_condition(
     return condition
 
 
+def _require_conditions_open(survey: Survey) -> None:
+    # Results decide "was this question shown" from the conditions and the stored answers: changing the
+    # conditions afterwards would re-interpret every stored response (bases, "nicht gezeigt").
+    if has_responses(survey):
+        raise StructureLocked("conditions fixed")
+
+
 def delete_condition(actor, condition: Condition) -> None:
-    """Remove a condition."""
+    """Remove a condition (refused once responses exist)."""
     target = condition.question or condition.page
     _require_edit(actor, target.survey)
+    _require_conditions_open(target.survey)
     target.conditions.remove(condition)
     db.session.delete(condition)
 
@@ -379,6 +412,8 @@ def set_condition_mode(actor, target: Question | SurveyPage, mode: str) -> None:
     _require_edit(actor, target.survey)
     if mode not in ("all", "any"):
         raise InvalidState("mode")
+    if mode != target.condition_mode and target.conditions:
+        _require_conditions_open(target.survey)
     target.condition_mode = mode
 
 

@@ -1,17 +1,20 @@
-"""Musterstadt demo surveys: an open one with every question type, a closed one with ~300 responses."""
+"""Musterstadt demo surveys, both with every question type: an open one, a closed one with 300 responses."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+import secrets
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from participation.core import audit
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys import builder
-from participation.surveys.models import Answer, Channel, Response, Survey
+from participation.surveys.codes import ALPHABET, CODE_LENGTH, hash_code
+from participation.surveys.models import Answer, Channel, ParticipationCode, Response, Survey
 
 OPEN_TITLE = "Neugestaltung Marktplatz"
 CLOSED_TITLE = "Radverkehr in Musterstadt 2025"
@@ -161,30 +164,55 @@ def _radverkehr(planner) -> Survey:
         access="code",
         anonymous=True,
         results_published=True,
+        project_id=_project_id("Radweg"),
         intro="Befragung einer Zufallsstichprobe per Brief, mit Teilnahme am Telefon und im Bürgerbüro.",
+        privacy_notice="Die Befragung ist anonym. Der Code aus Ihrem Brief wird nur als Prüfsumme "
+        "gespeichert und nach der Teilnahme als verbraucht markiert, ohne Verbindung zu Ihren Antworten.",
         starts_at=now - timedelta(days=120),
         ends_at=now - timedelta(days=60),
     )
-    page = survey.pages[0]
-    modes = _q(
+    first = survey.pages[0]
+    first.title = "Ihre Wege"
+    _q(planner, first, "display", "Diese Befragung ging per Brief an 800 zufällig ausgewählte Haushalte.")
+    q = {}
+    q["mode"] = _q(
         planner,
-        page,
+        first,
         "single",
         "Wie kommen Sie meist in die Innenstadt?",
         mandatory=True,
         options=("Rad", "Auto", "Bus", "Zu Fuß", "Sonstiges"),
     )
-    wishes = _q(
+    q["district"] = _q(
         planner,
-        page,
+        first,
+        "single",
+        "In welchem Ortsteil wohnen Sie?",
+        settings={"display": "dropdown"},
+        options=DISTRICTS,
+    )
+    q["wishes"] = _q(
+        planner,
+        first,
         "multiple",
         "Was würde Sie öfter aufs Rad bringen?",
         settings={"max_choices": 3},
         options=("Breitere Radwege", "Abstellanlagen", "Beleuchtung", "Nichts davon"),
     )
-    safety = _q(
+    q["km"] = _q(planner, first, "number", "Wie viele Kilometer fahren Sie pro Woche?", settings={"min": "0"})
+    q["ebike"] = _q(planner, first, "yesno", "Besitzen Sie ein Pedelec?")
+    q["since"] = _q(
         planner,
-        page,
+        first,
+        "date",
+        "Seit wann fahren Sie regelmäßig Rad?",
+        settings={"min_date": "1950-01-01"},
+        help_text="Ungefähr genügt, z. B. der 1. Januar des Jahres.",
+    )
+    second = builder.add_page(planner, survey, "Sicherheit und Wünsche")
+    q["safety"] = _q(
+        planner,
+        second,
         "scale",
         "Wie sicher fühlen Sie sich auf dem Rad?",
         settings={
@@ -195,54 +223,158 @@ def _radverkehr(planner) -> Survey:
             "dont_know": True,
         },
     )
-    km = _q(planner, page, "number", "Wie viele Kilometer fahren Sie pro Woche?", settings={"min": "0"})
-    ebike = _q(planner, page, "yesno", "Besitzen Sie ein Pedelec?")
+    q["routes"] = _q(
+        planner,
+        second,
+        "matrix",
+        "Wie bewerten Sie diese Strecken für den Radverkehr?",
+        settings={
+            "scale_min": 1,
+            "scale_max": 5,
+            "label_min": "sehr schlecht",
+            "label_max": "sehr gut",
+            "dont_know": True,
+        },
+        rows=("Bahnhofstraße", "Ring", "Schulweg am Lindenpark"),
+    )
+    q["ranking"] = _q(
+        planner,
+        second,
+        "ranking",
+        "Was soll die Stadt zuerst bauen?",
+        options=("Radweg Bahnhofstraße", "Fahrradparkhaus am Bahnhof", "Beleuchtung am Ring"),
+    )
+    q["danger"] = _q(
+        planner,
+        second,
+        "short_text",
+        "Wo fühlen Sie sich auf dem Rad am unsichersten?",
+        settings={"max_length": 100},
+    )
+    builder.add_condition(planner, q["danger"], q["mode"], "eq", option_id=q["mode"].choices[0].id)
+    q["comment"] = _q(
+        planner,
+        second,
+        "long_text",
+        "Was möchten Sie uns noch sagen?",
+        settings={"max_length": 2000},
+    )
     builder.publish(planner, survey)
     db.session.flush()
-    _generate_responses(survey, modes, wishes, safety, km, ebike)
+    used_on = _generate_responses(survey, q)
+    _generate_codes(planner, survey, used_on)
     return survey
 
 
-def _generate_responses(survey, modes, wishes, safety, km, ebike, count: int = 300) -> None:
-    """~300 deterministic responses across every channel, inserted in two bulk statements."""
+DISTRICTS = ("Altstadt", "Nordviertel", "Südstadt", "Am Bach")
+DANGER_SPOTS = (
+    "Kreuzung Bahnhofstraße/Ring",
+    "Ring am Abend",
+    "Bahnhofstraße",
+    "Kreisel an der Schule",
+    "Unterführung am Bahnhof",
+    "Hauptstraße bei Lieferverkehr",
+)
+COMMENTS = (
+    "Bitte mehr Fahrradbügel in der Innenstadt.",
+    "Die Ampelschaltung am Ring ist für Radfahrende sehr ungünstig.",
+    "Ich fahre nur bei gutem Wetter, im Winter ist es zu dunkel.",
+    "Autos parken oft auf dem Radweg in der Bahnhofstraße.",
+    "Danke für die Befragung!",
+    "Ein Fahrradparkhaus am Bahnhof würde ich sofort nutzen.",
+    "Die Schlaglöcher auf dem Schulweg sind gefährlich.",
+)
+
+
+def _generate_responses(survey, q: dict) -> list:
+    """300 deterministic, plausible responses on every channel (two bulk inserts); returns code-use days."""
     rng = random.Random(2025)
     channels = (
         [Channel.ONLINE.value] * 6
         + [Channel.TELEFON.value, Channel.BUERGERBUERO.value]
         + [Channel.PAPIER.value] * 2
     )
-    day = (survey.starts_at + timedelta(days=10)).date()
-    responses, answers = [], []
-    other = next(o for o in modes.choices if o.is_other)
-    for _ in range(count):
+    first_day = (survey.starts_at + timedelta(days=10)).date()
+    responses, answers, used_on = [], [], []
+    for _ in range(300):
         response_id = f"{rng.getrandbits(128):032x}"
         channel = rng.choice(channels)
+        # Letters carry a code; some calls and forms came without one (entered as not deduplicated).
+        via = "code" if channel == Channel.ONLINE.value or rng.random() < 0.7 else "assisted"
+        day = first_day + timedelta(days=rng.randrange(50))
+        if via == "code":
+            used_on.append(day)
         responses.append(
-            {
-                "id": response_id,
-                "survey_id": survey.id,
-                "channel": channel,
-                "via": "code",
-                "submitted_on": day + timedelta(days=rng.randrange(50)),
-            }
+            {"id": response_id, "survey_id": survey.id, "channel": channel, "via": via, "submitted_on": day}
         )
-        mode = rng.choices(modes.choices, weights=(35, 35, 15, 12, 3))[0]
-        answers.append(
-            _row(
-                response_id, modes.id, option_id=mode.id, value_text="Roller" if mode.id == other.id else None
-            )
-        )
-        picks = rng.sample(wishes.choices[:3], rng.randint(0, 3)) or [wishes.choices[3]]
-        answers.extend(_row(response_id, wishes.id, option_id=o.id) for o in picks)
-        if rng.random() < 0.08:
-            answers.append(_row(response_id, safety.id, dont_know=True))
-        else:
-            answers.append(_row(response_id, safety.id, value_number=Decimal(rng.randint(1, 5))))
-        if mode.label == "Rad" or rng.random() < 0.3:
-            answers.append(_row(response_id, km.id, value_number=Decimal(rng.randint(0, 120))))
-        answers.append(_row(response_id, ebike.id, value_number=Decimal(int(rng.random() < 0.25))))
+        answers.extend(_answers(rng, response_id, q))
     db.session.execute(insert(Response), responses)
     db.session.execute(insert(Answer), answers)
+    return used_on
+
+
+def _answers(rng: random.Random, response_id: str, q: dict) -> list[dict]:
+    """One respondent's plausible answers to every question of the closed demo survey."""
+    rows = []
+
+    def add(question, **values):
+        rows.append(_row(response_id, question.id, **values))
+
+    modes = q["mode"].choices
+    mode = rng.choices(modes, weights=(35, 35, 15, 12, 3))[0]
+    cyclist = mode.label == "Rad"
+    add(q["mode"], option_id=mode.id, value_text="Roller" if mode.is_other else None)
+    if rng.random() < 0.95:
+        add(q["district"], option_id=rng.choices(q["district"].choices, weights=(30, 25, 30, 15))[0].id)
+    wishes = q["wishes"].choices
+    for option in rng.sample(wishes[:3], rng.randint(0, 3)) or [wishes[3]]:
+        add(q["wishes"], option_id=option.id)
+    if cyclist or rng.random() < 0.3:
+        add(q["km"], value_number=Decimal(rng.randint(20, 150) if cyclist else rng.randint(0, 30)))
+    add(q["ebike"], value_number=Decimal(int(rng.random() < (0.35 if cyclist else 0.15))))
+    if cyclist or rng.random() < 0.2:
+        add(q["since"], value_date=date(rng.randint(1975, 2024), rng.randint(1, 12), 1))
+    if rng.random() < 0.08:
+        add(q["safety"], dont_know=True)
+    else:
+        add(q["safety"], value_number=Decimal(rng.choices(range(1, 6), weights=(15, 25, 30, 20, 10))[0]))
+    for row in q["routes"].rows:
+        if rng.random() < 0.9:
+            if rng.random() < 0.06:
+                rows.append(_row(response_id, q["routes"].id, row_id=row.id, dont_know=True))
+            else:
+                point = Decimal(rng.randint(1, 4) if row.position == 0 else rng.randint(2, 5))
+                rows.append(_row(response_id, q["routes"].id, row_id=row.id, value_number=point))
+    if rng.random() < 0.85:
+        order = rng.sample(q["ranking"].choices, len(q["ranking"].choices))
+        for rank, option in enumerate(order, start=1):
+            add(q["ranking"], option_id=option.id, rank=rank)
+    # Only cyclists were shown this question (its condition): nobody else has an answer to it.
+    if cyclist and rng.random() < 0.6:
+        add(q["danger"], value_text=rng.choice(DANGER_SPOTS))
+    if rng.random() < 0.25:
+        add(q["comment"], value_text=rng.choice(COMMENTS))
+    return rows
+
+
+def _generate_codes(planner, survey, used_on: list, issued: int = 800) -> None:
+    """The letters' codes (hashed, as generated ones are); one used per code response, in random order."""
+    days = used_on + [None] * (issued - len(used_on))
+    random.Random(2026).shuffle(days)
+    created = survey.starts_at.date() - timedelta(days=7)
+    rows = [
+        {"survey_id": survey.id, "code_hash": hash_code(code), "created_on": created, "used_on": day}
+        for code, day in zip(_random_codes(issued), days, strict=True)
+    ]
+    db.session.execute(insert(ParticipationCode), rows)
+    audit.record(planner, "surveys.codes_generated", survey, count=issued)
+
+
+def _random_codes(count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add("".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)))
+    return sorted(codes)
 
 
 def _row(response_id: str, question_id: int, **values) -> dict:

@@ -35,6 +35,14 @@ def can_view_survey(user, survey) -> bool:
     return survey.published_at is not None or can_edit_survey(user, survey)
 
 
+def can_see_listed(user, survey) -> bool:
+    """Listed for everyone: open surveys and closed ones with published results; staff see every one."""
+    if can_list_managed_surveys(user):
+        return True
+    state = survey.state
+    return state is State.OPEN or (state is State.CLOSED and bool(survey.results_published))
+
+
 def can_answer_survey(user, survey) -> bool:
     """Open surveys: account mode needs a verified account; code and open mode need none."""
     if survey.state is not State.OPEN:
@@ -92,6 +100,7 @@ TEMPLATE_POLICIES = {
     "can_enter_responses": can_enter_responses,
     "can_list_managed_surveys": can_list_managed_surveys,
     "can_answer_survey": can_answer_survey,
+    "can_view_survey": can_view_survey,
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from participation.core.permissions import InvalidState, require
 from participation.core.ratelimit import client_key
 from participation.extensions import db, limiter
+from participation.projects.models import Project
 from participation.surveys import answering, policy
 from participation.surveys.answering import AlreadyAnswered, AnswersInvalid, CodeRejected
 from participation.surveys.codes import code_is_usable
@@ -48,7 +49,17 @@ def survey_detail(survey_id: int):
         participated=participated,
         own=answering.own_response(survey, current_user),
         draft=answering.load_draft(current_user, survey),
+        project=linked_project(survey),
     )
+
+
+def linked_project(survey: Survey):
+    """Slug and title of the project the survey belongs to (None when it has none)."""
+    if survey.project_id is None:
+        return None
+    return db.session.execute(
+        select(Project.slug, Project.title).where(Project.id == survey.project_id)
+    ).one_or_none()
 
 
 @bp.route("/<int:survey_id>/teilnehmen", methods=["GET", "POST"])
@@ -137,7 +148,8 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
             ),
         )
     try:
-        if existing is not None:
+        # Without permission to change, a second submission is a second response: refused as such.
+        if existing is not None and survey.allow_changes:
             answering.change_response(survey, existing, raw)
         else:
             answering.submit_response(

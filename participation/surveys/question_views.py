@@ -245,9 +245,13 @@ def delete_condition(survey_id: int, condition_id: int):
 
         abort(404)
     check_csrf()
-    builder.delete_condition(current_user, condition)
-    db.session.commit()
-    flash(_("Die Bedingung ist gelöscht."), "success")
+    try:
+        builder.delete_condition(current_user, condition)
+        db.session.commit()
+        flash(_("Die Bedingung ist gelöscht."), "success")
+    except InvalidState as exc:
+        db.session.rollback()
+        flash(flash_error_for(exc), "error")
     if isinstance(target, Question):
         return _back_to(target)
     return redirect(url_for("surveys.edit_page", survey_id=survey_id, page_id=target.id))
@@ -265,7 +269,11 @@ def condition_mode(survey_id: int):
         target = child(survey, SurveyPage, request.form.get("page_id", type=int) or 0)
         back = redirect(url_for("surveys.edit_page", survey_id=survey_id, page_id=target.id))
     if form.validate_on_submit():
-        builder.set_condition_mode(current_user, target, form.mode.data)
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
+        try:
+            builder.set_condition_mode(current_user, target, form.mode.data)
+            db.session.commit()
+            flash(_("Gespeichert."), "success")
+        except InvalidState as exc:
+            db.session.rollback()
+            flash(flash_error_for(exc), "error")
     return back

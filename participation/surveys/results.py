@@ -105,6 +105,8 @@ class Results:
     channels: list[Cell]
     codes_issued: int = 0
     codes_used: int = 0
+    # Responses that came in without deduplication (open mode, assisted entries without a code).
+    not_deduplicated: int = 0
     cross: CrossTable | None = None
     hidden_too_few: bool = False
     threshold: int = 5
@@ -182,6 +184,7 @@ def compute(
         channels=_channels(people.by_day_channel, total, guard),
         codes_issued=codes_issued,
         codes_used=codes_used,
+        not_deduplicated=people.not_deduplicated,
         cross=_cross(survey, where, cross, guard) if cross else None,
         threshold=threshold,
     )

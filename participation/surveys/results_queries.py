@@ -170,6 +170,8 @@ class Respondents:
     by_day_channel: list[tuple[date, str, int]]
     shown: dict[int, int]
     answered: dict[int, int]
+    # Open-mode responses and assisted entries without a code: nothing stops one person sending several.
+    not_deduplicated: int = 0
 
     @property
     def total(self) -> int:
@@ -190,6 +192,8 @@ def respondents(where: list, conditional: list, multi_row_ids: list[int]) -> Res
         )
         for qid in multi_row_ids
     ]
+    # The same pass counts the responses nobody deduplicated (see Response.deduplicated).
+    flags.append(case((Response.via.in_(("account", "code")), 0), else_=1))
     rows = db.session.execute(
         select(Response.submitted_on, Response.channel, func.count(), *(func.sum(f) for f in flags))
         .where(*where)
@@ -200,6 +204,7 @@ def respondents(where: list, conditional: list, multi_row_ids: list[int]) -> Res
         by_day_channel=[(day, channel, int(n)) for day, channel, n, *_ in rows],
         shown={q.id: sums[i] for i, q in enumerate(conditional)},
         answered={qid: sums[len(conditional) + i] for i, qid in enumerate(multi_row_ids)},
+        not_deduplicated=sums[-1],
     )
 
 

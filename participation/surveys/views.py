@@ -15,6 +15,7 @@ from participation.surveys.answering import Evaluation, evaluate
 from participation.surveys.conditions import describe
 from participation.surveys.models import CHANNEL_LABELS, Option, Question, Survey, SurveyPage
 from participation.surveys.questions import qtype
+from participation.surveys.sealing import seal_if_closed
 
 bp = Blueprint("surveys", __name__, url_prefix="/umfragen")
 
@@ -33,6 +34,9 @@ def load_survey(survey_id: int) -> Survey:
     )
     if survey is None:
         abort(404)
+    if seal_if_closed(survey):
+        # Closing happens by the clock, so the first request that sees a survey closed seals it.
+        db.session.commit()
     return survey
 
 
@@ -166,6 +170,15 @@ def flash_error_for(exc: Exception) -> str:
         "participation mode fixed": _(
             "Die Umfrage hat bereits Antworten: Teilnahmeart und Anonymität können nicht "
             "mehr geändert werden."
+        ),
+        "conditions fixed": _(
+            "Die Umfrage hat bereits Antworten: Bedingungen können nicht mehr hinzugefügt, gelöscht oder "
+            "anders verknüpft werden, sonst stimmte in den Ergebnissen nicht mehr, wem eine Frage gezeigt "
+            "wurde."
+        ),
+        "source of conditions": _(
+            "Bedingungen anderer Fragen oder Seiten beziehen sich auf diese Frage. Löschen Sie zuerst "
+            "diese Bedingungen, dann können Sie den Fragetyp ändern."
         ),
         "used in conditions": _(
             "Eine Bedingung bezieht sich darauf. Bitte löschen Sie zuerst die Bedingung."

@@ -7,7 +7,16 @@ from sqlalchemy import select
 
 from participation.core.models import AuditLogEntry
 from participation.extensions import db
-from participation.surveys.models import Option, ParticipationCode, Question, Survey
+from participation.surveys.models import (
+    Answer,
+    Draft,
+    Option,
+    ParticipationCode,
+    Question,
+    Response,
+    Survey,
+    SurveyPage,
+)
 from tests.conftest import ROLE_SETS, login, post
 from tests.surveys.factories import every_type_survey, two_page_survey
 from tests.surveys.test_participation import answer
@@ -215,3 +224,117 @@ def test_close_by_hand_and_results_flag(app, client, planner):
         survey = db.session.get(Survey, s.id)
         assert survey.state.value == "closed" and survey.results_published
     assert "Radwege" in client.get("/umfragen/").get_data(as_text=True)
+
+
+def test_preview_stores_nothing(app, client, planner):
+    s = every_type_survey(app, planner.id, access="open")
+    path = f"/umfragen/verwaltung/{s.id}/vorschau"
+
+    def stored():
+        with app.app_context():
+            return [
+                db.session.scalar(select(db.func.count()).select_from(model))
+                for model in (Response, Answer, Draft)
+            ]
+
+    before = stored()
+    done = post(
+        client,
+        path,
+        {"page": s.pages[0], "action": "submit", f"q{s.q['short']}": "Vorschau", f"q{s.q['int']}": "30"},
+        token_from=path,
+        follow_redirects=True,
+    )
+    assert "Die Antworten wären gültig" in done.get_data(as_text=True)
+    assert before == stored() == [0, 0, 0]
+
+
+def test_scale_labels_and_page_titles_reworded_after_responses_are_recorded(app, client, planner):
+    s = every_type_survey(app, planner.id, access="open")
+    base = f"/umfragen/verwaltung/{s.id}"
+    # Before any response: wording changes are not audited.
+    post(client, f"{base}/seiten/{s.pages[0]}", {"title": "Erste Seite"}, token_from=base)
+    answer(app.test_client(), s)
+    scale = {
+        "qtype": "scale",
+        "text": "Zufriedenheit",
+        "scale_min": "1",
+        "scale_max": "5",
+        "dont_know": "y",
+        "label_min": "überhaupt nicht",
+        "label_max": "sehr",
+    }
+    assert post(client, f"{base}/fragen/{s.q['scale']}", scale, token_from=base).status_code == 302
+    assert (
+        post(client, f"{base}/seiten/{s.pages[0]}", {"title": "Ihr Platz"}, token_from=base).status_code
+        == 302
+    )
+    # Saving unchanged wording records nothing.
+    post(client, f"{base}/fragen/{s.q['scale']}", scale, token_from=base)
+    with app.app_context():
+        question = db.session.get(Question, s.q["scale"])
+        assert question.setting("label_min") == "überhaupt nicht"
+        entries = db.session.scalars(select(AuditLogEntry).order_by(AuditLogEntry.id)).all()
+        reworded = [e.details for e in entries if e.action == "surveys.question_reworded"]
+        renamed = [e.details for e in entries if e.action == "surveys.page_renamed"]
+    assert reworded == [{"question": "Q09", "old_label_min": "gar nicht", "new_label_min": "überhaupt nicht"}]
+    assert renamed == [{"page": 1, "old_title": "Erste Seite", "new_title": "Ihr Platz"}]
+
+
+def _condition_ids(app, survey_id):
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        return sorted(
+            [c.id for q in survey.questions for c in q.conditions]
+            + [c.id for p in survey.pages for c in p.conditions]
+        )
+
+
+def test_conditions_are_fixed_once_responses_exist(app, client, planner):
+    s = two_page_survey(app, planner.id, access="open")
+    base = f"/umfragen/verwaltung/{s.id}"
+    conditions = _condition_ids(app, s.id)
+    assert len(conditions) == 2
+    answer_client = app.test_client()
+    url = f"/umfragen/{s.id}/teilnehmen"
+    data = {"page": s.pages[0], "action": "submit", f"q{s.q['cycle']}": s.o["nein"]}
+    assert post(answer_client, url, data, token_from=f"/umfragen/{s.id}").status_code == 302
+    refused = post(
+        client, f"{base}/bedingungen/{conditions[0]}/loeschen", {}, token_from=base, follow_redirects=True
+    )
+    assert "Bedingungen können nicht mehr hinzugefügt, gelöscht" in refused.get_data(as_text=True)
+    post(
+        client,
+        f"{base}/fragen/{s.q['often']}/bedingungen",
+        {"source_id": s.q["km"], "operator": "answered"},
+        token_from=base,
+    )
+    post(client, f"{base}/verknuepfung", {"page_id": s.pages[1], "mode": "any"}, token_from=base)
+    assert _condition_ids(app, s.id) == conditions
+    with app.app_context():
+        assert db.session.get(SurveyPage, s.pages[1]).condition_mode == "all"
+
+
+def test_type_change_of_a_condition_source_is_refused(app, client, planner):
+    s = two_page_survey(app, planner.id, publish=False)
+    base = f"/umfragen/verwaltung/{s.id}"
+    refused = post(
+        client,
+        f"{base}/fragen/{s.q['cycle']}",
+        {"qtype": "multiple", "text": "Fahren Sie Rad?", "mandatory": "y"},
+        token_from=base,
+        follow_redirects=True,
+    )
+    assert "Bedingungen anderer Fragen oder Seiten beziehen sich auf diese Frage" in refused.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(Question, s.q["cycle"]).qtype == "single"
+        assert len(db.session.get(SurveyPage, s.pages[1]).conditions) == 1
+    # A question nothing depends on may change its type (before responses).
+    changed = post(
+        client, f"{base}/fragen/{s.q['often']}", {"qtype": "single", "text": "Täglich?"}, token_from=base
+    )
+    assert changed.status_code == 302
+    with app.app_context():
+        assert db.session.get(Question, s.q["often"]).qtype == "single"

@@ -156,8 +156,11 @@ def test_open_mode_is_marked_not_deduplicated_and_rate_limited(app, client, plan
 # --- races (PostgreSQL only; SQLite serialises writers) -------------------------------------------
 
 
-def parallel(app, cookie, s, n, extra=None) -> list[int]:
-    """n clients with the same login session submit at the same moment."""
+def parallel(app, cookie, s, n, extra=None, pages=None) -> list[int]:
+    """n clients with the same login session submit at the same moment.
+
+    With `pages` (a list), each client then follows its redirect and adds (location, page text) to it.
+    """
     barrier = threading.Barrier(n)
     statuses: list[int] = []
     lock = threading.Lock()
@@ -180,8 +183,15 @@ def parallel(app, cookie, s, n, extra=None) -> list[int]:
         }
         barrier.wait()
         response = client.post(f"/umfragen/{s.id}/teilnehmen", data=data)
+        followed = None
+        if pages is not None and response.status_code == 302:
+            location = response.headers["Location"]
+            # The same client: the flashed message travels in its session cookie.
+            followed = (location, client.get(location).get_data(as_text=True))
         with lock:
             statuses.append(response.status_code)
+            if followed is not None:
+                pages.append(followed)
 
     threads = [threading.Thread(target=run) for _ in range(n)]
     for thread in threads:
@@ -196,9 +206,15 @@ def parallel(app, cookie, s, n, extra=None) -> list[int]:
 def test_fifty_parallel_submissions_of_one_account_store_one(app, client, make_user, planner, anonymous):
     s = every_type_survey(app, planner.id, anonymous=anonymous)
     login(client, make_user())
-    statuses = parallel(app, client.get_cookie("session").value, s, 50)
-    assert statuses == [302] * 50
+    pages: list[tuple[str, str]] = []
+    statuses = parallel(app, client.get_cookie("session").value, s, 50, pages=pages)
+    assert statuses == [302] * 50 and len(pages) == 50
     assert count(app) == 1
+    thanked = [location for location, _html in pages if location.endswith(f"/umfragen/{s.id}/danke")]
+    refused = [html for location, html in pages if location.endswith(f"/umfragen/{s.id}")]
+    assert len(thanked) == 1 and len(refused) == 49
+    # Every other request is told plainly that only the first response counts.
+    assert all("Es wurde nur Ihre erste Antwort gespeichert." in html for html in refused)
     assert count(app, Participation) == (1 if anonymous else 0)
 
 
@@ -210,3 +226,30 @@ def test_parallel_use_of_one_code_stores_one(app, planner):
     assert len(statuses) == 30 and count(app) == 1
     with app.app_context():
         assert db.session.scalars(select(ParticipationCode.used_on)).one() is not None
+
+
+def test_citizen_list_shows_open_and_published_results_only(app, client, logged_in, planner):
+    def make(title, **kwargs):
+        built = every_type_survey(app, planner.id, publish=kwargs.pop("publish", True))
+        with app.app_context():
+            survey = db.session.get(Survey, built.id)
+            survey.title = title
+            survey.results_published = kwargs.pop("published_results", False)
+            db.session.commit()
+        if kwargs:
+            set_dates(app, built.id, **kwargs)
+        return built
+
+    make("Offen jetzt")
+    make("Noch Entwurf", publish=False)
+    make("Beginnt morgen", starts_in=timedelta(days=1))
+    make("Beendet ohne Ergebnisse", closed=True)
+    make("Beendet mit Ergebnissen", closed=True, published_results=True)
+    expected = {"Offen jetzt": True, "Beendet mit Ergebnissen": True}
+    for viewer in ("anonymous", "citizen"):
+        if viewer == "citizen":
+            logged_in("citizen")
+        html = client.get("/umfragen/").get_data(as_text=True)
+        for title in ("Offen jetzt", "Noch Entwurf", "Beginnt morgen", "Beendet ohne Ergebnisse"):
+            assert (title in html) == expected.get(title, False), (viewer, title)
+        assert "Beendet mit Ergebnissen" in html.split("Abgeschlossene Umfragen mit Ergebnissen")[1]

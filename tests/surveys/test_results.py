@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 
 from participation.extensions import db
+from participation.surveys.answering import submit_response
 from participation.surveys.models import Survey
 from participation.surveys.results import compute
 from participation.surveys.results_sql import ResultFilter
 from tests.conftest import ROLE_SETS, count_queries, login, post
-from tests.surveys.results_factories import answer, close_and_publish, results_survey
+from tests.surveys.results_factories import answer, close_and_publish, raw, results_survey
 
 
 def _text(html: str) -> str:
@@ -383,3 +384,61 @@ def test_public_free_texts_need_enough_answers(app, client, planner, survey):
     assert "Seltener Hinweis" not in _text(
         client.get(f"/umfragen/{survey.id}/ergebnisse").get_data(as_text=True)
     )
+
+
+# --- responses nobody deduplicated (open mode, assisted entries without a code) ---------------------
+
+
+def _open_response(app, built, **answers) -> None:
+    """A citizen's response in open mode (no login, no code)."""
+    with app.app_context():
+        submit_response(db.session.get(Survey, built.id), raw(built, **answers))
+        db.session.commit()
+
+
+def _overview(html: str) -> str:
+    return _text(html.split('id="overview-heading"')[1].split("</section>")[0])
+
+
+NOT_DEDUPLICATED = (
+    "Offene Teilnahme: Antworten sind nicht dedupliziert (eine Person kann mehrfach teilnehmen)."
+)
+
+
+def test_open_mode_results_say_responses_are_not_deduplicated(app, client, planner):
+    built = results_survey(app, planner.id, access="open")
+    for mode in ("Rad", "Auto", "Bus", "Rad"):
+        _open_response(app, built, mode=mode)
+    answer(app, built, mode="Auto", channel="telefon")  # assisted entry without a code
+    staff = client
+    login(staff, planner)
+    staff_view = _overview(staff.get(f"/umfragen/{built.id}/ergebnisse").get_data(as_text=True))
+    assert NOT_DEDUPLICATED in staff_view
+    assert "Davon ohne Deduplizierung eingegangen 5 (offene Teilnahme" in staff_view
+    report = _overview(staff.get(f"/umfragen/verwaltung/{built.id}/bericht").get_data(as_text=True))
+    assert NOT_DEDUPLICATED in report and "Davon ohne Deduplizierung eingegangen 5" in report
+    close_and_publish(app, built)
+    public = _overview(app.test_client().get(f"/umfragen/{built.id}/ergebnisse").get_data(as_text=True))
+    assert NOT_DEDUPLICATED in public
+    assert "Davon ohne Deduplizierung" not in public  # the count is for staff
+
+
+def test_account_mode_results_count_assisted_entries_without_code(app, client, planner, make_user):
+    built = results_survey(app, planner.id)
+    for mode in ("Rad", "Auto", "Bus", "Rad", "Auto"):
+        answer(app, built, mode=mode, user_id=make_user().id)
+    login(client, planner)
+    url = f"/umfragen/{built.id}/ergebnisse"
+    clean = _overview(client.get(url).get_data(as_text=True))
+    assert "Davon ohne Deduplizierung eingegangen 0" in clean
+    assert "nicht dedupliziert" not in clean
+    for channel in ("telefon", "papier"):
+        answer(app, built, mode="Bus", channel=channel)
+    mixed = _overview(client.get(url).get_data(as_text=True))
+    assert "Davon ohne Deduplizierung eingegangen 2" in mixed
+    assert "ohne Teilnahmecode telefonisch, im Bürgerbüro oder auf Papier erfasst" in mixed
+    assert NOT_DEDUPLICATED not in mixed
+    close_and_publish(app, built)
+    public = _overview(app.test_client().get(url).get_data(as_text=True))
+    assert "ohne Teilnahmecode telefonisch, im Bürgerbüro oder auf Papier erfasst" in public
+    assert "Davon ohne Deduplizierung" not in public

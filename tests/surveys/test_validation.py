@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.surveys.models import Answer, Response
+from participation.surveys.models import Answer, Question, Response
 from tests.conftest import ROLE_SETS, post
 from tests.surveys.factories import every_type_survey
 
@@ -231,3 +231,132 @@ def test_unknown_fields_are_ignored_not_stored(app, client, survey):
             db.session.scalar(select(func.count()).select_from(Answer).where(Answer.question_id == 999999))
             == 0
         )
+
+
+def _configure(app, question_id, *, mandatory=None, **settings):
+    with app.app_context():
+        question = db.session.get(Question, question_id)
+        question.settings = {**(question.settings or {}), **settings}
+        if mandatory is not None:
+            question.mandatory = mandatory
+        db.session.commit()
+
+
+def test_too_few_selections_are_refused(app, client, survey):
+    _configure(app, survey.q["multiple"], min_choices=2, max_choices=3)
+    response = submit(
+        client, survey, valid(survey) | {f"q{survey.q['multiple']}": survey.o["multiple:Bäume"]}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="q{survey.q["multiple"]}-error"' in html and "mindestens 2 Antworten" in html
+    assert stored(app) == (0, 0)
+
+
+def test_multiple_choice_other_without_text_is_refused(app, client, survey):
+    data = valid(survey) | {
+        f"q{survey.q['multiple']}": [survey.o["multiple:Bäume"], survey.o["multiple:Sonstiges"]],
+        f"q{survey.q['multiple']}_other": "   ",
+    }
+    html = submit(client, survey, data).get_data(as_text=True)
+    assert f'id="q{survey.q["multiple"]}-error"' in html and "Bitte beschreiben Sie „Sonstiges“" in html
+    assert stored(app) == (0, 0)
+
+
+def test_mandatory_matrix_needs_every_row(app, client, survey):
+    _configure(app, survey.q["matrix"], mandatory=True)
+    data = valid(survey)
+    del data[f"q{survey.q['matrix']}_r{survey.o['matrix:Sicherheit']}"]
+    response = submit(client, survey, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="q{survey.q["matrix"]}-error"' in html and "Bitte beantworten Sie jede Zeile." in html
+    # The answered row stays selected.
+    assert f'name="q{survey.q["matrix"]}_r{survey.o["matrix:Sauberkeit"]}" value="2" checked' in html
+    assert stored(app) == (0, 0)
+
+
+def test_tampered_matrix_row_ids_are_ignored(app, client, survey, make_user):
+    other = every_type_survey(app, make_user(ROLE_SETS["planner"]).id, access="open")
+    matrix = survey.q["matrix"]
+    foreign = {
+        "row of another survey": other.o["matrix:Sauberkeit"],
+        "option of another question": survey.o["single:Brunnen"],
+        "unknown id": 999999,
+    }
+    data = valid(survey) | {f"q{matrix}_r{row}": "1" for row in foreign.values()}
+    assert submit(client, survey, data).status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(Answer).where(Answer.question_id == matrix)).all()
+        assert {(r.row_id, int(r.value_number)) for r in rows} == {
+            (survey.o["matrix:Sauberkeit"], 2),
+            (survey.o["matrix:Sicherheit"], 5),
+        }
+        # No answer row anywhere points at a foreign row or option.
+        foreign_ids = list(foreign.values())
+        assert not db.session.scalars(
+            select(Answer).where(Answer.row_id.in_(foreign_ids) | Answer.option_id.in_(foreign_ids))
+        ).all()
+
+
+def test_tampered_ranking_option_ids_are_ignored_or_refused(app, client, survey, make_user):
+    other = every_type_survey(app, make_user(ROLE_SETS["planner"]).id, access="open")
+    ranking, o = survey.q["ranking"], survey.o
+    foreign = other.o["ranking:Grün"]
+    # A foreign option instead of one of the question's own: the own ranks are incomplete -> refused.
+    data = valid(survey)
+    del data[f"q{ranking}_o{o['ranking:Grün']}"]
+    data[f"q{ranking}_o{foreign}"] = "2"
+    response = submit(client, survey, data)
+    assert response.status_code == 422
+    assert f'id="q{ranking}-error"' in response.get_data(as_text=True)
+    assert stored(app) == (0, 0)
+    # A foreign option in addition to a complete ranking: ignored, only the own options are stored.
+    data = valid(survey) | {f"q{ranking}_o{foreign}": "4"}
+    assert submit(client, survey, data).status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(Answer).where(Answer.question_id == ranking)).all()
+        assert {(r.option_id, r.rank) for r in rows} == {
+            (o["ranking:Grün"], 2),
+            (o["ranking:Parken"], 3),
+            (o["ranking:Markt"], 1),
+        }
+        assert not db.session.scalars(select(Answer).where(Answer.option_id == foreign)).all()
+
+
+def test_several_errors_at_once_are_all_shown_and_every_value_kept(app, client, survey):
+    q, o = survey.q, survey.o
+    bad = {
+        f"q{q['short']}": "viel zu langer Text",
+        f"q{q['int']}": "zwölf",
+        f"q{q['date']}": "31.02.2001",
+        f"q{q['multiple']}": [o["multiple:Bäume"], o["multiple:Bänke"], o["multiple:Licht"]],
+        f"q{q['scale']}": "9",
+    }
+    response = submit(client, survey, valid(survey) | bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for key, message in (
+        ("short", "höchstens 10 Zeichen"),
+        ("int", "Bitte geben Sie eine Zahl ein"),
+        ("date", "Bitte geben Sie ein Datum ein"),
+        ("multiple", "höchstens 2"),
+        ("scale", "Wert der Skala"),
+    ):
+        assert f'id="q{q[key]}-error"' in html and message in html, key
+    # The summary at the top links every error.
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert all(f'href="#q{q[key]}"' in summary for key in ("short", "int", "date", "multiple", "scale"))
+    # Everything typed is still there, the wrong values included, so nobody has to start over.
+    for kept in (
+        'value="viel zu langer Text"',
+        'value="zwölf"',
+        'value="31.02.2001"',
+        'value="3,25"',
+        ">Mehr Schatten bitte.</textarea>",
+        'value="Spielplatz"',
+    ):
+        assert kept in html, kept
+    for option in ("multiple:Bäume", "multiple:Bänke", "multiple:Licht"):
+        assert f'value="{o[option]}" checked' in html, option
+    assert stored(app) == (0, 0)
