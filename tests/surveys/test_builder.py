@@ -313,6 +313,11 @@ def test_conditions_are_fixed_once_responses_exist(app, client, planner):
     assert _condition_ids(app, s.id) == conditions
     with app.app_context():
         assert db.session.get(SurveyPage, s.pages[1]).condition_mode == "all"
+    # The builder no longer offers what the server would refuse.
+    page_form = client.get(f"{base}/seiten/{s.pages[1]}").get_data(as_text=True)
+    assert "Bedingungen bleiben, wie sie sind" in page_form
+    assert "Bedingung löschen" not in page_form and "Verknüpfung speichern" not in page_form
+    assert "Bedingung hinzufügen" not in page_form
 
 
 def test_type_change_of_a_condition_source_is_refused(app, client, planner):
