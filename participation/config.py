@@ -23,17 +23,35 @@ def _development_secret(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        # Readable by the owner only from the first byte on; O_EXCL: of two starting processes one wins.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
+
+
+def _port(value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"MAIL_PORT muss eine Portnummer (1–65535) sein, nicht {value!r}.")
+    return port
 
 
 def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config from environment variables (documented in README.md)."""
     env = os.environ if environ is None else environ
     instance = Path(instance_path)
+    # The default SQLite file (and the development key) live here; SQLite cannot create the folder.
+    instance.mkdir(parents=True, exist_ok=True)
     mode = env.get("PARTICIPATION_ENV", "development").strip().lower()
     production = mode == "production"
 
@@ -44,7 +62,7 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         secret_key = _development_secret(instance)
 
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'participation.sqlite'}"
-    mail_port = int(env.get("MAIL_PORT") or 25)
+    mail_port = _port(env.get("MAIL_PORT"), 25)
 
     return {
         "ENV_NAME": mode,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -60,6 +62,8 @@ CONTROL_VALUES = {"nul", "bidi", "noncharacter", "ansi"}
 # Real people's text: every form that stores text must store it (right-to-left text too, except
 # where a wiki address must be formed from the title).
 ORDINARY_UNICODE = {"zalgo", "emoji", "math", "decomposed"}
+# Values a search field refuses (with a message); other odd text is simply searched for.
+REFUSED_IN_SEARCH = CONTROL_VALUES | {"zero_width", "long"}
 FORBIDDEN_IN_DB = ("\x00", "\x1b", "\u202e", "\ufffe")
 CONTROL_ERROR = "Der Text enthält unzulässige Steuerzeichen."
 
@@ -160,6 +164,57 @@ def strings_in(snapshot: dict) -> list[str]:
     return found
 
 
+class FieldErrors(HTMLParser):
+    """Each form control's aria-describedby, and the text of every element with an id."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.described_by: dict[str, list[str]] = {}
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str]] = []  # (tag, id) of the elements with an id we are inside
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        element_id = attributes.get("id")
+        if tag in ("input", "textarea", "select", "fieldset") and element_id:
+            self.described_by[element_id] = (attributes.get("aria-describedby") or "").split()
+        if element_id and tag not in ("input",):
+            self.texts.setdefault(element_id, "")
+            self._open.append((tag, element_id))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][0] == tag:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            self.texts[element_id] += data
+
+
+# WTForms' and email-validator's own (English) messages must never reach a German page.
+ENGLISH = re.compile(
+    r"\b(this field|field|must be|invalid|required|characters?|the email|not a valid)\b", re.I
+)
+
+
+def field_error_problem(body: str, field: str) -> str | None:
+    """None when the field has a German error message tied to it by aria-describedby."""
+    parser = FieldErrors()
+    parser.feed(body)
+    parser.close()
+    if field not in parser.described_by:
+        return f"no form field with id {field!r} on the page"
+    error_ids = [ref for ref in parser.described_by[field] if ref.endswith("-error")]
+    if not error_ids:
+        return f"field {field!r} has no error in aria-describedby ({parser.described_by[field]})"
+    text = " ".join(" ".join(parser.texts.get(ref, "").split()) for ref in error_ids).strip()
+    if not text:
+        return f"field {field!r}: the error element {error_ids} is missing or empty"
+    if ENGLISH.search(text) or '<html lang="de">' not in body:
+        return f"field {field!r}: error not in German: {text!r}"
+    return None
+
+
 BAD_INPUT_CASES = [
     (form, field, value_name)
     for form, (_role, _method, _path, _payload, fields) in FORMS.items()
@@ -211,5 +266,9 @@ def test_hostile_input_never_crashes_and_never_half_saves(
         assert response.status_code in (200, 400, 422)
         if value_name in CONTROL_VALUES and not is_password:
             assert CONTROL_ERROR in body
+        # Refused means told why, next to the field: a search for ordinary text is no refusal.
+        searched = form in ("user_search", "audit_search") and value_name not in REFUSED_IN_SEARCH
+        if not searched:
+            assert field_error_problem(body, field) is None, field_error_problem(body, field)
     elif after != before or (value_name in ORDINARY_UNICODE and form in STORING_FORMS and not is_password):
         assert saved_completely(app, form, payload, actor.id, target.id)

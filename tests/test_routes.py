@@ -30,7 +30,7 @@ from participation.surveys import builder
 from participation.surveys.answering import submit_response
 from participation.surveys.models import Condition, Survey
 from participation.wiki import services as wiki
-from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, login, post
+from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, csrf_token, login, post
 from tests.surveys.factories import two_page_survey
 
 ROLES = ("anonymous", "unverified", "citizen", "moderator", "planner", "admin")
@@ -38,8 +38,9 @@ BAD_TOKEN = "ungueltig.abc-123"
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 
 # What a GET answers: one outcome per role.
-OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED = (
+OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED, MOVED = (
     "200", "login redirect", "redirect home", "403", "404", "403 or 404", "400 bad token", "405",
+    "308 to the German address",
 )  # fmt: skip
 
 
@@ -68,9 +69,16 @@ KINDS = {
     "editor-else-404": by_role(MISSING, admin=OK),
     "token": by_role(BAD),
     "post-only": by_role(NOT_ALLOWED),
+    # An English alias of a German address: redirects everyone; the target checks the role.
+    "moved": by_role(MOVED),
+    # A pending wiki proposal: only its author withdraws it; reviewers see it (403), others do not (404).
+    "proposal-author": by_role(MISSING, moderator=FORBIDDEN, admin=FORBIDDEN),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
- SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY) = KINDS  # fmt: skip
+ SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY, MOVED_KIND,
+ PROPOSAL_AUTHOR) = KINDS  # fmt: skip
+# Where each "moved" endpoint leads.
+MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 
 EXPECTED_KIND = {
     "core.home": PUBLIC,
@@ -98,6 +106,7 @@ EXPECTED_KIND = {
     "admin.unblock_user": POST_ONLY,
     "admin.audit_log": ADMIN,
     "admin.settings": ADMIN,
+    "admin.settings_redirect": MOVED_KIND,  # /admin/settings, the address the issue names
     "admin.edit_legal_page": ADMIN,
     "notifications.index": ACCOUNT,
     "notifications.mark_read": POST_ONLY,
@@ -459,6 +468,7 @@ def outcome_ok(outcome: str, path: str, response) -> bool:
         DENIED: forbidden or missing,
         BAD: status == 400 and "ungültig" in body,
         NOT_ALLOWED: status == 405 and "Aktion nicht erlaubt" in body,
+        MOVED: status == 308 and response.headers.get("Location") == MOVED_TO.get(path),
     }[outcome]
 
 
@@ -515,6 +525,212 @@ def test_owner_routes_open_for_the_owner(app, client, world, url_values, endpoin
     assert response.status_code == 200, f"{endpoint} {path}: {response.status_code}"
 
 
+# --- page structure -------------------------------------------------------------------------------
+
+
+class LandmarkScanner(HTMLParser):
+    """Counts h1 headings and main landmarks, and finds the skip link and its target."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.h1 = self.main = 0
+        self.skip_targets: list[str] = []
+        self.ids: set[str] = set()
+        self._in_skip_link = False
+        self.skip_text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        self.h1 += tag == "h1"
+        self.main += tag == "main" or attributes.get("role") == "main"
+        if tag == "a" and "skip-link" in (attributes.get("class") or "").split():
+            self.skip_targets.append(attributes.get("href") or "")
+            self._in_skip_link = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._in_skip_link = False
+
+    def handle_data(self, data):
+        if self._in_skip_link:
+            self.skip_text += data
+
+
+def structure_problems(html: str) -> list[str]:
+    scanner = LandmarkScanner()
+    scanner.feed(html)
+    scanner.close()
+    problems = []
+    if scanner.h1 != 1:
+        problems.append(f"{scanner.h1} <h1> elements")
+    if scanner.main != 1:
+        problems.append(f"{scanner.main} main landmarks")
+    if len(scanner.skip_targets) != 1 or not scanner.skip_text.strip():
+        problems.append(f"skip links: {scanner.skip_targets}")
+    elif scanner.skip_targets[0].lstrip("#") not in scanner.ids or scanner.skip_targets[0] != "#main":
+        problems.append(f"the skip link points at {scanner.skip_targets[0]!r}, not at the main landmark")
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_has_one_h1_a_skip_link_and_a_main_landmark(app, as_role, world, url_values, role):
+    """WCAG 2.4.1 / 1.3.1 on every HTML page of the GET matrix, error pages included."""
+    client = as_role(role)
+    paths = [path for _endpoint, path in all_paths(app, url_values, method=None)]
+    paths += [
+        extra_path(app, world, endpoint, parameters, url_values) for endpoint, parameters, _ in EXTRA_CASES
+    ]
+    problems, pages = [], 0
+    for path in [*paths, "/gibt-es-nicht"]:
+        response = fetch(client, path)
+        if response.mimetype != "text/html" or 300 <= response.status_code < 400:
+            continue
+        pages += 1
+        found = structure_problems(response.get_data(as_text=True))
+        problems += [f"{role} GET {path} ({response.status_code}): {problem}" for problem in found]
+    assert pages > 10
+    assert problems == [], "\n".join(problems)
+
+
+# --- POST role matrix -------------------------------------------------------------------------------
+
+
+def post_payload(world: World) -> dict[str, str]:
+    """Form values that would pass most forms: a refused POST must fail on the role, not on the data."""
+    return {
+        "language": "en", "next": "/", "email": world.target.email, "password": TEST_PASSWORD,
+        "password_confirm": TEST_PASSWORD, "current_password": TEST_PASSWORD, "display_name": "Geändert",
+        "locale": "en", "confirm": "y", "remember": "y", "roles": "admin", "reason": "Ohne Berechtigung",
+        "body": "Neu", "title": "Neu", "summary": "Neu", "slug": "neu", "text": "Neu", "value": "1",
+        "version": "1", "published": "1", "direction": "up", "label": "Neu", "qtype": "yesno",
+        "count": "5", "mode": "any", "operator": "answered", "source_id": str(world.question_id),
+        "channel": "telefon", "action": "start", "page": str(world.page_id), "decision": "hide",
+        "outcome": "upheld", "rule": "beleidigung", "days": "7", "note": "Neu",
+    }  # fmt: skip
+
+
+# What a POST with a valid CSRF token answers, as a KINDS key: OK there means "this role may do it"
+# (the domain's own tests cover what then happens); every other outcome must change nothing.
+EXPECTED_POST_KIND = {
+    "core.switch_language": PUBLIC,
+    "accounts.register": GUEST,
+    "accounts.login": GUEST,
+    "accounts.logout": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.reset_password": TOKEN,
+    "accounts.resend_verification": ACCOUNT,
+    "accounts.profile": ACCOUNT,
+    "accounts.change_password": ACCOUNT,
+    "accounts.change_email": ACCOUNT,
+    "accounts.delete_account": ACCOUNT,
+    "admin.change_roles": ADMIN,
+    "admin.block_user": ADMIN,
+    "admin.unblock_user": ADMIN,
+    "admin.edit_legal_page": ADMIN,
+    "notifications.mark_read": OWNER,  # someone else's notification
+    "notifications.mark_all_read": ACCOUNT,  # one's own
+    "projects.create": PLANNER,
+    "projects.edit": PLANNER,
+    "projects.delete": PLANNER,
+    "discussions.create": PARTICIPANT,
+    "discussions.vote": PARTICIPANT,
+    "discussions.report": PARTICIPANT,
+    "discussions.edit": OWNER,
+    "discussions.delete": OWNER,
+    "discussions.hide": MODERATOR,
+    "discussions.restore": MODERATOR,
+    "surveys.answer": PARTICIPANT,
+    "surveys.assisted_entry": STAFF,
+    "surveys.create": PLANNER,
+    "surveys.settings": SURVEY_EDITOR,
+    "surveys.preview": SURVEY_EDITOR,
+    "surveys.codes": SURVEY_EDITOR,
+    "surveys.edit_page": SURVEY_EDITOR,
+    "surveys.edit_question": SURVEY_EDITOR,
+    "surveys.publish": SURVEY_EDITOR,
+    "surveys.close": SURVEY_EDITOR,
+    "surveys.toggle_results": SURVEY_EDITOR,
+    "surveys.duplicate": SURVEY_EDITOR,
+    "surveys.delete": SURVEY_EDITOR,
+    "surveys.add_page": SURVEY_EDITOR,
+    "surveys.delete_page": SURVEY_EDITOR,
+    "surveys.add_question": SURVEY_EDITOR,
+    "surveys.move_question": SURVEY_EDITOR,
+    "surveys.delete_question": SURVEY_EDITOR,
+    "surveys.add_option": SURVEY_EDITOR,
+    "surveys.update_option": SURVEY_EDITOR,
+    "surveys.add_question_condition": SURVEY_EDITOR,
+    "surveys.add_page_condition": SURVEY_EDITOR,
+    "surveys.delete_condition": SURVEY_EDITOR,
+    "surveys.condition_mode": SURVEY_EDITOR,
+    "wiki.create": PARTICIPANT,
+    "wiki.edit": PARTICIPANT,
+    "wiki.approve": MODERATOR,
+    "wiki.reject": MODERATOR,
+    "wiki.restore": MODERATOR,
+    "wiki.lock": MODERATOR,
+    "wiki.withdraw": PROPOSAL_AUTHOR,
+    "moderation.decide": MODERATOR,
+    "moderation.appeal": OWNER,  # only the person the decision concerns files an appeal
+    "moderation.appeal_decide": MODERATOR,
+    "moderation.mute": MODERATOR,
+    "moderation.unmute": MODERATOR,
+    "moderation.block": ADMIN,
+    "moderation.settings": ADMIN,
+}
+
+
+def test_post_expectation_table_covers_every_post_endpoint(app):
+    endpoints = {rule.endpoint for rule in rules(app, "POST")}
+    missing = sorted(endpoints - set(EXPECTED_POST_KIND))
+    stale = sorted(set(EXPECTED_POST_KIND) - endpoints)
+    assert not missing, f"POST endpoints missing from EXPECTED_POST_KIND: {', '.join(missing)}"
+    assert not stale, f"EXPECTED_POST_KIND names endpoints without POST: {', '.join(stale)}"
+    assert set(EXPECTED_POST_KIND.values()) <= set(KINDS) - {POST_ONLY, MOVED_KIND}
+
+
+def post_with_token(client, path: str, payload: dict[str, str]):
+    """POST with the session's CSRF token; the body is read and the response closed."""
+    response = client.post(path, data={"csrf_token": csrf_token(client, "/"), **payload})
+    response.get_data()
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix_for_every_post(app, as_role, world, url_values, role):
+    """Refused POSTs (valid CSRF token, plausible data) are answered by role and change no row."""
+    client = as_role(role)
+    payload = post_payload(world)
+    problems, refused = [], 0
+    for endpoint, path in all_paths(app, url_values, method="POST"):
+        kind = EXPECTED_POST_KIND.get(endpoint)
+        if kind not in KINDS:
+            problems.append(f"{endpoint}: add it to EXPECTED_POST_KIND")
+            continue
+        expected = KINDS[kind][role]
+        if expected == OK:
+            if role == "anonymous":
+                # Login, registration, reset request, language, logout: open to everyone, never a 500.
+                # A fresh client each time, so a successful login does not leak into the next request.
+                response = post_with_token(app.test_client(), path, payload)
+                if response.status_code >= 500:
+                    problems.append(f"{endpoint} anonymous POST {path}: {response.status_code}")
+            continue  # the role may do it: the domain's own tests check the effect
+        refused += 1
+        before = db_snapshot(app)
+        response = post_with_token(client, path, payload)
+        if not outcome_ok(expected, path, response):
+            got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
+            problems.append(f"{endpoint} ({kind}) {role} POST {path}: got {got}, expected {expected}")
+        if db_snapshot(app) != before:
+            problems.append(f"{endpoint} ({kind}) {role} POST {path}: the database changed")
+    assert refused, "no refused POST was tried"
+    assert problems == [], "\n".join(problems)
+
+
 # --- CSRF ------------------------------------------------------------------------------------------
 
 
@@ -523,15 +739,7 @@ def test_every_post_without_csrf_token_is_refused_and_changes_nothing(
     app, as_role, world, url_values, mailbox, role
 ):
     client = as_role(role)
-    payload = {
-        "language": "en", "next": "/", "email": world.target.email, "password": TEST_PASSWORD,
-        "password_confirm": TEST_PASSWORD, "current_password": TEST_PASSWORD, "display_name": "Geändert",
-        "locale": "en", "confirm": "y", "remember": "y", "roles": "admin", "reason": "Ohne Token",
-        "body": "Neu", "title": "Neu", "summary": "Neu", "slug": "neu", "text": "Neu", "value": "1",
-        "version": "1", "published": "1", "direction": "up", "label": "Neu", "qtype": "yesno",
-        "count": "5", "mode": "any", "operator": "answered", "source_id": str(world.question_id),
-        "channel": "telefon", "action": "start", "page": str(world.page_id),
-    }  # fmt: skip
+    payload = post_payload(world)
     before = db_snapshot(app)
     posts = all_paths(app, url_values, method="POST")
     assert {endpoint for endpoint, _path in posts} >= {"core.switch_language", "accounts.logout"}

@@ -101,6 +101,8 @@ class LoginForm(FlaskForm):
             DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
             Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
             SafeText(),
+            # Only the form of the address (every stored address passed it): says nothing about accounts.
+            ValidEmail(),
         ],
         render_kw={"autocomplete": "username", "type": "email"},
     )

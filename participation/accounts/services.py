@@ -49,16 +49,19 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalized))
 
 
-def _send(user: User, address: str, template: str, **context) -> None:
-    queue_mail(db.session, render_mail(address, template, user.locale, user=user, **context))
+def _send(user: User, address: str, template: str, *, after_response: bool = False, **context) -> None:
+    mail = render_mail(address, template, user.locale, user=user, **context)
+    queue_mail(db.session, mail, after_response=after_response)
 
 
 def register(email: str, display_name: str, password: str, locale: str | None) -> User | None:
     """Create an unverified account and mail the link; for a taken address, mail its owner instead.
 
     Returns None in the second case; the view shows the same page either way (no enumeration).
+    Both ways hash the password and send one mail, so the answer takes as long either way.
     """
     normalized = normalize_email(email)
+    password_hash = hash_password(password)
     existing = db.session.scalar(select(User).where(User.email == normalized))
     if existing is not None:
         _send(existing, normalized, "already_registered", login_url=url_for("accounts.login", _external=True))
@@ -66,7 +69,7 @@ def register(email: str, display_name: str, password: str, locale: str | None) -
     user = User(
         email=normalized,
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         locale=locale,
     )
     db.session.add(user)
@@ -166,12 +169,16 @@ def end_all_sessions(user: User) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link when an active account has this address; say nothing either way."""
+    """Mail a reset link when an active account has this address; say nothing either way.
+
+    Only known addresses get a mail, so the SMTP conversation waits until the response has gone
+    out: otherwise the answer for a known address would take measurably longer (enumeration).
+    """
     user = find_by_email(email)
     if user is None or not user.is_active or not user.password_hash:
         return
     link = url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True)
-    _send(user, user.email, "reset_password", link=link)
+    _send(user, user.email, "reset_password", link=link, after_response=True)
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -219,7 +226,8 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     link = url_for(
         "accounts.confirm_email_change", token=tokens.make_change_email_token(user), _external=True
     )
-    _send(user, normalized, "confirm_email_change", link=link)
+    # Only free addresses get a mail: sent after the response, so its timing does not tell either.
+    _send(user, normalized, "confirm_email_change", link=link, after_response=True)
 
 
 def confirm_email_change(token: str) -> User | None:

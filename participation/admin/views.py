@@ -137,6 +137,12 @@ def settings():
     return render_template("admin/settings.html", pages=pages)
 
 
+@bp.route("/settings")
+def settings_redirect():
+    """The address the documentation names: moved permanently to the German one (which checks the role)."""
+    return redirect(url_for("admin.settings"), code=308)
+
+
 @bp.route(
     "/einstellungen/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>", methods=["GET", "POST"]
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from flask import current_app, render_template
+from flask import after_this_request, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -33,9 +33,14 @@ def render_mail(to: str, template: str, locale: str | None, **context) -> Mail:
     return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
 
 
-def queue_mail(session: Session, mail: Mail) -> None:
-    """Send the mail once the current transaction commits; drop it on rollback."""
-    session.info.setdefault(_OUTBOX_KEY, []).append(mail)
+def queue_mail(session: Session, mail: Mail, *, after_response: bool = False) -> None:
+    """Send the mail once the current transaction commits; drop it on rollback.
+
+    after_response: inside a request, hand the mail to the SMTP server only once the response has
+    gone out. For answers that must not reveal by their timing whether a mail was sent at all
+    (the reset form: only known addresses get one).
+    """
+    session.info.setdefault(_OUTBOX_KEY, []).append((mail, after_response))
 
 
 def deliver(mail: Mail) -> None:
@@ -62,17 +67,44 @@ def deliver(mail: Mail) -> None:
         smtp.send_message(message)
 
 
+def _deliver_safely(mail: Mail) -> None:
+    """Deliver one mail; an unreachable mail server is logged, never raised."""
+    try:
+        deliver(mail)
+    except (OSError, smtplib.SMTPException):
+        # The user's action already succeeded; a mail server outage must not turn it into a 500.
+        log.exception("E-Mail an einen Empfänger konnte nicht versendet werden (Betreff: %s)", mail.subject)
+
+
+def _deliver_after_response(mails: list[Mail]) -> None:
+    """Send the mails when the WSGI server closes the response, i.e. after its last byte went out.
+
+    Registered from the commit inside the view, before Flask runs the after-request functions.
+    """
+    app = current_app._get_current_object()
+
+    def send_all() -> None:
+        with app.app_context():
+            for mail in mails:
+                _deliver_safely(mail)
+
+    @after_this_request
+    def _on_close(response):
+        response.call_on_close(send_all)
+        return response
+
+
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
     outbox = session.info.pop(_OUTBOX_KEY, None)
-    for mail in outbox or ():
-        try:
-            deliver(mail)
-        except (OSError, smtplib.SMTPException):
-            # The user's action already succeeded; a mail server outage must not turn it into a 500.
-            log.exception(
-                "E-Mail an einen Empfänger konnte nicht versendet werden (Betreff: %s)", mail.subject
-            )
+    later = []
+    for mail, after_response in outbox or ():
+        if after_response and has_request_context():
+            later.append(mail)
+        else:
+            _deliver_safely(mail)
+    if later:
+        _deliver_after_response(later)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -252,6 +252,56 @@ def test_remember_cookie_is_dead_after_logout(app, client, make_user):
     assert not is_logged_in(fresh)
 
 
+def copied_remember_cookie(app, client, user) -> str:
+    """Log in with "angemeldet bleiben"; prove that a copy of the cookie alone logs in; return it."""
+    login(client, user, remember=True)
+    value = client.get_cookie("remember_token").value
+    copy = app.test_client()
+    copy.set_cookie("remember_token", value)
+    assert is_logged_in(copy)
+    return value
+
+
+def only_remember_cookie(app, value: str):
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", value)
+    return fresh
+
+
+def test_remember_cookie_is_dead_after_a_password_change(app, client, make_user):
+    user = make_user()
+    value = copied_remember_cookie(app, client, user)
+    new_password = "Stadtbibliothek-Morgen-42"
+    response = post(
+        client,
+        "/konto/passwort",
+        {"current_password": TEST_PASSWORD, "password": new_password, "password_confirm": new_password},
+        token_from="/konto/passwort",
+    )
+    assert response.status_code == 302
+    assert is_logged_in(client)  # the device that changed the password stays logged in
+    assert not is_logged_in(only_remember_cookie(app, value))
+
+
+def test_remember_cookie_is_dead_after_a_block(app, client, make_user):
+    user = make_user()
+    value = copied_remember_cookie(app, client, user)
+    block(app, user.id)
+    assert not is_logged_in(only_remember_cookie(app, value))
+    assert not is_logged_in(client)
+
+
+def test_remember_cookie_stays_dead_after_the_block_is_lifted(app, client, make_user):
+    """Unblocking does not revive old sessions: the person logs in again."""
+    user = make_user()
+    value = copied_remember_cookie(app, client, user)
+    block(app, user.id)
+    with app.app_context():
+        services.unblock(None, get_user(app, user.id))
+        db.session.commit()
+    assert not is_logged_in(only_remember_cookie(app, value))
+
+
 # --- logout -------------------------------------------------------------------------------------
 
 

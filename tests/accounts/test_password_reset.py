@@ -28,8 +28,14 @@ def subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
 
-def request_reset(client, email: str):
-    return post(client, FORGOT_PATH, {"email": email}, token_from=FORGOT_PATH)
+def request_reset(client, email: str, *, close: bool = True):
+    """POST the reset form. The reset mail leaves only when the response is closed (as a WSGI server
+    does after the last byte), so closing it here is what makes the mail arrive: no waiting needed."""
+    response = post(client, FORGOT_PATH, {"email": email}, token_from=FORGOT_PATH)
+    if close:
+        response.get_data()
+        response.close()
+    return response
 
 
 def reset_link(client, mailbox, email: str) -> str:
@@ -98,6 +104,86 @@ def test_request_for_blocked_account_sends_nothing(app, client, make_user, mailb
         db.session.commit()
     assert request_reset(client, user.email).status_code == 200
     assert mailbox.messages == []
+
+
+def test_reset_mail_leaves_only_after_the_response_has_gone_out(client, make_user, mailbox):
+    user = make_user()
+    response = request_reset(client, user.email, close=False)
+    assert response.status_code == 200
+    assert "Bitte sehen Sie in Ihr Postfach" in response.get_data(as_text=True)
+    assert mailbox.messages == []  # the whole answer is there, the mail is not yet sent
+    response.close()
+    assert subject(mailbox.last_to(user.email)) == RESET_SUBJECT_DE
+
+
+def test_no_smtp_work_inside_the_request_for_known_or_unknown_addresses(app, make_user, mailbox, monkeypatch):
+    """The answer's timing does not depend on the address: no mail is handed over while the request runs."""
+    from flask import has_request_context
+
+    from participation.core import mail
+
+    calls = []
+    original = mail.deliver
+
+    def recording_deliver(message):
+        calls.append((message.to, has_request_context()))
+        original(message)
+
+    monkeypatch.setattr(mail, "deliver", recording_deliver)
+    user = make_user()
+    during_request = []
+    for address in (user.email, "niemand@example.org"):
+        response = request_reset(app.test_client(), address, close=False)
+        assert response.status_code == 200
+        during_request.append(list(calls))
+        response.close()
+    assert during_request == [[], [(user.email, False)]]  # nothing while either request ran
+    assert calls == [(user.email, False)]  # afterwards, outside the request: only the known address
+    assert len(mailbox.messages) == 1
+
+
+def test_real_server_answers_before_the_mail_server_is_reached(app, make_user, mailbox, monkeypatch):
+    """Through a real WSGI server: the whole response arrives while the SMTP delivery is still held."""
+    import http.cookiejar
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from participation.core import mail
+
+    release, delivered = threading.Event(), threading.Event()
+    original = mail.deliver
+
+    def held_deliver(message):
+        assert release.wait(10), "the test never released the delivery"
+        original(message)
+        delivered.set()
+
+    monkeypatch.setattr(mail, "deliver", held_deliver)
+    user = make_user()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(base + FORGOT_PATH, timeout=10) as form:
+            token = CSRF_VALUE_RE.search(form.read().decode()).group(0).split('value="')[1].rstrip('"')
+        data = urllib.parse.urlencode({"csrf_token": token, "email": user.email}).encode()
+        with opener.open(base + FORGOT_PATH, data=data, timeout=5) as answer:
+            assert answer.status == 200
+            assert "Bitte sehen Sie in Ihr Postfach" in answer.read().decode()
+        assert mailbox.messages == [] and not delivered.is_set()
+        release.set()
+        assert delivered.wait(10)
+        assert subject(mailbox.last_to(user.email)) == RESET_SUBJECT_DE
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def test_request_with_invalid_address_is_answered_with_a_field_error(client, mailbox):

@@ -261,10 +261,15 @@ def test_password_change_mails_ends_other_sessions_and_keeps_this_one(app, clien
 # --- change e-mail ------------------------------------------------------------------------------
 
 
-def request_change(client, email: str, password: str = TEST_PASSWORD):
-    return post(
+def request_change(client, email: str, password: str = TEST_PASSWORD, *, close: bool = True):
+    """POST the change form; closing the response (as a WSGI server does) sends the confirmation mail."""
+    response = post(
         client, "/konto/e-mail", {"email": email, "current_password": password}, token_from="/konto/e-mail"
     )
+    if close:
+        response.get_data()
+        response.close()
+    return response
 
 
 def test_email_change_with_wrong_password_is_refused(app, client, logged_in, mailbox):
@@ -382,6 +387,20 @@ def test_address_of_another_account_reveals_nothing_and_gets_no_mail(app, make_u
     assert profile_state(app, asker.id)[3] == asker.email
     assert profile_state(app, owner.id)[3] == owner.email
     assert can_log_in(app, owner.email, TEST_PASSWORD)
+
+
+def test_no_mail_is_sent_while_the_change_request_runs(app, make_user, mailbox):
+    """Free address (a mail) and taken address (none) answer alike: the mail leaves after the response."""
+    owner = make_user()
+    answers = []
+    for address in ("frei@example.org", owner.email):
+        asking = app.test_client()
+        login(asking, make_user())
+        response = request_change(asking, address, close=False)
+        answers.append((response.status_code, len(mailbox.messages)))
+        response.close()
+    assert answers == [(302, 0), (302, 1)]  # the second count: the first request's mail, sent on close
+    assert [message["To"] for message in mailbox.messages] == ["frei@example.org"]
 
 
 def test_address_registered_by_someone_else_meanwhile_makes_the_link_fail(

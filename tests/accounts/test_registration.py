@@ -157,6 +157,25 @@ def test_known_address_gets_identical_page_and_an_already_registered_mail(app, m
     login(app.test_client(), owner)
 
 
+def test_known_and_new_address_cost_the_same_work(app, make_user, mailbox, monkeypatch):
+    """No timing difference: both ways hash the password once and send one mail inside the request."""
+    from participation.accounts import services
+    from participation.core import mail
+
+    hashed, sent = [], []
+    original_hash, original_deliver = services.hash_password, mail.deliver
+    monkeypatch.setattr(services, "hash_password", lambda pw: hashed.append(pw) or original_hash(pw))
+    monkeypatch.setattr(mail, "deliver", lambda message: sent.append(message.to) or original_deliver(message))
+    owner = make_user()
+    work = []
+    for address in ("ganz-neu@example.org", owner.email):
+        hashed.clear()
+        sent.clear()
+        assert register(app.test_client(), address).status_code == 200
+        work.append((len(hashed), len(sent)))
+    assert work == [(1, 1), (1, 1)]
+
+
 def test_known_address_in_other_case_is_recognised(app, make_user, mailbox):
     make_user(email="owner@example.org")
     assert register(app.test_client(), "OWNER@Example.org").status_code == 200
@@ -220,6 +239,7 @@ def test_verification_link_dead_after_email_change_through_profile(app, client, 
     data = {"email": "nachher@example.org", "current_password": TEST_PASSWORD}
     changed = post(client, "/konto/e-mail", data, token_from="/konto/e-mail")
     assert changed.status_code == 302
+    changed.close()  # the confirmation mail leaves once the response is closed
     assert client.get(mailbox.link_in_last("nachher@example.org")).status_code == 302
     with app.app_context():
         assert get_user(app, user.id).email == "nachher@example.org"

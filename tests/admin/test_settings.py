@@ -50,6 +50,32 @@ def test_settings_lists_the_four_legal_pages(client, logged_in):
     assert "Musterstadt" in main
 
 
+@pytest.mark.parametrize(
+    ("who", "final_status"), [("admin", 200), ("citizen", 403), ("moderator", 403), ("planner", 403)]
+)
+def test_admin_settings_english_address_redirects_permanently_and_the_target_checks_the_role(
+    client, logged_in, who, final_status
+):
+    logged_in(who)
+    response = client.get("/admin/settings")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/admin/einstellungen"
+    followed = client.get("/admin/settings", follow_redirects=True)
+    assert followed.status_code == final_status
+    assert followed.request.path == "/admin/einstellungen"
+    if final_status == 200:
+        assert "<h1>Einstellungen</h1>" in followed.get_data(as_text=True)
+    else:
+        assert "Kein Zugriff" in followed.get_data(as_text=True)
+
+
+def test_admin_settings_english_address_sends_anonymous_visitors_to_login(client):
+    response = client.get("/admin/settings", follow_redirects=True)
+    assert [r.status_code for r in response.history] == [308, 302]
+    assert response.request.path == "/konto/anmelden"
+    assert response.request.args["next"] == "/admin/einstellungen"
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_edit_form_starts_with_the_shipped_text(client, logged_in, slug):
     logged_in("admin")

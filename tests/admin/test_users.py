@@ -349,11 +349,14 @@ POST_ROUTES = [
     ("/admin/einstellungen/impressum", {"body": "# Geändert"}),
 ]
 ROUTES = [("GET", path, None) for path in GET_ROUTES] + [("POST", path, data) for path, data in POST_ROUTES]
+# English aliases: a permanent redirect for everyone; the German target checks the role.
+REDIRECTS = {"/admin/settings": "/admin/einstellungen"}
 
 
 def test_matrix_covers_every_admin_route(app):
     adapter = app.url_map.bind("localhost")
     covered = {adapter.match(path.format(target=1), method=method)[0] for method, path, _data in ROUTES}
+    covered |= {adapter.match(path, method="GET")[0] for path in REDIRECTS}
     admin_endpoints = {
         rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")
     }
@@ -383,6 +386,18 @@ def test_role_matrix(app, client, logged_in, make_user, role, method, path, data
     assert roles_of(app, target.id) == set() and blocked_at(app, target.id) is None
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LegalPage)) == 0
+
+
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "moderator", "planner", "admin"])
+@pytest.mark.parametrize(("path", "target"), REDIRECTS.items())
+def test_english_aliases_redirect_everyone_permanently(client, logged_in, role, path, target):
+    if role != "anonymous":
+        logged_in(role)
+    response = client.get(path)
+    assert response.status_code == 308
+    assert response.location == target
+    # The alias only answers GET: a POST is 405, not form data passed on by a 308.
+    assert post(client, path, {}).status_code == 405
 
 
 @pytest.mark.parametrize(("path", "data"), POST_ROUTES, ids=[p for p, _d in POST_ROUTES])

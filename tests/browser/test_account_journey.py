@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
+from participation.accounts import services
 from participation.accounts.models import Role
 from participation.accounts.services import find_by_email
 from participation.extensions import db
 from tests.browser.conftest import Site
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, get_user
 
 NEW_EMAIL = "lena.brunnenweg@example.org"
 
@@ -166,16 +169,91 @@ LONG_EMAIL = "maximiliane.josephine.brunnengraeber-schwanenmarkt@stadtverwaltung
         ("/konto/registrieren", None),
         ("/konto/", "citizen"),
         ("/admin/benutzer", "admin"),
+        ("/admin/protokoll", "admin"),
+        ("/admin/einstellungen", "admin"),
+        ("/admin/einstellungen/impressum", "admin"),
     ],
 )
 def test_no_horizontal_scrolling_at_320_pixels(site: Site, path: str, role: str | None) -> None:
     """WCAG 1.4.10 Reflow: 320 CSS pixels wide without scrolling sideways."""
     site.page.set_viewport_size({"width": 320, "height": 720})
-    site.make_user({Role.MODERATOR, Role.PLANNER}, name=LONG_NAME, email=LONG_EMAIL)
+    long_user = site.make_user({Role.MODERATOR, Role.PLANNER}, name=LONG_NAME, email=LONG_EMAIL)
     if role:
-        site.login_as(role, name=LONG_NAME[:40])
+        admin = site.login_as(role, name=LONG_NAME[:40])
+    if path == "/admin/protokoll":
+        # Long names, addresses and reasons in the log's table cells.
+        with site.app.app_context():
+            actor, target = get_user(site.app, admin.id), get_user(site.app, long_user.id)
+            services.block(actor, target, "Wiederholt beleidigende Beiträge " * 6 + LONG_EMAIL)
+            db.session.commit()
+            db.session.remove()
     site.goto(path)
     width = site.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{path}: Seite ist {width}px breit, sichtbar sind 320px"
     if path == "/admin/benutzer":
         expect(site.page.locator("tbody")).to_contain_text(LONG_EMAIL)
+    if path == "/admin/protokoll":
+        expect(site.page.locator("tbody")).to_contain_text("user.blocked")
+    if path == "/admin/einstellungen/impressum":
+        expect(site.page.locator("textarea#body")).to_be_visible()
+        box = site.page.locator("textarea#body").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+
+
+@pytest.fixture
+def no_script_page(browser, live_server):
+    """A browser context with JavaScript switched off; requests to other hosts are aborted."""
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    external: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host != "127.0.0.1":
+            external.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+    assert external == [], external
+
+
+def test_login_language_switch_and_logout_work_without_javascript(
+    no_script_page, live_server, make_user
+) -> None:
+    page = no_script_page
+    user = make_user(name="Ohne Skript")
+    header = page.locator("header.site-header")
+
+    # Scripts really are off: enhance.js would move focus to the error summary of a failed login.
+    page.goto(live_server + "/konto/anmelden")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.evaluate("document.activeElement === document.querySelector('.error-summary')") is False
+
+    page.fill("#email", user.email)
+    page.fill("#password", user.password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.url == live_server + "/"
+    expect(page.locator(".flash-messages")).to_contain_text("Sie sind angemeldet.")
+
+    with page.expect_navigation():
+        header.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url == live_server + "/"
+    expect(header.get_by_role("link", name="My account")).to_be_visible()
+
+    with page.expect_navigation():
+        header.get_by_role("button", name="Log out").click()
+    expect(header.locator('a[href="/konto/anmelden"]')).to_be_visible()
+    expect(header.locator("button", has_text="Log out")).to_have_count(0)
+    page.goto(live_server + "/konto/")
+    assert page.url.startswith(live_server + "/konto/anmelden")

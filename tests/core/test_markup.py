@@ -264,6 +264,42 @@ def test_disallowed_link_keeps_only_its_text(payload: str) -> None:
     assert render_markdown(payload) == "<p>x</p>"
 
 
+# Scheme tricks: case, character references, percent-encoding, named entities, whitespace inside the
+# scheme, vbscript. Each must come out as plain text: no <a>, nothing a browser would follow.
+INACTIVE_LINK_PAYLOADS = {
+    "data-mixed-case": "[x](DaTa:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "data-decimal-reference": "[x](&#100;ata:text/html,<script>alert(1)</script>)",
+    "data-hex-reference": "[x](&#x64;ata:text/html,x)",
+    "data-percent": "[x](%64ata:text/html,x)",
+    "data-named-colon": "[x](data&colon;text/html,x)",
+    "data-tab-inside": "[x](<da\tta:text/html,x>)",
+    "data-reference-definition": "[x][1]\n\n[1]: &#100;ata:text/html,x",
+    "javascript-named-colon": "[x](javascript&colon;alert(1))",
+    "javascript-decimal-colon": "[x](javascript&#58;alert(1))",
+    "javascript-hex-j": "[x](&#x6A;avascript:alert(1))",
+    "javascript-padded-reference": "[x](&#0000106;avascript:alert(1))",
+    "javascript-tab-reference": "[x](jav&#x09;ascript:alert(1))",
+    "javascript-named-tab": "[x](javascript&Tab;:alert(1))",
+    "javascript-tab-inside": "[x](java\tscript:alert(1))",
+    "javascript-newline-inside": "[x](<java\nscript:alert(1)>)",
+    "javascript-newline-plain": "[x](java\nscript:alert(1))",
+    "vbscript": "[x](vbscript:msgbox(1))",
+    "vbscript-mixed-case": "[x](VbScRiPt:msgbox(1))",
+    "vbscript-reference-definition": "[x][v]\n\n[v]: vbscript:msgbox(1)",
+    "data-autolink": "<DaTa:text/html,x>",
+    "vbscript-autolink": "<vbscript:msgbox(1)>",
+    "data-raw-anchor": '<a href="&#100;ata:text/html,x">x</a>',
+}
+
+
+@pytest.mark.parametrize("payload", INACTIVE_LINK_PAYLOADS.values(), ids=INACTIVE_LINK_PAYLOADS.keys())
+def test_scheme_tricks_leave_no_active_link(payload: str) -> None:
+    output = render_markdown(payload, wiki_link_resolver=resolver)
+    assert_safe(output)
+    assert tags(output, "a") == [], output
+    assert not re.search(r"<a[\s>]|\shref\s*=", re.sub(r"&lt;.*?&gt;", "", str(output)), re.I), output
+
+
 def test_image_becomes_link_to_source() -> None:
     output = render_markdown('![Lageplan](https://evil.example/t.png "Plan")')
     assert not tags(output, "img")
