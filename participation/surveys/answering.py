@@ -26,7 +26,7 @@ from participation.surveys.models import (
     Survey,
 )
 from participation.surveys.questions import AnswerError, Raw, qtype
-from participation.surveys.sealing import mark_participation, mix_used_code
+from participation.surveys.sealing import mark_participation, mix_response, mix_used_code
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -175,6 +175,9 @@ def submit_response(
     # IntegrityError here (unique participation/response) means a parallel request won: the view says so.
     db.session.flush()
     _insert_rows(answer_rows(survey, evaluation, response.id))
+    if survey.is_anonymous or response.via == "code":
+        # Its transaction stamp must not tell when it came in (sealing.py explains the crowd).
+        mix_response(survey, response)
     if user is not None and not assisted:
         db.session.execute(delete(Draft).where(Draft.survey_id == survey.id, Draft.user_id == user.id))
     return response

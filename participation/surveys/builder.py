@@ -13,7 +13,7 @@ from participation.surveys import policy
 from participation.surveys.conditions import OPERATORS_FOR_TYPE
 from participation.surveys.models import Condition, Option, Question, Response, Survey, SurveyPage
 from participation.surveys.questions import TYPES
-from participation.surveys.sealing import seal
+from participation.surveys.sealing import SEAL_IN_REQUEST, seal
 
 # Settings whose change would give stored answers another meaning (label texts are only wording).
 WORDING_SETTINGS = {"label_min", "label_max", "display"}
@@ -73,7 +73,7 @@ def close(actor, survey: Survey) -> None:
     _require_edit(actor, survey)
     survey.close()
     audit.record(actor, "surveys.closed", survey)
-    seal(survey)
+    seal(survey, max_responses=SEAL_IN_REQUEST)
 
 
 def set_results_published(actor, survey: Survey, published: bool) -> None:

@@ -53,7 +53,7 @@ def code_is_usable(survey: Survey, text: str) -> bool:
     if len(normalize_code(text)) != CODE_LENGTH:
         return False
     row = db.session.scalar(
-        select(ParticipationCode.used_on.is_(None)).where(
+        select(ParticipationCode.used.is_(False)).where(
             ParticipationCode.survey_id == survey.id, ParticipationCode.code_hash == hash_code(text)
         )
     )
@@ -64,16 +64,14 @@ def consume_code(survey: Survey, text: str) -> bool:
     """Mark the code used; only one of several parallel requests sees rowcount 1."""
     if len(normalize_code(text)) != CODE_LENGTH:
         return False
-    from participation.surveys.answering import today
-
     result = db.session.execute(
         update(ParticipationCode)
         .where(
             ParticipationCode.survey_id == survey.id,
             ParticipationCode.code_hash == hash_code(text),
-            ParticipationCode.used_on.is_(None),
+            ParticipationCode.used.is_(False),
         )
-        .values(used_on=today())
+        .values(used=True)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -84,7 +82,7 @@ def code_counts(survey: Survey) -> tuple[int, int]:
     from sqlalchemy import func
 
     total, used = db.session.execute(
-        select(func.count(), func.count(ParticipationCode.used_on)).where(
+        select(func.count(), func.count().filter(ParticipationCode.used)).where(
             ParticipationCode.survey_id == survey.id
         )
     ).one()

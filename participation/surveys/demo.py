@@ -363,7 +363,7 @@ def _generate_codes(planner, survey, used_on: list, issued: int = 800) -> None:
     random.Random(2026).shuffle(days)
     created = survey.starts_at.date() - timedelta(days=7)
     rows = [
-        {"survey_id": survey.id, "code_hash": hash_code(code), "created_on": created, "used_on": day}
+        {"survey_id": survey.id, "code_hash": hash_code(code), "created_on": created, "used": day is not None}
         for code, day in zip(_random_codes(issued), days, strict=True)
     ]
     db.session.execute(insert(ParticipationCode), rows)

@@ -383,7 +383,7 @@ class Participation(db.Model):
 
 
 class ParticipationCode(db.Model):
-    """A one-time code for a letter; only its SHA-256 is stored; used_on is the day it was used."""
+    """A one-time code for a letter; only its SHA-256 is stored, and whether it was used (not when)."""
 
     __tablename__ = "survey_codes"
     __table_args__ = (UniqueConstraint("code_hash"),)
@@ -392,7 +392,8 @@ class ParticipationCode(db.Model):
     survey_id: Mapped[int] = mapped_column(BigId, ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     created_on: Mapped[date] = mapped_column(Date)
-    used_on: Mapped[date | None] = mapped_column(Date)
+    # A flag, not a day: the day a code was used would join it to the responses of that day.
+    used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class Draft(db.Model):

@@ -267,7 +267,7 @@ def _text_conditions(survey, question, flt: ResultFilter | None, search: str) ->
 def codes_issued_and_used(survey) -> tuple[int, int]:
     """Participation codes issued and used (the response rate of a code survey)."""
     issued, used = db.session.execute(
-        select(func.count(), func.count(ParticipationCode.used_on)).where(
+        select(func.count(), func.count().filter(ParticipationCode.used)).where(
             ParticipationCode.survey_id == survey.id
         )
     ).one()

@@ -153,6 +153,15 @@ def test_draft_is_saved_and_continued(app, client, logged_in, radwege):
     html = client.get(f"/umfragen/{radwege.id}/teilnehmen").get_data(as_text=True)
     assert 'value="8"' in html
     assert "Weiter ausfüllen" in client.get(f"/umfragen/{radwege.id}").get_data(as_text=True)
+    # Anonymous survey: the one moment answers sit next to the account is said plainly.
+    assert 'aria-describedby="draft-hint"' in html and "zusammen mit Ihrem Konto auf dem Server" in html
+
+
+def test_no_draft_hint_where_answers_keep_the_account_anyway(app, client, logged_in, make_user):
+    s = two_page_survey(app, make_user(ROLE_SETS["planner"]).id, anonymous=False)
+    logged_in("citizen")
+    html = client.get(f"/umfragen/{s.id}/teilnehmen").get_data(as_text=True)
+    assert "Zwischenspeichern" in html and "draft-hint" not in html
 
 
 def test_change_until_close_replaces_answers(app, client, logged_in, make_user):

@@ -83,7 +83,7 @@ def test_code_is_consumed_once(app, client, logged_in, owner):
     assert again.status_code == 422 and "bereits verwendet" in again.get_data(as_text=True)
     with app.app_context():
         assert [r.via for r in db.session.scalars(select(Response))] == ["code"]
-        assert db.session.scalars(select(ParticipationCode.used_on)).one() is not None
+        assert db.session.scalars(select(ParticipationCode.used)).one() is True
 
 
 def test_closed_survey_refuses_entry(app, client, logged_in, owner):

@@ -225,7 +225,7 @@ def test_parallel_use_of_one_code_stores_one(app, planner):
     statuses = parallel(app, None, s, 30, {"code": code})
     assert len(statuses) == 30 and count(app) == 1
     with app.app_context():
-        assert db.session.scalars(select(ParticipationCode.used_on)).one() is not None
+        assert db.session.scalars(select(ParticipationCode.used)).one() is True
 
 
 def test_citizen_list_shows_open_and_published_results_only(app, client, logged_in, planner):

@@ -16,7 +16,7 @@ from participation.extensions import db
 from participation.surveys import sealing
 from participation.surveys.answering import submit_response
 from participation.surveys.codes import generate_codes, hash_code
-from participation.surveys.models import Participation, ParticipationCode, Response, Survey
+from participation.surveys.models import Answer, Participation, ParticipationCode, Response, Survey
 from tests.conftest import ROLE_SETS, get_user, is_postgres
 from tests.surveys.factories import every_type_survey
 
@@ -57,13 +57,60 @@ def test_a_new_mark_is_written_in_a_shuffled_crowd_of_other_marks(app, make_user
     for person in people:
         last = _answer_as(app, s.id, person)
     with app.app_context():
-        marks = sorted(db.session.scalars(select(Participation.user_id).where(Participation.survey_id == s.id)))
+        marks = sorted(
+            db.session.scalars(select(Participation.user_id).where(Participation.survey_id == s.id))
+        )
         assert marks == sorted(people)  # rewriting keeps every mark, once
         assert db.session.query(Response).count() == PEOPLE
         if is_postgres():
-            written_with_last = _xmins("survey_participations").count(_response_xmin(last))
-            # The last person's mark shares its transaction with MIX_SIZE other people's marks.
-            assert written_with_last == sealing.MIX_SIZE + 1
+            stamp = _response_xmin(last)
+            crowd = sorted(
+                db.session.scalars(
+                    text("SELECT user_id FROM survey_participations WHERE xmin::text = :x"), {"x": stamp}
+                )
+            )
+            # The last person's mark shares its transaction with MIX_SIZE other people's marks ...
+            assert len(crowd) == sealing.MIX_SIZE + 1 and people[-1] in crowd
+            # ... chosen at random, not a run of neighbours the newcomer would stand out from.
+            positions = [marks.index(user_id) for user_id in crowd if user_id != people[-1]]
+            assert positions != list(range(positions[0], positions[0] + len(positions)))
+
+
+def _answer_rows() -> set[tuple]:
+    columns = Answer.__table__.c
+    return {tuple(row) for row in db.session.execute(select(*columns))}
+
+
+def test_an_anonymous_response_is_written_in_a_crowd_with_its_answers_intact(app, make_user, planner):
+    s = every_type_survey(app, planner.id, anonymous=True)
+    raw = {
+        f"q{s.q['short']}": ["Hallo"],
+        f"q{s.q['dec']}": ["12.5"],
+        f"q{s.q['single']}": [str(s.o["single:Brunnen"])],
+    }
+    people = [make_user().id for _ in range(sealing.RESPONSE_MIX_SIZE + 3)]
+    ids = []
+
+    def submit(person):
+        with app.app_context():
+            response = submit_response(db.session.get(Survey, s.id), raw, user=get_user(app, person))
+            ids.append(response.id)
+            db.session.commit()
+
+    for person in people[:-1]:
+        submit(person)
+    with app.app_context():
+        snapshot = _answer_rows()
+    submit(people[-1])
+    with app.app_context():
+        after = _answer_rows()
+        assert snapshot < after  # every earlier answer survives its rewrites unchanged (numbers, texts)
+        assert sorted(db.session.scalars(select(Response.id))) == sorted(ids)
+        assert len(after) == 3 * len(people)
+        if is_postgres():
+            stamp = _response_xmin(ids[-1])
+            assert _xmins("survey_responses").count(stamp) == sealing.RESPONSE_MIX_SIZE + 1
+            assert _xmins("survey_answers").count(stamp) == 3 * (sealing.RESPONSE_MIX_SIZE + 1)
 
 
 def test_a_used_code_is_written_in_a_shuffled_crowd_of_other_used_codes(app, planner):
@@ -75,9 +122,9 @@ def test_a_used_code_is_written_in_a_shuffled_crowd_of_other_used_codes(app, pla
     for code in codes[:PEOPLE]:
         last = _answer_as(app, s.id, code=code)
     with app.app_context():
-        rows = db.session.execute(select(ParticipationCode.code_hash, ParticipationCode.used_on)).all()
+        rows = db.session.execute(select(ParticipationCode.code_hash, ParticipationCode.used)).all()
         assert sorted(h for h, _ in rows) == sorted(hash_code(c) for c in codes)
-        used = {h for h, used_on in rows if used_on is not None}
+        used = {h for h, flag in rows if flag}
         assert used == {hash_code(c) for c in codes[:PEOPLE]}  # nothing lost, nothing reset
         if is_postgres():
             assert _xmins("survey_codes").count(_response_xmin(last)) == sealing.MIX_SIZE + 1
@@ -114,10 +161,14 @@ def test_closing_seals_marks_and_codes_once(app, make_user, planner):
         assert sorted(db.session.scalars(select(ParticipationCode.code_hash))) == sorted(
             hash_code(c) for c in codes
         )
+        assert sorted(db.session.scalars(select(Response.id))) == sorted(responses)
         if is_postgres():
-            sealed = set(_xmins("survey_participations")) | set(_xmins("survey_codes"))
-            assert len(sealed) == 1  # one transaction wrote them all
-            assert sealed.isdisjoint({_response_xmin(r) for r in responses})
+            tables = ("survey_participations", "survey_codes", "survey_responses", "survey_answers")
+            sealed = {stamp for table in tables for stamp in _xmins(table)}
+            # One transaction wrote them all: no stamp tells who came when, or which mark goes with what.
+            assert len(sealed) == 1
+            login_stamps = set(_xmins("user_sessions")) | set(_xmins("users"))
+            assert sealed.isdisjoint(login_stamps)
 
 
 def test_open_and_draft_surveys_are_not_sealed(app, planner):
@@ -182,3 +233,19 @@ def test_seal_command_seals_what_closed_unseen(app, planner, make_user):
     assert result.exit_code == 0 and "1 Umfrage(n) versiegelt." in result.output
     again = app.test_cli_runner().invoke(args=["surveys", "seal"])
     assert "0 Umfrage(n) versiegelt." in again.output
+
+
+def test_a_request_leaves_large_surveys_to_the_seal_command(app, planner, make_user, monkeypatch):
+    s = every_type_survey(app, planner.id)
+    for _ in range(3):
+        _answer_as(app, s.id, make_user().id)
+    monkeypatch.setattr(sealing, "SEAL_IN_REQUEST", 2)
+    with app.app_context():
+        survey = db.session.get(Survey, s.id)
+        survey.closed_at = utcnow()
+        db.session.commit()
+        assert sealing.seal_if_closed(survey) is False  # too large to keep a visitor waiting
+        assert survey.sealed_at is None
+        assert sealing.seal_due() == 1  # the command has no such limit
+        db.session.commit()
+        assert db.session.get(Survey, s.id).sealed_at is not None
