@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,5 +35,16 @@ def main(selected: list[str]) -> int:
     return 0
 
 
+def main_in_scratch_dir(selected: list[str]) -> int:
+    """Run main() with every temporary file (the 2 GB survey database among them) in one folder removed after."""
+    scratch = tempfile.mkdtemp(prefix="participation-bench-")
+    tempfile.tempdir = scratch  # the benchmarks' mkdtemp() calls land here
+    try:
+        return main(selected)
+    finally:
+        tempfile.tempdir = None
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main_in_scratch_dir(sys.argv[1:]))

@@ -203,15 +203,18 @@ def _login(client, email: str) -> None:
     assert response.status_code == 302, response.status_code
 
 
+# The child reads its peak from /proc (VmHWM, this process's own memory): ru_maxrss would report the
+# parent's size, because Linux carries the high-water mark of the spawning process across exec.
 MEMORY_CHILD = """
-import resource, sys
+import re, sys
 sys.path.insert(0, {root!r})
 from bench.surveys import _app, _download, _login
 app = _app({path!r})
 client = app.test_client()
 _login(client, {email!r})
 rows = _download(client, {sid}, {fmt!r})
-print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+with open("/proc/self/status") as status:
+    print(rows, re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
 """
 
 
