@@ -9,9 +9,9 @@ transaction ids rise with time, so they are a clock) and appends new rows one af
 be one join away. Two counter-measures:
 
 * while a survey is open, a new mark, used code and anonymous response (with its answers) are each
-  written together with a rewrite of up to MIX_SIZE others of the same survey, chosen at random and all
-  inserted in random order: the rows that share a transaction are a crowd, not a person, and a response's
-  stamp no longer says when it came in;
+  written together with a rewrite of up to MIX_SIZE others of the same survey (its neighbours by key,
+  with the newcomer at a random place among them), all inserted in random order: the rows that share a
+  transaction are a crowd, not a person, and a response's stamp no longer says when it came in;
 * once the survey has closed, `seal` rewrites all of its marks, codes, responses and answers in one
   transaction in random order: afterwards they share one stamp and their physical order says nothing.
 
@@ -59,11 +59,28 @@ def _take(model, condition) -> list[dict]:
     return [dict(row._mapping) for row in result]
 
 
-def _random_keys(column, condition, limit: int) -> list:
-    """Up to `limit` keys chosen uniformly at random, skipping rows that parallel requests hold."""
-    query = select(column).where(condition).order_by(func.random()).limit(limit)
-    # SKIP LOCKED: two parallel submissions never wait for (or deadlock on) each other's crowd.
-    return list(db.session.scalars(query.with_for_update(skip_locked=True)))
+def _crowd_around(column, condition, key, size: int) -> list:
+    """Up to `size` other keys next to `key` (in key order), `key` at a random place inside the run.
+
+    Two or three index range scans, however large the survey (ORDER BY random() would read every row:
+    38 ms per call at 100,000 rows). A run is no giveaway: the newcomer sits anywhere in it, and the
+    keys (random response ids, code ids, account ids) say nothing about when anyone took part.
+    """
+
+    def run(bound, order, limit: int) -> list:
+        if limit <= 0:
+            return []
+        query = select(column).where(condition, bound).order_by(order).limit(limit)
+        # SKIP LOCKED: two parallel submissions never wait for (or deadlock on) each other's crowd.
+        return list(db.session.scalars(query.with_for_update(skip_locked=True)))
+
+    wanted_below = _random.randint(0, size)
+    below = run(column < key, column.desc(), wanted_below)
+    above = run(column > key, column.asc(), size - len(below))
+    if len(below) == wanted_below and len(below) + len(above) < size:
+        # Close to the top end: the run reaches further down instead.
+        below += run(column < (below[-1] if below else key), column.desc(), size - len(below) - len(above))
+    return below + above
 
 
 def mark_participation(survey: Survey, user_id: int) -> None:
@@ -72,7 +89,7 @@ def mark_participation(survey: Survey, user_id: int) -> None:
     A second mark for the same account raises IntegrityError (the primary key), as a plain insert would.
     """
     condition = Participation.survey_id == survey.id
-    others = _random_keys(Participation.user_id, condition, MIX_SIZE)
+    others = _crowd_around(Participation.user_id, condition, user_id, MIX_SIZE)
     rows = _take(Participation, condition & Participation.user_id.in_(others)) if others else []
     _reinsert_shuffled(Participation, rows + [{"survey_id": survey.id, "user_id": user_id}])
 
@@ -80,14 +97,9 @@ def mark_participation(survey: Survey, user_id: int) -> None:
 def mix_used_code(survey: Survey, code_hash: str) -> None:
     """Rewrite the code just used together with other used codes of the survey, in random order."""
     of_survey = ParticipationCode.survey_id == survey.id
-    others = _random_keys(
-        ParticipationCode.id,
-        of_survey & ParticipationCode.used & (ParticipationCode.code_hash != code_hash),
-        MIX_SIZE,
-    )
-    chosen = ParticipationCode.code_hash == code_hash
-    if others:
-        chosen = or_(chosen, ParticipationCode.id.in_(others))
+    code_id = db.session.scalar(select(ParticipationCode.id).where(ParticipationCode.code_hash == code_hash))
+    others = _crowd_around(ParticipationCode.id, of_survey & ParticipationCode.used, code_id, MIX_SIZE)
+    chosen = ParticipationCode.id.in_([code_id, *others])
     _reinsert_shuffled(ParticipationCode, _take(ParticipationCode, of_survey & chosen))
 
 
@@ -101,9 +113,7 @@ def _rewrite_responses(response_ids: list[str]) -> None:
 
 def mix_response(survey: Survey, response: Response) -> None:
     """Rewrite a new response (flushed, with its answers) together with random earlier ones of the survey."""
-    others = _random_keys(
-        Response.id, (Response.survey_id == survey.id) & (Response.id != response.id), RESPONSE_MIX_SIZE
-    )
+    others = _crowd_around(Response.id, Response.survey_id == survey.id, response.id, RESPONSE_MIX_SIZE)
     _rewrite_responses([response.id, *others])
 
 

@@ -69,11 +69,34 @@ def test_a_new_mark_is_written_in_a_shuffled_crowd_of_other_marks(app, make_user
                     text("SELECT user_id FROM survey_participations WHERE xmin::text = :x"), {"x": stamp}
                 )
             )
-            # The last person's mark shares its transaction with MIX_SIZE other people's marks ...
+            # The last person's mark shares its transaction with MIX_SIZE other people's marks, a run of
+            # neighbours the newcomer is part of (nobody stands outside the run).
             assert len(crowd) == sealing.MIX_SIZE + 1 and people[-1] in crowd
-            # ... chosen at random, not a run of neighbours the newcomer would stand out from.
-            positions = [marks.index(user_id) for user_id in crowd if user_id != people[-1]]
-            assert positions != list(range(positions[0], positions[0] + len(positions)))
+            first = marks.index(crowd[0])
+            assert crowd == marks[first : first + len(crowd)]
+
+
+def test_the_newcomer_sits_anywhere_in_its_crowd(app, app_ctx, planner, make_user, monkeypatch):
+    """Where the new key lands inside the run is random, so the run's edges point at nobody."""
+    import random
+
+    s = every_type_survey(app, planner.id, anonymous=True)
+    survey = db.session.get(Survey, s.id)
+    for _ in range(3 * sealing.MIX_SIZE):
+        db.session.add(Participation(survey_id=s.id, user_id=make_user().id))
+    db.session.commit()
+    keys = sorted(db.session.scalars(select(Participation.user_id)))
+    middle = keys[len(keys) // 2] + 0.5  # a key between two others, far from both ends
+    monkeypatch.setattr(sealing, "_random", random.Random(7))
+    places = set()
+    for _ in range(12):
+        condition = Participation.survey_id == s.id
+        crowd = sorted(sealing._crowd_around(Participation.user_id, condition, middle, sealing.MIX_SIZE))
+        assert len(crowd) == sealing.MIX_SIZE
+        assert crowd == keys[keys.index(crowd[0]) : keys.index(crowd[0]) + len(crowd)]  # one run ...
+        places.add(sum(key < middle for key in crowd))  # ... with the newcomer at this place in it
+    assert len(places) >= 5
+    assert survey.sealed_at is None
 
 
 def _answer_rows() -> set[tuple]:
