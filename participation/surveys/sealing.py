@@ -16,8 +16,9 @@ be one join away. Two counter-measures:
   transaction in random order: afterwards they share one stamp and their physical order says nothing.
 
 Old row versions stay in PostgreSQL's files until autovacuum reuses their space; reading them needs
-superuser tools, and an operator with those (or with the web server's access log) could as well watch
-submissions arrive, which no application prevents.
+superuser tools. Whoever can read the tables repeatedly while a survey is open (or holds the web server's
+access log) sees a new response and a new mark appear together; no storage layout prevents that, which is
+why the seal matters and why the README asks not to keep timed access logs of the answering page.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _take(model, condition) -> list[dict]:
 def _crowd_around(column, condition, key, size: int) -> list:
     """Up to `size` other keys next to `key` (in key order), `key` at a random place inside the run.
 
-    Two or three index range scans, however large the survey (ORDER BY random() would read every row:
+    Two index range scans, however large the survey (ORDER BY random() would read every row:
     38 ms per call at 100,000 rows). A run is no giveaway: the newcomer sits anywhere in it, and the
     keys (random response ids, code ids, account ids) say nothing about when anyone took part.
     """
@@ -74,13 +75,14 @@ def _crowd_around(column, condition, key, size: int) -> list:
         # SKIP LOCKED: two parallel submissions never wait for (or deadlock on) each other's crowd.
         return list(db.session.scalars(query.with_for_update(skip_locked=True)))
 
-    wanted_below = _random.randint(0, size)
-    below = run(column < key, column.desc(), wanted_below)
-    above = run(column > key, column.asc(), size - len(below))
-    if len(below) == wanted_below and len(below) + len(above) < size:
-        # Close to the top end: the run reaches further down instead.
-        below += run(column < (below[-1] if below else key), column.desc(), size - len(below) - len(above))
-    return below + above
+    below = run(column < key, column.desc(), size)
+    above = run(column > key, column.asc(), size)
+    if len(below) + len(above) <= size:
+        return below + above  # a young survey: everyone else is in the crowd
+    # Every window of size + 1 neighbouring keys that holds the newcomer is equally likely, near the
+    # ends of the key range too (a forced place there would point at the newcomer).
+    places_below = _random.randint(max(0, size - len(above)), min(size, len(below)))
+    return below[:places_below] + above[: size - places_below]
 
 
 def mark_participation(survey: Survey, user_id: int) -> None:

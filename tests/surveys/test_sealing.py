@@ -97,6 +97,18 @@ def test_the_newcomer_sits_anywhere_in_its_crowd(app, app_ctx, planner, make_use
         places.add(sum(key < middle for key in crowd))  # ... with the newcomer at this place in it
     assert len(places) >= 5
     assert survey.sealed_at is None
+    # Near the lowest keys the newcomer is not pushed to the edge: every window holding it can come up.
+    low = keys[2] + 0.5  # three keys below it
+    places = {
+        sum(
+            key < low
+            for key in sealing._crowd_around(Participation.user_id, condition, low, sealing.MIX_SIZE)
+        )
+        for _ in range(40)
+    }
+    assert places == {0, 1, 2, 3}
+    # A young survey: fewer others than the crowd size, so all of them.
+    assert len(sealing._crowd_around(Participation.user_id, condition, low, len(keys) + 5)) == len(keys)
 
 
 def _answer_rows() -> set[tuple]:
