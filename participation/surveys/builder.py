@@ -1,4 +1,7 @@
-"""Building surveys: settings, pages, questions, options, conditions; structure locks once answered."""
+"""Building surveys: settings, pages, questions, options; structure locks once answered.
+
+Conditions are built in builder_conditions.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from participation.core import audit
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.extensions import db
 from participation.surveys import policy
-from participation.surveys.conditions import OPERATORS_FOR_TYPE
 from participation.surveys.models import Condition, Option, Question, Response, Survey, SurveyPage
 from participation.surveys.questions import TYPES
 from participation.surveys.sealing import SEAL_IN_REQUEST, seal
@@ -30,7 +32,7 @@ def has_responses(survey: Survey) -> bool:
     return bool(db.session.scalar(select(exists().where(Response.survey_id == survey.id))))
 
 
-def _require_edit(actor, survey: Survey) -> None:
+def require_edit(actor, survey: Survey) -> None:
     if not policy.can_edit_survey(actor, survey):
         raise NotAllowed("edit survey")
 
@@ -49,7 +51,7 @@ def create_survey(actor, **fields: Any) -> Survey:
 
 def update_survey(actor, survey: Survey, **fields: Any) -> None:
     """Change the settings; who may take part and anonymity are fixed once responses exist."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     locked = {"access", "anonymous"}
     if has_responses(survey) and any(fields.get(k) != getattr(survey, k) for k in locked if k in fields):
         raise StructureLocked("participation mode fixed")
@@ -63,14 +65,14 @@ def update_survey(actor, survey: Survey, **fields: Any) -> None:
 
 def publish(actor, survey: Survey) -> None:
     """Release the survey (it opens at its start time)."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     survey.publish()
     audit.record(actor, "surveys.published", survey)
 
 
 def close(actor, survey: Survey) -> None:
     """End the survey now."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     survey.close()
     audit.record(actor, "surveys.closed", survey)
     seal(survey, max_responses=SEAL_IN_REQUEST)
@@ -78,21 +80,21 @@ def close(actor, survey: Survey) -> None:
 
 def set_results_published(actor, survey: Survey, published: bool) -> None:
     """Show (or hide) the survey in the public list of finished surveys with results."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     survey.results_published = published
     audit.record(actor, "surveys.results_published" if published else "surveys.results_hidden", survey)
 
 
 def set_texts_published(actor, survey: Survey, published: bool) -> None:
     """Show (or hide) the free-text answers in the public results."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     survey.texts_published = published
     audit.record(actor, "surveys.texts_published" if published else "surveys.texts_hidden", survey)
 
 
 def delete_survey(actor, survey: Survey) -> None:
     """Delete a survey that has no responses."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if has_responses(survey):
         raise StructureLocked("has responses")
     audit.record(actor, "surveys.deleted", survey)
@@ -104,7 +106,7 @@ def delete_survey(actor, survey: Survey) -> None:
 
 def add_page(actor, survey: Survey, title: str) -> SurveyPage:
     """Append a page."""
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     page = SurveyPage(title=title, position=len(survey.pages))
     survey.pages.append(page)
     db.session.flush()
@@ -114,7 +116,7 @@ def add_page(actor, survey: Survey, title: str) -> SurveyPage:
 def rename_page(actor, page: SurveyPage, title: str) -> None:
     """Change a page's title (wording only; recorded once responses exist)."""
     survey = page.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if title != page.title and has_responses(survey):
         audit.record(
             actor,
@@ -130,7 +132,7 @@ def rename_page(actor, page: SurveyPage, title: str) -> None:
 def delete_page(actor, page: SurveyPage) -> None:
     """Delete an empty page (never the last one)."""
     survey = page.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if page.questions:
         raise StructureLocked("page has questions")
     if len(survey.pages) == 1:
@@ -146,7 +148,7 @@ def delete_page(actor, page: SurveyPage) -> None:
 def add_question(actor, page: SurveyPage, qtype: str, text: str, **fields: Any) -> Question:
     """Append a question to a page with the next free stable code (Q01, Q02 ...)."""
     survey = page.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if qtype not in TYPES:
         raise InvalidState("unknown type")
     number = survey.next_question_number
@@ -177,7 +179,7 @@ def update_question(
 ) -> None:
     """Edit a question; type and answer-relevant settings are fixed once responses exist."""
     survey = question.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     qtype = qtype or question.qtype
     if qtype not in TYPES:
         raise InvalidState("unknown type")
@@ -219,7 +221,7 @@ def _record_rewording(actor, question: Question, *, text: str, help_text: str, s
 def delete_question(actor, question: Question) -> None:
     """Delete a question that nothing depends on, before any response exists."""
     survey = question.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if has_responses(survey):
         raise StructureLocked("has responses")
     if db.session.scalar(select(exists().where(Condition.source_id == question.id))):
@@ -234,7 +236,7 @@ def delete_question(actor, question: Question) -> None:
 def move_question(actor, question: Question, direction: str) -> None:
     """Move up/down within its page; at the page edge, onto the neighbouring page."""
     survey = question.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     page = question.page
     siblings = list(page.questions)
     index = siblings.index(question)
@@ -260,10 +262,10 @@ def move_question(actor, question: Question, direction: str) -> None:
     db.session.expire(survey, ["questions"])
     for p in survey.pages:
         db.session.expire(p, ["questions"])
-    _check_condition_order(survey)
+    check_condition_order(survey)
 
 
-def _check_condition_order(survey: Survey) -> None:
+def check_condition_order(survey: Survey) -> None:
     """A condition may only look at questions asked before its target."""
     order = {q.id: i for i, q in enumerate(survey.ordered_questions())}
     first_on_page = {}
@@ -292,7 +294,7 @@ def add_option(
     exclusive: bool = False,
 ) -> Option:
     """Append an option (A1, A2 ...) or a matrix row (R1, R2 ...)."""
-    _require_edit(actor, question.survey)
+    require_edit(actor, question.survey)
     number = question.next_option_number
     question.next_option_number = number + 1
     prefix = "R" if kind == "row" else "A"
@@ -312,7 +314,7 @@ def add_option(
 def update_option(actor, option: Option, label: str, *, is_other: bool, exclusive: bool) -> None:
     """Relabel an option (allowed, recorded once answered); its flags are fixed once answered."""
     survey = option.question.survey
-    _require_edit(actor, survey)
+    require_edit(actor, survey)
     if has_responses(survey):
         if (is_other, exclusive) != (option.is_other, option.exclusive):
             raise StructureLocked("flags fixed")
@@ -332,7 +334,7 @@ def update_option(actor, option: Option, label: str, *, is_other: bool, exclusiv
 def delete_option(actor, option: Option) -> None:
     """Delete an option before any response exists and when no condition uses it."""
     question = option.question
-    _require_edit(actor, question.survey)
+    require_edit(actor, question.survey)
     if has_responses(question.survey):
         raise StructureLocked("has responses")
     if db.session.scalar(select(exists().where(Condition.option_id == option.id))):
@@ -345,76 +347,13 @@ def delete_option(actor, option: Option) -> None:
 def move_option(actor, option: Option, direction: str) -> None:
     """Swap with the neighbour above or below (among options of the same kind)."""
     question = option.question
-    _require_edit(actor, question.survey)
+    require_edit(actor, question.survey)
     same = [o for o in question.options if o.kind == option.kind]
     index = same.index(option)
     step = -1 if direction == "up" else 1
     if 0 <= index + step < len(same):
         other = same[index + step]
         option.position, other.position = other.position, option.position
-
-
-# --- conditions -------------------------------------------------------------------------------
-
-
-def add_condition(
-    actor,
-    target: Question | SurveyPage,
-    source: Question,
-    operator: str,
-    *,
-    option_id: int | None = None,
-    value: str | None = None,
-) -> Condition:
-    """Add a condition on an earlier question; the operator must suit the source's type."""
-    survey = source.survey
-    _require_edit(actor, survey)
-    _require_conditions_open(survey)
-    if operator not in OPERATORS_FOR_TYPE.get(source.qtype, ()):
-        raise InvalidState("operator")
-    needs_option = source.qtype in ("single", "multiple") and operator in ("eq", "ne", "contains")
-    option = next((o for o in source.choices if o.id == option_id), None) if needs_option else None
-    if needs_option and option is None:
-        raise InvalidState("option")
-    if not needs_option and operator not in ("answered", "not_answered") and not value:
-        raise InvalidState("value")
-    condition = Condition(
-        source=source,
-        operator=operator,
-        option=option,
-        value=None if needs_option or operator in ("answered", "not_answered") else value,
-    )
-    target.conditions.append(condition)
-    db.session.flush()
-    _check_condition_order(survey)
-    audit.record(actor, "surveys.condition_added", survey, source=source.code, operator=operator)
-    return condition
-
-
-def _require_conditions_open(survey: Survey) -> None:
-    # Results decide "was this question shown" from the conditions and the stored answers: changing the
-    # conditions afterwards would re-interpret every stored response (bases, "nicht gezeigt").
-    if has_responses(survey):
-        raise StructureLocked("conditions fixed")
-
-
-def delete_condition(actor, condition: Condition) -> None:
-    """Remove a condition (refused once responses exist)."""
-    target = condition.question or condition.page
-    _require_edit(actor, target.survey)
-    _require_conditions_open(target.survey)
-    target.conditions.remove(condition)
-    db.session.delete(condition)
-
-
-def set_condition_mode(actor, target: Question | SurveyPage, mode: str) -> None:
-    """AND ("all") or OR ("any")."""
-    _require_edit(actor, target.survey)
-    if mode not in ("all", "any"):
-        raise InvalidState("mode")
-    if mode != target.condition_mode and target.conditions:
-        _require_conditions_open(target.survey)
-    target.condition_mode = mode
 
 
 def _renumber(items) -> None:

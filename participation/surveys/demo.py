@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from participation.core import audit
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import builder, builder_conditions
 from participation.surveys.codes import ALPHABET, CODE_LENGTH, hash_code
 from participation.surveys.models import Answer, Channel, ParticipationCode, Response, Survey
 
@@ -132,9 +132,9 @@ def _marktplatz(planner) -> Survey:
         "Welcher Brunnen gefällt Ihnen in der Region?",
         settings={"max_length": 100},
     )
-    builder.add_condition(planner, reason, wishes, "contains", option_id=wishes.choices[1].id)
+    builder_conditions.add_condition(planner, reason, wishes, "contains", option_id=wishes.choices[1].id)
     third = builder.add_page(planner, survey, "Zu Ihrer Person")
-    builder.add_condition(planner, third, visits, "ne", option_id=visits.choices[3].id)
+    builder_conditions.add_condition(planner, third, visits, "ne", option_id=visits.choices[3].id)
     _q(planner, third, "number", "Wie alt sind Sie?", settings={"min": "14", "max": "120"})
     _q(
         planner,
@@ -251,7 +251,7 @@ def _radverkehr(planner) -> Survey:
         "Wo fühlen Sie sich auf dem Rad am unsichersten?",
         settings={"max_length": 100},
     )
-    builder.add_condition(planner, q["danger"], q["mode"], "eq", option_id=q["mode"].choices[0].id)
+    builder_conditions.add_condition(planner, q["danger"], q["mode"], "eq", option_id=q["mode"].choices[0].id)
     q["comment"] = _q(
         planner,
         second,

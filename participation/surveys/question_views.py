@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from participation.core.permissions import InvalidState
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import builder, builder_conditions
 from participation.surveys.conditions import OPERATOR_LABELS, OPERATORS_FOR_TYPE, describe
 from participation.surveys.forms import ConditionForm, ConditionModeForm, OptionForm, PageForm, QuestionForm
 from participation.surveys.models import Condition, Option, Question, SurveyPage
@@ -179,7 +179,7 @@ def _add_condition(survey, target, back):
         return back
     source = child(survey, Question, int(form.source_id.data))
     try:
-        builder.add_condition(
+        builder_conditions.add_condition(
             current_user,
             target,
             source,
@@ -248,7 +248,7 @@ def delete_condition(survey_id: int, condition_id: int):
         abort(404)
     check_csrf()
     try:
-        builder.delete_condition(current_user, condition)
+        builder_conditions.delete_condition(current_user, condition)
         db.session.commit()
         flash(_("Die Bedingung ist gelöscht."), "success")
     except InvalidState as exc:
@@ -272,7 +272,7 @@ def condition_mode(survey_id: int):
         back = redirect(url_for("surveys.edit_page", survey_id=survey_id, page_id=target.id))
     if form.validate_on_submit():
         try:
-            builder.set_condition_mode(current_user, target, form.mode.data)
+            builder_conditions.set_condition_mode(current_user, target, form.mode.data)
             db.session.commit()
             flash(_("Gespeichert."), "success")
         except InvalidState as exc:

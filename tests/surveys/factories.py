@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import builder, builder_conditions
 from participation.surveys.models import Survey
 from tests.conftest import get_user
 
@@ -117,8 +117,8 @@ def two_page_survey(app, owner_id: int, *, access="account", anonymous=True, pub
         built.q["often"] = often.id
         far = builder.add_question(owner, second, "short_text", "Wohin?", settings={"max_length": 50})
         built.q["far"] = far.id
-        builder.add_condition(owner, second, cycle, "eq", option_id=built.o["ja"])
-        builder.add_condition(owner, far, km, "gt", value="10")
+        builder_conditions.add_condition(owner, second, cycle, "eq", option_id=built.o["ja"])
+        builder_conditions.add_condition(owner, far, km, "gt", value="10")
         if publish:
             builder.publish(owner, survey)
         db.session.commit()

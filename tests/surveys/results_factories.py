@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import update
 
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import builder, builder_conditions
 from participation.surveys.answering import submit_response
 from participation.surveys.models import Response, Survey
 from tests.conftest import get_user
@@ -46,7 +46,7 @@ def results_survey(app, owner_id: int, *, anonymous: bool = True, access: str = 
         add("rank", "ranking", "Ordnen Sie", options=("Grün", "Parken"))
         add("since", "date", "Seit wann?")
         km = add("km", "number", "Kilometer pro Woche")
-        builder.add_condition(owner, km, mode, "eq", option_id=built.o["mode:Rad"])
+        builder_conditions.add_condition(owner, km, mode, "eq", option_id=built.o["mode:Rad"])
         builder.publish(owner, survey)
         db.session.commit()
         return built

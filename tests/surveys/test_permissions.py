@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import builder, builder_conditions
 from participation.surveys.models import (
     Condition,
     Option,
@@ -91,7 +91,9 @@ def world(app, client, make_user) -> World:
         survey = db.session.get(Survey, built.id)
         date_question = next(q for q in survey.questions if q.id == built.q["date"])
         yesno = next(q for q in survey.questions if q.id == built.q["yesno"])
-        condition_id = builder.add_condition(get_user(app, owner.id), date_question, yesno, "answered").id
+        condition_id = builder_conditions.add_condition(
+            get_user(app, owner.id), date_question, yesno, "answered"
+        ).id
         db.session.commit()
     author = make_user()
     author_client = app.test_client()
@@ -293,7 +295,7 @@ def foreign(app, world):
         second = builder.add_page(owner, survey, "Zweite")
         yesno = db.session.get(Question, other.q["yesno"])
         other.pages += [extra.id, second.id]
-        other.o["condition"] = builder.add_condition(owner, second, yesno, "answered").id
+        other.o["condition"] = builder_conditions.add_condition(owner, second, yesno, "answered").id
         db.session.commit()
     return other
 
