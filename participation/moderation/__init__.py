@@ -7,7 +7,10 @@ def init_app(app) -> None:
     """Register the blueprint, hooks into discussions, notification kinds, template policies, demo data."""
     global _registered
     from participation.core import settings  # noqa: F401  (site_settings table known to the metadata)
-    from participation.moderation import models  # noqa: F401  (tables known to the metadata)
+    from participation.moderation import (
+        log_views,  # noqa: F401  (its routes register on bp)
+        models,  # noqa: F401  (tables known to the metadata)
+    )
     from participation.moderation.views import bp
 
     app.register_blueprint(bp)

@@ -1,21 +1,16 @@
-"""The moderation desk: queue, item page with decisions, appeals, sanctions, log, transparency, settings."""
+"""The moderation desk: queue, item page with decisions, appeals, sanctions (log and settings: log_views)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.accounts.models import User
-from participation.accounts.services import people_in_audit
-from participation.core.audit import record
 from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
-from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.discussions.models import REPORT_REASON_LABELS
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
@@ -24,20 +19,16 @@ from participation.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
     DecisionForm,
-    LogFilterForm,
     SanctionForm,
-    SettingsForm,
 )
 from participation.moderation.models import (
     ACTION_LABELS,
     APPEAL_LABELS,
-    Action,
     Appeal,
     Decision,
     ModerationItem,
     TargetType,
 )
-from participation.moderation.transparency import monthly_figures
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -65,7 +56,8 @@ def _conflict() -> None:
     flash(str(CONFLICT), "error")
 
 
-def _page() -> int:
+def page_arg() -> int:
+    """The ?seite= page number (1 when missing or absurd)."""
     raw = request.args.get("seite", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
@@ -89,7 +81,7 @@ def queue():
     project_id = int(raw_project) if raw_project.isdigit() else None
     show_items = kind != queries.APPEAL_TYPE
     show_appeals = kind in ("", queries.APPEAL_TYPE) and not reason and project_id is None
-    pagination, rows = queries.queue_page(kind, reason, project_id, _page()) if show_items else (None, [])
+    pagination, rows = queries.queue_page(kind, reason, project_id, page_arg()) if show_items else (None, [])
     return render_template(
         "moderation/queue.html",
         pagination=pagination,
@@ -326,127 +318,3 @@ def block(user_id: int):
     db.session.commit()
     flash(_("Das Konto ist gesperrt; die Person wurde mit Begründung benachrichtigt."), "success")
     return redirect(url_for("moderation.account", user_id=user_id))
-
-
-# --- log, transparency, settings ----------------------------------------------------------------------
-
-
-def _log_query():
-    form = LogFilterForm(request.args)
-    form.validate()
-
-    def day(value, extra=0):
-        if not value or form[value].errors or form[value].data is None:
-            return None
-        return datetime.combine(form[value].data, time(), tzinfo=UTC) + timedelta(days=extra)
-
-    actor = form.actor.data if not form.actor.errors else None
-    action = (form.action.data or "").strip() if not form.action.errors else ""
-    return form, queries.log_query(action, actor, day("since"), day("until", 1))
-
-
-@bp.route("/protokoll")
-@policy_required(policy.can_moderate)
-def log():
-    """The moderation part of the append-only audit log, filtered (read only)."""
-    form, query = _log_query()
-    pagination = db.paginate(query, page=_page(), per_page=50, error_out=False)
-    people = people_in_audit(pagination.items)
-    args = {k: v for k, v in request.args.items() if k != "seite"}
-    return render_template("moderation/log.html", form=form, pagination=pagination, people=people, args=args)
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading = + - @ would be executed by Excel/LibreOffice.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@bp.route("/protokoll.csv")
-@policy_required(policy.can_moderate)
-def log_csv():
-    """The filtered moderation log as CSV (at most 10,000 rows)."""
-    _form, query = _log_query()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            "id",
-            "zeitpunkt_utc",
-            "person_id",
-            "aktion",
-            "ziel_typ",
-            "ziel_id",
-            "ziel",
-            "begruendung",
-            "details",
-        ]
-    )
-    for entry in db.session.scalars(query.limit(10_000)):
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    entry.id,
-                    entry.created_at.isoformat(),
-                    entry.actor_id,
-                    entry.action,
-                    entry.target_type,
-                    entry.target_id,
-                    entry.target_label,
-                    entry.reason,
-                    entry.details,
-                )
-            ]
-        )
-    record(current_user, "moderation.log_exported", None, rows_filter=dict(request.args))
-    db.session.commit()
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=moderationsprotokoll.csv"},
-    )
-
-
-@bp.route("/transparenz")
-def transparency():
-    """Public figures per month: reports, decisions by reason, appeals and outcomes, median time."""
-    return render_template(
-        "moderation/transparency.html",
-        months=monthly_figures(),
-        categories={c.code: c.label for c in reasons.categories()},
-        action_labels={a.value: label for a, label in ACTION_LABELS.items()},
-        appeal_labels={s.value: label for s, label in APPEAL_LABELS.items()},
-        action_order=[a.value for a in Action],
-    )
-
-
-@bp.route("/einstellungen", methods=["GET", "POST"])
-@policy_required(policy.can_change_settings)
-def settings():
-    """Admins set K (auto-hide), N (pre-moderation of new accounts) and the reason categories."""
-    form = SettingsForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "threshold": reasons.threshold(),
-            "first_n": reasons.first_n(),
-            "categories": reasons.categories_text(),
-        }
-    )
-    if form.validate_on_submit():
-        set_setting(current_user, reasons.AUTOHIDE_THRESHOLD, str(form.threshold.data))
-        set_setting(current_user, PREMODERATION_FIRST_N, str(form.first_n.data))
-        set_setting(current_user, reasons.REASON_CATEGORIES, form.categories.data)
-        record(
-            current_user,
-            "moderation.settings_changed",
-            None,
-            threshold=form.threshold.data,
-            first_n=form.first_n.data,
-            categories=[c.code for c in reasons.parse_categories(form.categories.data)],
-        )
-        db.session.commit()
-        flash(_("Die Einstellungen sind gespeichert."), "success")
-        return redirect(url_for("moderation.settings"))
-    return render_template("moderation/settings.html", form=form), 400 if form.errors else 200
