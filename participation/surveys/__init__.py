@@ -42,7 +42,7 @@ def _register_cli(app) -> None:
 
     @group.command("seal")
     def seal_command() -> None:
-        """Rewrite participation marks and codes of closed surveys in random order (once per survey)."""
+        """Rewrite marks, codes, responses and answers of closed surveys in random order (once per survey)."""
         sealed = seal_due()
         db.session.commit()
         click.echo(f"{sealed} Umfrage(n) versiegelt.")

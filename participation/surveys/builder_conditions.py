@@ -44,10 +44,15 @@ def add_condition(
     return condition
 
 
-def _require_conditions_open(survey: Survey) -> None:
+def conditions_fixed(survey: Survey) -> bool:
+    """Once responses exist, conditions stay (the builder shows a note instead of the forms)."""
     # Results decide "was this question shown" from the conditions and the stored answers: changing the
     # conditions afterwards would re-interpret every stored response (bases, "nicht gezeigt").
-    if has_responses(survey):
+    return has_responses(survey)
+
+
+def _require_conditions_open(survey: Survey) -> None:
+    if conditions_fixed(survey):
         raise StructureLocked("conditions fixed")
 
 

@@ -81,7 +81,7 @@ def edit_question(survey_id: int, question_id: int):
         condition_form=_condition_form(survey, question),
         mode_form=ConditionModeForm(mode=question.condition_mode),
         describe=describe,
-        conditions_locked=builder.has_responses(survey),
+        conditions_locked=builder_conditions.conditions_fixed(survey),
     ), 422 if form.errors else 200
 
 
@@ -222,7 +222,7 @@ def edit_page(survey_id: int, page_id: int):
         condition_form=_condition_form(survey, page),
         mode_form=ConditionModeForm(mode=page.condition_mode),
         describe=describe,
-        conditions_locked=builder.has_responses(survey),
+        conditions_locked=builder_conditions.conditions_fixed(survey),
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys.models import Answer, Participation, ParticipationCode, Response, Survey
+from participation.surveys.models import Answer, Participation, ParticipationCode, Response, State, Survey
 
 MIX_SIZE = 20
 # Responses carry their answers (some twenty rows each): a smaller crowd keeps a submission cheap.
@@ -196,8 +196,6 @@ def seal_if_closed(survey: Survey) -> bool:
 
     No query when there is nothing to do.
     """
-    if survey.sealed_at is not None or survey.published_at is None:
-        return False
-    if survey.closed_at is None and (survey.ends_at is None or survey.ends_at > utcnow()):
+    if survey.sealed_at is not None or survey.state is not State.CLOSED:
         return False
     return seal(survey, max_responses=SEAL_IN_REQUEST)

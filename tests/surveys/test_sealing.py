@@ -28,6 +28,15 @@ def planner(make_user):
     return make_user(ROLE_SETS["planner"])
 
 
+def _end(app, survey_id: int) -> None:
+    """Let the survey's end date pass (closing by the clock, not by hand)."""
+    with app.app_context():
+        db.session.execute(
+            update(Survey).where(Survey.id == survey_id).values(ends_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+
+
 def _answer_as(app, survey_id: int, user_id: int | None = None, code: str | None = None) -> str:
     """One submission in its own transaction, as a request would make it; returns the response id."""
     with app.app_context():
@@ -219,11 +228,8 @@ def test_open_and_draft_surveys_are_not_sealed(app, planner):
 def test_surveys_closed_by_their_end_date_are_sealed_by_seal_due(app, planner, make_user):
     s = every_type_survey(app, planner.id)
     _answer_as(app, s.id, make_user().id)
+    _end(app, s.id)
     with app.app_context():
-        db.session.execute(
-            update(Survey).where(Survey.id == s.id).values(ends_at=utcnow() - timedelta(minutes=1))
-        )
-        db.session.commit()
         assert [survey.id for survey in sealing.surveys_due()] == [s.id]
         assert sealing.seal_due() == 1
         db.session.commit()
@@ -246,11 +252,7 @@ def test_closing_by_hand_seals_at_once(app, client, logged_in, make_user):
 def test_the_first_request_after_the_end_date_seals(app, client, planner, make_user):
     s = every_type_survey(app, planner.id)
     _answer_as(app, s.id, make_user().id)
-    with app.app_context():
-        db.session.execute(
-            update(Survey).where(Survey.id == s.id).values(ends_at=utcnow() - timedelta(seconds=1))
-        )
-        db.session.commit()
+    _end(app, s.id)
     assert client.get(f"/umfragen/{s.id}").status_code == 200  # anyone looking, no cron needed
     with app.app_context():
         assert db.session.get(Survey, s.id).sealed_at is not None
@@ -259,11 +261,7 @@ def test_the_first_request_after_the_end_date_seals(app, client, planner, make_u
 def test_seal_command_seals_what_closed_unseen(app, planner, make_user):
     s = every_type_survey(app, planner.id)
     _answer_as(app, s.id, make_user().id)
-    with app.app_context():
-        db.session.execute(
-            update(Survey).where(Survey.id == s.id).values(ends_at=utcnow() - timedelta(seconds=1))
-        )
-        db.session.commit()
+    _end(app, s.id)
     result = app.test_cli_runner().invoke(args=["surveys", "seal"])
     assert result.exit_code == 0 and "1 Umfrage(n) versiegelt." in result.output
     again = app.test_cli_runner().invoke(args=["surveys", "seal"])
