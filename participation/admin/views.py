@@ -14,14 +14,11 @@ from participation.admin.forms import AuditFilterForm, BlockForm, LegalPageForm,
 from participation.core.forms import PostOnlyForm
 from participation.core.legal import legal_page_source, save_legal_page
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
+from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _page_arg() -> int:
-    return request.args.get("seite", 1, type=int) or 1
 
 
 @bp.route("/")
@@ -39,7 +36,7 @@ def users():
     valid = form.validate()
     query = services.user_query(form.q.data if valid else None, form.role.data if valid else None)
     return render_template(
-        "admin/user_list.html", form=form, pagination=services.paginate(query, _page_arg())
+        "admin/user_list.html", form=form, pagination=services.paginate(query, page_arg())
     )
 
 
@@ -124,7 +121,7 @@ def audit_log():
     form = AuditFilterForm(request.args)
     valid = form.validate()
     query = services.audit_query(form.action.data if valid else None, form.actor.data if valid else None)
-    pagination = services.paginate(query, _page_arg())
+    pagination = services.paginate(query, page_arg())
     people = accounts.people_in_audit(pagination.items)
     return render_template("admin/audit_log.html", form=form, pagination=pagination, people=people)
 

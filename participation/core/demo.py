@@ -50,12 +50,13 @@ DEMO_ACCOUNTS = (
     ),
 )
 
-_seeders: list[tuple[str, Callable[[dict[str, User]], None]]] = []
+# Keyed by name: a second app replaces a seeder instead of running it twice; order of first registration.
+_seeders: dict[str, Callable[[dict[str, User]], None]] = {}
 
 
 def register_demo_seeder(name: str, seeder: Callable[[dict[str, User]], None]) -> None:
     """Add a domain's demo content; seeders get the demo users by role label and must be idempotent."""
-    _seeders.append((name, seeder))
+    _seeders[name] = seeder
 
 
 def demo_users() -> dict[str, User]:
@@ -87,6 +88,6 @@ def seed_demo() -> None:
     users = demo_users()
     seed_legal_pages()
     db.session.flush()
-    for _name, seeder in _seeders:
+    for seeder in _seeders.values():
         seeder(users)
         db.session.flush()

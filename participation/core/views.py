@@ -15,19 +15,20 @@ from participation.extensions import db
 
 bp = Blueprint("core", __name__)
 
-# (template, context function) pairs that domains add to the start page, in registration order.
-_home_sections: list[tuple[str, Callable[[], dict]]] = []
+# Sections domains add to the start page, keyed by name (a second app replaces, never repeats),
+# shown in the order of their first registration.
+_home_sections: dict[str, tuple[str, Callable[[], dict]]] = {}
 
 
-def register_home_section(template: str, context: Callable[[], dict]) -> None:
+def register_home_section(name: str, template: str, context: Callable[[], dict]) -> None:
     """Let a domain show a section on the start page (current projects, open surveys ...)."""
-    _home_sections.append((template, context))
+    _home_sections[name] = (template, context)
 
 
 @bp.route("/")
 def home():
     """The municipality's start page with the sections the domains contribute."""
-    sections = [(template, context()) for template, context in _home_sections]
+    sections = [(template, context()) for template, context in _home_sections.values()]
     return render_template("core/home.html", sections=sections)
 
 

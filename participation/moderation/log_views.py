@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from participation.accounts.services import people_in_audit
 from participation.core.audit import record
+from participation.core.paging import page_arg
 from participation.core.permissions import policy_required
 from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.extensions import db
@@ -19,7 +20,7 @@ from participation.moderation import policy, queries, reasons
 from participation.moderation.forms import LogFilterForm, SettingsForm
 from participation.moderation.models import ACTION_LABELS, APPEAL_LABELS, Action
 from participation.moderation.transparency import monthly_figures
-from participation.moderation.views import bp, page_arg
+from participation.moderation.views import bp
 
 
 def _log_query():

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.accounts.models import User
+from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
 from participation.discussions.models import REPORT_REASON_LABELS
 from participation.discussions.visibility import visible_body
@@ -54,12 +55,6 @@ def _checked(form) -> tuple[int, bool]:
 
 def _conflict() -> None:
     flash(str(CONFLICT), "error")
-
-
-def page_arg() -> int:
-    """The ?seite= page number (1 when missing or absurd)."""
-    raw = request.args.get("seite", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def _load(model, object_id: int):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from participation.accounts import policy
 from participation.core.forms import PostOnlyForm
+from participation.core.paging import page_arg
 from participation.core.permissions import policy_required
 from participation.core.security import safe_next
 from participation.extensions import db
@@ -19,8 +20,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/benachrichtigungen")
 @policy_required(policy.can_manage_account)
 def index():
     """The person's notifications, newest first."""
-    page = request.args.get("seite", 1, type=int) or 1
-    pagination = services.page_for(current_user, page)
+    pagination = services.page_for(current_user, page_arg())
     return render_template(
         "notifications/notification_list.html", pagination=pagination, render_text=services.render_text
     )

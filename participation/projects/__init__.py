@@ -22,5 +22,5 @@ def init_app(app) -> None:
     from participation.projects import demo, policy, services
 
     register_template_policies(policy.TEMPLATE_POLICIES)
-    register_home_section("projects/_home_section.html", lambda: {"projects": services.current_projects()})
+    register_home_section("projects", "projects/_home_section.html", lambda: {"projects": services.current_projects()})
     register_demo_seeder("projects", demo.seed_projects)

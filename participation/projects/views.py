@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from participation.core.forms import PostOnlyForm
+from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
 from participation.projects import policy, services
@@ -47,8 +48,7 @@ def index():
         form.phase.data if valid else None,
         form.district.data if valid else None,
     )
-    page = request.args.get("seite", 1, type=int) or 1
-    pagination = db.paginate(query, page=page, per_page=services.PAGE_SIZE, error_out=False)
+    pagination = db.paginate(query, page=page_arg(), per_page=services.PAGE_SIZE, error_out=False)
     args = {"q": form.q.data or "", "phase": form.phase.data or "", "district": form.district.data or ""}
     return render_template("projects/project_list.html", form=form, pagination=pagination, args=args)
 

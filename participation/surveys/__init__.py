@@ -25,7 +25,7 @@ def init_app(app) -> None:
     register_eraser("surveys", erase_surveys)
     register_demo_seeder("surveys", seed_surveys)
     register_template_policies(TEMPLATE_POLICIES)
-    register_home_section("surveys/_home_section.html", home_section)
+    register_home_section("surveys", "surveys/_home_section.html", home_section)
     _register_project_panel()
     _register_cli(app)
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.core import audit
+from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.extensions import db
 from participation.surveys import charts, policy, results_categories
@@ -171,7 +172,7 @@ def results_texts(survey_id: int, question_id: int):
     if question is None or question.qtype not in ("short_text", "long_text"):
         abort(404)
     search = request.args.get("q", "").strip()[:100]
-    page = max(_int_arg("seite") or 1, 1)
+    page = page_arg()
     # The public reads every answer, unfiltered: a filter could narrow the texts to a few people.
     flt = read_filter(survey, True) if staff else None
     too_few = not staff and text_count(survey, question) < threshold()

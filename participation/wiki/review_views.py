@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.paging import page_arg
 from participation.core.permissions import policy_required
 from participation.extensions import db
 from participation.wiki import policy, queries, services
@@ -13,7 +14,7 @@ from participation.wiki.diff import render_diff
 from participation.wiki.forms import DecisionForm, RejectForm
 from participation.wiki.models import WikiRevision
 from participation.wiki.render import render_page_body
-from participation.wiki.views import _page_number, bp
+from participation.wiki.views import bp
 
 
 def _load(revision_id: int) -> WikiRevision:
@@ -27,7 +28,7 @@ def _load(revision_id: int) -> WikiRevision:
 @policy_required(policy.can_review_wiki)
 def review_list():
     """Changes waiting for review, oldest first."""
-    pagination = queries.pending_queue(_page_number())
+    pagination = queries.pending_queue(page_arg())
     return render_template("wiki/review_list.html", pagination=pagination)
 
 

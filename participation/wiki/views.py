@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from participation.core.forms import PostOnlyForm
+from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.extensions import db, limiter
 from participation.projects.models import Project
@@ -47,15 +48,11 @@ def load_revision(page, revision_id: int):
     return revision
 
 
-def _page_number() -> int:
-    return max(request.args.get("seite", 1, type=int) or 1, 1)
-
-
 @bp.route("/")
 def index():
     """All published pages, or those whose title or approved text matches the search."""
     term = (request.args.get("q") or "").strip()[:100]
-    pagination = queries.published_pages(term, _page_number())
+    pagination = queries.published_pages(term, page_arg())
     return render_template("wiki/page_list.html", pagination=pagination, term=term, excerpt=queries.excerpt)
 
 
@@ -234,7 +231,7 @@ def edit(slug: str):
 def history(slug: str):
     """Approved revisions for everyone; reviewers see all, authors also their own."""
     page = load_page(slug)
-    pagination = queries.history(page, current_user, _page_number())
+    pagination = queries.history(page, current_user, page_arg())
     return render_template("wiki/page_history.html", page=page, pagination=pagination, form=PostOnlyForm())
 
 
