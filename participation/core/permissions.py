@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import ClassVar
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.extensions import login_manager
@@ -16,7 +18,18 @@ class NotAllowed(Exception):
 
 
 class InvalidState(Exception):
-    """Raised by models and services when an object cannot make the requested transition."""
+    """Raised by models and services when an object cannot make the requested transition.
+
+    Each domain subclasses it once per reason and puts the German explanation on the class
+    (`message`, a lazy string), so views map exception classes to messages, never strings.
+    """
+
+    message: ClassVar[str] = _l("Diese Aktion ist im jetzigen Zustand nicht möglich.")
+
+    @property
+    def user_message(self) -> str:
+        """The explanation for the person who asked (in the request's language)."""
+        return str(self.message)
 
 
 def require(allowed: bool) -> None:
