@@ -7,8 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 CATALOGS := $(wildcard participation/translations/*/LC_MESSAGES/messages.po)
+# Installs come from the locks (exact versions, hashes); `make lock` refreshes them from pyproject.toml,
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release the bounds allow.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_ARGS ?=
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test bench install install-dev translations extract-messages lint chromium clean
+.PHONY: run test bench install install-dev translations extract-messages lint lock audit chromium clean
 
 # Debian splits venv off Python (package python3-venv): root installs it, everyone else gets told how.
 $(BIN)/python:
@@ -23,12 +30,16 @@ $(BIN)/python:
 	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# Dependencies from the lock, checked against its hashes; then the project itself, without resolving again.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+# The dev lock holds every runtime pin too (compiled with the runtime lock as constraint).
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(DEV_LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed translations
@@ -71,6 +82,19 @@ extract-messages: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check participation tests bench
+	$(BIN)/ruff format --check participation tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Known vulnerabilities in the pinned versions (PyPI's advisory data); --strict: a package it could
+# not look up fails the audit instead of passing unaudited.
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r $(DEV_LOCK)
+
+# The runtime lock first; the dev lock takes it as constraint so both agree on every shared pin.
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev -c $(LOCK) -o $(DEV_LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) instance/participation.sqlite
