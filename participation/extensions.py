@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from participation.core.ratelimit import client_key
+
 # Stable constraint names so Alembic can drop and alter them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,13 +30,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-
-
-def _client_key() -> str:
-    # Imported lazily: ratelimit needs the app context and the secret key.
-    from participation.core.ratelimit import client_key
-
-    return client_key()
-
-
-limiter = Limiter(key_func=_client_key)
+# Keyed by a keyed hash of the client's address: no IP address is kept, not even in the limiter.
+limiter = Limiter(key_func=client_key)

@@ -14,8 +14,8 @@ from participation.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from participation.accounts.throttle import login_throttled, record_login_failure
 from participation.core.i18n import current_locale
-from participation.core.ratelimit import login_throttled, record_login_failure
 from participation.core.security import safe_next
 from participation.extensions import db, limiter
 

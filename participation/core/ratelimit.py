@@ -1,4 +1,8 @@
-"""Rate-limit keys and the login throttle. Keys are keyed hashes: no IP address is kept anywhere."""
+"""Rate-limit keys. Keys are keyed hashes: no IP address is kept anywhere.
+
+The limiter (extensions.py) keys requests by client_key(); domains key their own limits by
+these functions (the login throttle by account, posting limits by person).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import hashlib
 import hmac
 
 from flask import current_app, request
-from limits import parse
-
-from participation.extensions import limiter
 
 
 def _pseudonym(kind: str, value: str) -> str:
@@ -29,23 +30,3 @@ def user_key(user_id: int) -> str:
 def account_key(email: str) -> str:
     """Identify an account for the login throttle, whether or not it exists."""
     return _pseudonym("account", (email or "").strip().casefold())
-
-
-def _login_limit():
-    return parse(current_app.config["LOGIN_FAILURE_LIMIT"])
-
-
-def login_throttled(email: str) -> bool:
-    """True when this client or this account had too many failed logins recently."""
-    item = _login_limit()
-    return not (
-        limiter.limiter.test(item, "login-failure", client_key())
-        and limiter.limiter.test(item, "login-failure", account_key(email))
-    )
-
-
-def record_login_failure(email: str) -> None:
-    """Count one failed login against both the client and the account."""
-    item = _login_limit()
-    limiter.limiter.hit(item, "login-failure", client_key())
-    limiter.limiter.hit(item, "login-failure", account_key(email))

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from participation.accounts.demo import DEMO_ACCOUNTS
 from participation.accounts.models import User
 from participation.accounts.passwords import password_problems
-from participation.core.demo import DEMO_ACCOUNTS
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.core.models import AuditLogEntry, LegalPage
 from participation.extensions import db
