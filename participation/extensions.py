@@ -1,5 +1,14 @@
-"""Flask extensions, created unbound and initialised in create_app()."""
+"""Flask extensions, created unbound and initialised in create_app().
 
+Below core in the layers: this module imports nothing of the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -8,8 +17,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from participation.core.ratelimit import client_key
 
 # Stable constraint names so Alembic can drop and alter them on every database.
 NAMING_CONVENTION = {
@@ -30,5 +37,18 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Keyed by a keyed hash of the client's address: no IP address is kept, not even in the limiter.
+
+
+def pseudonym(kind: str, value: str) -> str:
+    """A keyed hash (HMAC with the secret key) that identifies without revealing the value."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return kind + ":" + hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    """Identify the client for rate limits without storing its address (HMAC of the address)."""
+    return pseudonym("client", request.remote_addr or "unknown")
+
+
+# Keyed by a hash of the client's address: no IP address is kept, not even in the limiter's storage.
 limiter = Limiter(key_func=client_key)
