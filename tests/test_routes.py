@@ -248,6 +248,11 @@ class World:
 
 @pytest.fixture
 def world(app, make_user) -> World:
+    """Every object a URL names (build_world)."""
+    return build_world(app, make_user)
+
+
+def build_world(app, make_user) -> World:
     """Build every object through the domains' own services, as the real users would."""
     target = make_user(name="Zielperson Mustermann")
     planner = make_user(ROLE_SETS["planner"], name="Paula Planerin")
@@ -342,6 +347,11 @@ class UrlValues:
 
 @pytest.fixture
 def url_values(world) -> UrlValues:
+    """One real value per URL parameter (values_for)."""
+    return values_for(world)
+
+
+def values_for(world: World) -> UrlValues:
     """One real value per URL parameter (every legal page slug; both lock actions)."""
     legal = {"slug": list(LEGAL_PAGE_SLUGS)}
     pending = {"revision_id": [world.pending_revision_id]}
@@ -410,14 +420,19 @@ def fetch(client, path: str):
     return response
 
 
+def client_as(client, make_user, role: str):
+    """The client, logged in as a new user of the role (nobody for "anonymous")."""
+    if role == "unverified":
+        login(client, make_user(verified=False))
+    elif role != "anonymous":
+        login(client, make_user(ROLE_SETS[role]))
+    return client
+
+
 @pytest.fixture
 def as_role(client, make_user):
     def factory(role: str):
-        if role == "unverified":
-            login(client, make_user(verified=False))
-        elif role != "anonymous":
-            login(client, make_user(ROLE_SETS[role]))
-        return client
+        return client_as(client, make_user, role)
 
     return factory
 
