@@ -1,0 +1,154 @@
+"""The design rules the code states, checked: import contracts, idempotent registries, small modules,
+and imports inside functions only where a comment says why."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import secrets
+import subprocess
+import sys
+import tokenize
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from participation import create_app
+from participation.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "participation"
+MAX_MODULE_LINES = 400
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+# --- import contracts ------------------------------------------------------------------------------
+
+
+def test_import_contracts_hold():
+    """`lint-imports` with the contracts in pyproject.toml: layers and independent content domains."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"Contracts: [1-9]\d* kept, 0 broken", result.stdout), result.stdout
+
+
+# --- imports inside functions --------------------------------------------------------------------
+
+
+def comment_lines(source: str) -> tuple[set[int], set[int]]:
+    """Line numbers with a comment, and those holding nothing but a comment."""
+    with_comment, only_comment = set(), set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            row = token.start[0]
+            with_comment.add(row)
+            if token.line.lstrip().startswith("#"):
+                only_comment.add(row)
+    return with_comment, only_comment
+
+
+def unexplained_function_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """Imports inside a function without a `#` comment on their line or on a comment line directly above."""
+    source = path.read_text(encoding="utf-8")
+    with_comment, only_comment = comment_lines(source)
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+                if not any(line in with_comment for line in lines) and node.lineno - 1 not in only_comment:
+                    found.append(f"{path.relative_to(root)}:{node.lineno}: {ast.unparse(node)}")
+    return sorted(set(found))
+
+
+def test_imports_inside_functions_say_why():
+    found = [problem for path in modules() for problem in unexplained_function_imports(path)]
+    assert found == [], (
+        "imports inside functions need a `# deferred: why` comment on the line or directly above "
+        "(or move them to the top):\n" + "\n".join(found)
+    )
+
+
+def test_function_import_check_sees_comments(tmp_path):
+    """The checker itself: a commented import passes, a bare one is reported."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def a():\n    # deferred: heavy\n    import json\n\n"
+        "def b():\n    import csv  # deferred: only here\n\n"
+        "def c():\n    x = 1  # a comment on code\n    import os\n",
+        encoding="utf-8",
+    )
+    assert unexplained_function_imports(sample, tmp_path) == ["sample.py:10: import os"]
+
+
+# --- module size ---------------------------------------------------------------------------------
+
+
+def test_no_module_over_400_lines():
+    too_long = {
+        str(path.relative_to(ROOT)): count
+        for path in modules()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
+
+
+# --- registries: a second app neither repeats nor loses anything ---------------------------------------
+
+
+def app_config(database: Path, mail_port: int) -> dict:
+    """The test suite's configuration (tests/conftest.py) on a SQLite file of its own."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-" + secrets.token_hex(16),
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mail_port,
+        "MAIL_SENDER": "beteiligung@musterstadt.example",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+    }
+
+
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")|(value=")[^"]+("[^>]*name="csrf_token")')
+
+
+def seeded_start_page(application) -> tuple[str, dict[str, int]]:
+    """Seed the demo data through the app's own `flask seed-demo`; the start page and rows per table."""
+    with application.app_context():
+        db.create_all()
+    result = application.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    html = application.test_client().get("/").get_data(as_text=True)
+    with application.app_context():
+        counts = {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return CSRF_VALUE.sub(r"\1\3<token>\2\4", html), counts
+
+
+def test_a_second_app_shows_and_seeds_the_same(tmp_path, smtp_server):
+    _mailbox, port = smtp_server
+    first_page, first_counts = seeded_start_page(create_app(app_config(tmp_path / "first.sqlite", port)))
+    second_page, second_counts = seeded_start_page(create_app(app_config(tmp_path / "second.sqlite", port)))
+
+    # Every home section once: the surveys section's heading and each section heading id.
+    assert second_page.count('id="surveys-heading"') == 1
+    headings = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', second_page)
+    assert headings and len(headings) == len(set(headings)), headings
+    assert second_page == first_page
+    assert sum(first_counts.values()) > 0
+    assert second_counts == first_counts
