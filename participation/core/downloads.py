@@ -14,6 +14,5 @@ def attachment_headers(filename: str) -> dict[str, str]:
     readable = filename.translate(_GERMAN_ASCII)
     ascii_name = unicodedata.normalize("NFKD", readable).encode("ascii", "ignore").decode("ascii")
     ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in ascii_name) or "download"
-    return {
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    }
+    utf8_name = quote(filename, safe="")
+    return {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}"}

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from participation.extensions import db
+
 log = logging.getLogger(__name__)
 
 ERROR_TEXTS = {
@@ -55,15 +57,14 @@ def _handle_csrf(error: CSRFError):
     return render_error(
         400,
         _l(
-            "Das Formular ist abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."
+            "Das Formular ist abgelaufen oder unvollständig. "
+            "Bitte laden Sie die Seite neu und senden Sie es erneut."
         ),
     )
 
 
 def _handle_unexpected(error: Exception):
     log.exception("Unerwarteter Fehler")
-    from participation.extensions import db
-
     db.session.rollback()
     return render_error(500)
 

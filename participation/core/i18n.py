@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 
@@ -25,8 +25,6 @@ def select_locale() -> str:
 
 def current_locale() -> str:
     """The language of the current request as a short code."""
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale else current_app.config["DEFAULT_LOCALE"]
 

@@ -6,6 +6,7 @@ from flask import current_app
 
 from participation.core import audit
 from participation.core.legal_texts import default_legal_text
+from participation.core.markup import render_markdown
 from participation.core.models import LegalPage
 from participation.extensions import db
 
@@ -18,8 +19,6 @@ def legal_page_source(slug: str) -> str:
 
 def legal_page_body(slug: str):
     """The page rendered through the one Markdown renderer."""
-    from participation.core.markup import render_markdown
-
     return render_markdown(legal_page_source(slug))
 
 

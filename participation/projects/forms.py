@@ -174,20 +174,3 @@ class ProjectFilterForm(FlaskForm):
         _l("Phase"), choices=[SelectChoice("", _l("Alle Phasen")), *PHASE_CHOICES], validators=[Optional()]
     )
     district = SelectField(_l("Ortsteil"), choices=[], validate_choice=False, validators=[Optional()])
-
-
-FIELDS_IN_FORM = (
-    "title",
-    "slug",
-    "summary",
-    "description",
-    "district",
-    "location_text",
-    "latitude",
-    "longitude",
-    "phase",
-    "department",
-    "contact",
-    "discussion_open",
-    "premoderation",
-)

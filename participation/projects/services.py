@@ -17,6 +17,8 @@ from participation.projects.models import Phase, Project
 
 PAGE_SIZE = 20
 HOME_LIMIT = 6
+# The project's own texts and switches: what create_project and update_project set from `data`
+# (the project form has a field of the same name for each).
 FIELDS = (
     "title",
     "slug",

@@ -12,7 +12,7 @@ from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
 from participation.projects import policy, services
-from participation.projects.forms import FIELDS_IN_FORM, ProjectFilterForm, ProjectForm
+from participation.projects.forms import ProjectFilterForm, ProjectForm
 from participation.projects.models import Project
 from participation.projects.panels import panels_for
 
@@ -120,7 +120,7 @@ def delete(project_slug: str):
 
 
 def _form_data(form: ProjectForm) -> dict:
-    return {name: form[name].data for name in FIELDS_IN_FORM}
+    return {name: form[name].data for name in services.FIELDS}
 
 
 def _form_page(form: ProjectForm, project: Project | None):
