@@ -12,6 +12,7 @@ import sys
 import tokenize
 from pathlib import Path
 
+from blinker import Signal
 from sqlalchemy import func, select
 
 from participation import create_app
@@ -140,10 +141,29 @@ def seeded_start_page(application) -> tuple[str, dict[str, int]]:
     return CSRF_VALUE.sub(r"\1\3<token>\2\4", html), counts
 
 
+def registry_sizes() -> dict[str, int]:
+    """The size of every module-level collection and signal in participation: the registries among them."""
+    sizes = {}
+    for name, module in list(sys.modules.items()):
+        if name != "participation" and not name.startswith("participation."):
+            continue
+        for attribute, value in vars(module).items():
+            if isinstance(value, Signal):
+                sizes[f"{name}.{attribute}"] = len(value.receivers)
+            elif isinstance(value, dict | list | set) and not attribute.startswith("__"):
+                sizes[f"{name}.{attribute}"] = len(value)
+    return sizes
+
+
 def test_a_second_app_shows_and_seeds_the_same(tmp_path, smtp_server):
     _mailbox, port = smtp_server
     first_page, first_counts = seeded_start_page(create_app(app_config(tmp_path / "first.sqlite", port)))
+    registries = registry_sizes()
     second_page, second_counts = seeded_start_page(create_app(app_config(tmp_path / "second.sqlite", port)))
+
+    # No registry grew: a second app replaces its entries (keyed by name) instead of adding them again.
+    grown = {name: (size, registry_sizes().get(name)) for name, size in registries.items()}
+    assert {name: sizes for name, sizes in grown.items() if sizes[0] != sizes[1]} == {}
 
     # Every home section once: the surveys section's heading and each section heading id.
     assert second_page.count('id="surveys-heading"') == 1
