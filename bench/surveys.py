@@ -29,9 +29,9 @@ from participation import create_app
 from participation.accounts.models import Role
 from participation.accounts.services import create_user
 from participation.extensions import db
-from participation.surveys import builder
+from participation.surveys import services
 from participation.surveys.models import Survey
-from participation.surveys.results import compute
+from participation.surveys.results.services import compute
 
 PASSWORD = "Bench-Lindenpark-2026"
 LARGE, HUGE, SMALL = 100_000, 1_000_000, 100
@@ -52,15 +52,15 @@ def _app(path: str):
 
 def _survey(owner, title: str) -> Survey:
     """Twelve questions of every kind that produces figures."""
-    survey = builder.create_survey(owner, title=title, access="open", anonymous=True)
+    survey = services.create_survey(owner, title=title, access="open", anonymous=True)
     page = survey.pages[0]
 
     def add(kind, label, settings=None, options=(), rows=()):
-        question = builder.add_question(owner, page, kind, label, settings=settings or {})
+        question = services.add_question(owner, page, kind, label, settings=settings or {})
         for option in options:
-            builder.add_option(owner, question, option)
+            services.add_option(owner, question, option)
         for row in rows:
-            builder.add_option(owner, question, row, kind="row")
+            services.add_option(owner, question, row, kind="row")
 
     add("single", "Verkehrsmittel", options=("Rad", "Auto", "Bus", "Zu Fuß"))
     add("multiple", "Wünsche", options=("Bäume", "Bänke", "Licht", "Wege"))
@@ -74,7 +74,7 @@ def _survey(owner, title: str) -> Survey:
     add("single", "Ortsteil", options=("Nord", "Süd", "Ost", "West", "Mitte"))
     add("scale", "Sicherheit", {"scale_min": 1, "scale_max": 5})
     add("number", "Alter")
-    builder.publish(owner, survey)
+    services.publish(owner, survey)
     return survey
 
 

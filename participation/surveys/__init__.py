@@ -1,43 +1,57 @@
-"""E-surveys: builder, answering by account/code/open, assisted entry, typed answer rows."""
+"""E-surveys: builder, answering by account/code/open, assisted entry, typed answer rows.
+
+Sub-packages by responsibility, each with its views, services and templates folder:
+builder/ (settings, questions, conditions, preview, codes), answering/ (the questionnaire, storing
+answers, codes, sealing), results/ (aggregates, suppression, charts), exports/ (files), staff/
+(assisted entry). services.py is the API the views and other domains call.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from participation.core.demo import register_demo_seeder
+from participation.core.privacy import register_eraser, register_exporter
+from participation.core.templating import register_template_policies
+from participation.core.views import register_home_section
+from participation.extensions import db
+from participation.projects import register_project_panel
+from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
+from participation.surveys.builder import codes_views as _codes_views  # noqa: F401
+from participation.surveys.builder import preview_views as _preview_views  # noqa: F401
+from participation.surveys.builder import question_views as _question_views  # noqa: F401
+from participation.surveys.builder import views as _builder_views  # noqa: F401
+from participation.surveys.demo import seed_surveys
+from participation.surveys.exports import views as _export_views  # noqa: F401
+from participation.surveys.policy import TEMPLATE_POLICIES
+from participation.surveys.privacy import erase_surveys, export_surveys
+from participation.surveys.project_panel import survey_panel
+from participation.surveys.results import views as _results_views  # noqa: F401
+from participation.surveys.services import seal_due
+from participation.surveys.staff import views as _staff_views  # noqa: F401
+from participation.surveys.views import bp, home_section
 
 
-def init_app(app) -> None:
-    """Register the blueprint, privacy parts, demo data, template policies, home section, project panel."""
-    from participation.core.demo import register_demo_seeder
-    from participation.core.privacy import register_eraser, register_exporter
-    from participation.core.templating import register_template_policies
-    from participation.core.views import register_home_section
-    from participation.surveys import (  # noqa: F401  (routes register on bp)
-        builder_views,
-        export_views,
-        public_views,
-        question_views,
-        results_views,
-        staff_views,
-    )
-    from participation.surveys.demo import seed_surveys
-    from participation.surveys.policy import TEMPLATE_POLICIES
-    from participation.surveys.privacy import erase_surveys, export_surveys
-    from participation.surveys.views import bp, home_section
+def init_app(app: Flask) -> None:
+    """Register the blueprint, privacy parts, demo data, template policies, home section, project panel.
 
+    Every registry is keyed by name, so a second app registers the same entries again, not twice.
+    """
     app.register_blueprint(bp)
     register_exporter("surveys", export_surveys)
     register_eraser("surveys", erase_surveys)
     register_demo_seeder("surveys", seed_surveys)
     register_template_policies(TEMPLATE_POLICIES)
     register_home_section("surveys", "surveys/_home_section.html", home_section)
-    _register_project_panel()
-    _register_cli(app)
+    # The project page lists linked surveys before the wiki pages and the discussion.
+    register_project_panel("surveys", "surveys/_project_panel.html", survey_panel, order=30)
+    app.cli.add_command(_cli_group())
 
 
-def _register_cli(app) -> None:
-    """`flask surveys seal`: housekeeping for surveys that closed by the clock and nobody opened since."""
-    import click
-    from flask.cli import AppGroup
-
-    from participation.extensions import db
-    from participation.surveys.sealing import seal_due
-
+def _cli_group() -> AppGroup:
+    """`flask surveys seal`: housekeeping for surveys that ended by the clock and nobody wrote to since."""
     group = AppGroup("surveys", help="Umfragen: geschlossene Umfragen versiegeln.")
 
     @group.command("seal")
@@ -47,12 +61,4 @@ def _register_cli(app) -> None:
         db.session.commit()
         click.echo(f"{sealed} Umfrage(n) versiegelt.")
 
-    app.cli.add_command(group)
-
-
-def _register_project_panel() -> None:
-    """List a project's linked surveys on its page (before the wiki pages and the discussion)."""
-    from participation.projects import register_project_panel
-    from participation.surveys.project_panel import survey_panel
-
-    register_project_panel("surveys", "surveys/_project_panel.html", survey_panel, order=30)
+    return group

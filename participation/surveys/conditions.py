@@ -18,7 +18,6 @@ OPERATOR_LABELS = {
     "gt": _l("ist größer als"),
     "ge": _l("ist mindestens"),
 }
-NUMERIC_OPERATORS = {"lt", "le", "gt", "ge"}
 # Which operators make sense for which source type (the builder offers only these).
 OPERATORS_FOR_TYPE = {
     "single": ("eq", "ne", "answered", "not_answered"),

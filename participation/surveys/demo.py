@@ -12,8 +12,9 @@ from sqlalchemy import insert, select
 from participation.core import audit
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys import builder, builder_conditions
-from participation.surveys.codes import ALPHABET, CODE_LENGTH, hash_code
+from participation.projects.models import Project
+from participation.surveys import services
+from participation.surveys.answering.codes import ALPHABET, CODE_LENGTH, hash_code
 from participation.surveys.models import Answer, Channel, ParticipationCode, Response, Survey
 
 OPEN_TITLE = "Neugestaltung Marktplatz"
@@ -36,25 +37,23 @@ def seed_surveys(users) -> None:
 
 
 def _project_id(word: str) -> int | None:
-    from participation.projects.models import Project
-
     return db.session.scalar(select(Project.id).where(Project.title.ilike(f"%{word}%")).limit(1))
 
 
 def _q(planner, page, qtype, text, options=(), rows=(), **fields):
-    question = builder.add_question(planner, page, qtype, text, **fields)
+    question = services.add_question(planner, page, qtype, text, **fields)
     for label in options:
-        builder.add_option(
+        services.add_option(
             planner, question, label, is_other=label == "Sonstiges", exclusive=label == "Nichts davon"
         )
     for label in rows:
-        builder.add_option(planner, question, label, kind="row")
+        services.add_option(planner, question, label, kind="row")
     return question
 
 
 def _marktplatz(planner) -> Survey:
     now = utcnow()
-    survey = builder.create_survey(
+    survey = services.create_survey(
         planner,
         title=OPEN_TITLE,
         access="account",
@@ -101,7 +100,7 @@ def _marktplatz(planner) -> Survey:
         rows=("Sauberkeit", "Sicherheit am Abend", "Sitzgelegenheiten", "Schatten"),
     )
     _q(planner, first, "yesno", "Besuchen Sie den Wochenmarkt?")
-    second = builder.add_page(planner, survey, "Ihre Wünsche")
+    second = services.add_page(planner, survey, "Ihre Wünsche")
     wishes = _q(
         planner,
         second,
@@ -132,9 +131,9 @@ def _marktplatz(planner) -> Survey:
         "Welcher Brunnen gefällt Ihnen in der Region?",
         settings={"max_length": 100},
     )
-    builder_conditions.add_condition(planner, reason, wishes, "contains", option_id=wishes.choices[1].id)
-    third = builder.add_page(planner, survey, "Zu Ihrer Person")
-    builder_conditions.add_condition(planner, third, visits, "ne", option_id=visits.choices[3].id)
+    services.add_condition(planner, reason, wishes, "contains", option_id=wishes.choices[1].id)
+    third = services.add_page(planner, survey, "Zu Ihrer Person")
+    services.add_condition(planner, third, visits, "ne", option_id=visits.choices[3].id)
     _q(planner, third, "number", "Wie alt sind Sie?", settings={"min": "14", "max": "120"})
     _q(
         planner,
@@ -152,13 +151,13 @@ def _marktplatz(planner) -> Survey:
         settings={"max_length": 2000},
         help_text="Bitte keine Namen oder Adressen anderer Personen.",
     )
-    builder.publish(planner, survey)
+    services.publish(planner, survey)
     return survey
 
 
 def _radverkehr(planner) -> Survey:
     now = utcnow()
-    survey = builder.create_survey(
+    survey = services.create_survey(
         planner,
         title=CLOSED_TITLE,
         access="code",
@@ -209,7 +208,7 @@ def _radverkehr(planner) -> Survey:
         settings={"min_date": "1950-01-01"},
         help_text="Ungefähr genügt, z. B. der 1. Januar des Jahres.",
     )
-    second = builder.add_page(planner, survey, "Sicherheit und Wünsche")
+    second = services.add_page(planner, survey, "Sicherheit und Wünsche")
     q["safety"] = _q(
         planner,
         second,
@@ -251,7 +250,7 @@ def _radverkehr(planner) -> Survey:
         "Wo fühlen Sie sich auf dem Rad am unsichersten?",
         settings={"max_length": 100},
     )
-    builder_conditions.add_condition(planner, q["danger"], q["mode"], "eq", option_id=q["mode"].choices[0].id)
+    services.add_condition(planner, q["danger"], q["mode"], "eq", option_id=q["mode"].choices[0].id)
     q["comment"] = _q(
         planner,
         second,
@@ -259,7 +258,7 @@ def _radverkehr(planner) -> Survey:
         "Was möchten Sie uns noch sagen?",
         settings={"max_length": 2000},
     )
-    builder.publish(planner, survey)
+    services.publish(planner, survey)
     db.session.flush()
     used_on = _generate_responses(survey, q)
     _generate_codes(planner, survey, used_on)

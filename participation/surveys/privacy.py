@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from participation.extensions import db
-from participation.surveys.answering import response_values
+from participation.surveys.answering.services import response_values
 from participation.surveys.models import Draft, Participation, Response, Survey
 from participation.surveys.questions import qtype
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys import builder, builder_conditions
+from participation.surveys import services
 from participation.surveys.models import Survey
 from tests.conftest import get_user
 
@@ -35,24 +35,24 @@ def every_type_survey(
     """One page with every question type (plus a display text), settings as a planner would choose."""
     with app.app_context():
         owner = get_user(app, owner_id)
-        survey = builder.create_survey(
+        survey = services.create_survey(
             owner, title="Alles drin", access=access, anonymous=anonymous, allow_changes=allow_changes
         )
         page = survey.pages[0]
         built = Built(id=survey.id, pages=[page.id])
 
         def add(key, qtype, text, settings=None, options=(), rows=()):
-            question = builder.add_question(
+            question = services.add_question(
                 owner, page, qtype, text, settings=settings or {}, mandatory=mandatory
             )
             built.q[key] = question.id
             for label in options:
                 is_other, exclusive = label == "Sonstiges", label == "keine davon"
-                built.o[f"{key}:{label}"] = builder.add_option(
+                built.o[f"{key}:{label}"] = services.add_option(
                     owner, question, label, is_other=is_other, exclusive=exclusive
                 ).id
             for label in rows:
-                built.o[f"{key}:{label}"] = builder.add_option(owner, question, label, kind="row").id
+                built.o[f"{key}:{label}"] = services.add_option(owner, question, label, kind="row").id
             return question
 
         add("intro", "display", "## Willkommen")
@@ -92,7 +92,7 @@ def every_type_survey(
         add("yesno", "yesno", "Wohnen Sie hier?")
         add("date", "date", "Seit wann?", {"min_date": "1950-01-01", "max_date": "2030-12-31"})
         if publish:
-            builder.publish(owner, survey)
+            services.publish(owner, survey)
         db.session.commit()
         return built
 
@@ -101,26 +101,26 @@ def two_page_survey(app, owner_id: int, *, access="account", anonymous=True, pub
     """Page 1: Q single (Ja/Nein as options) + number; page 2 only if "Ja"; a question there mandatory."""
     with app.app_context():
         owner = get_user(app, owner_id)
-        survey = builder.create_survey(owner, title="Radwege", access=access, anonymous=anonymous)
+        survey = services.create_survey(owner, title="Radwege", access=access, anonymous=anonymous)
         first = survey.pages[0]
-        second = builder.add_page(owner, survey, "Ihr Rad")
+        second = services.add_page(owner, survey, "Ihr Rad")
         built = Built(id=survey.id, pages=[first.id, second.id])
-        cycle = builder.add_question(owner, first, "single", "Fahren Sie Rad?", mandatory=True)
+        cycle = services.add_question(owner, first, "single", "Fahren Sie Rad?", mandatory=True)
         built.q["cycle"] = cycle.id
-        built.o["ja"] = builder.add_option(owner, cycle, "Ja").id
-        built.o["nein"] = builder.add_option(owner, cycle, "Nein").id
-        km = builder.add_question(
+        built.o["ja"] = services.add_option(owner, cycle, "Ja").id
+        built.o["nein"] = services.add_option(owner, cycle, "Nein").id
+        km = services.add_question(
             owner, first, "number", "Wie viele Kilometer am Tag?", settings={"min": "0"}
         )
         built.q["km"] = km.id
-        often = builder.add_question(owner, second, "yesno", "Fahren Sie täglich?", mandatory=True)
+        often = services.add_question(owner, second, "yesno", "Fahren Sie täglich?", mandatory=True)
         built.q["often"] = often.id
-        far = builder.add_question(owner, second, "short_text", "Wohin?", settings={"max_length": 50})
+        far = services.add_question(owner, second, "short_text", "Wohin?", settings={"max_length": 50})
         built.q["far"] = far.id
-        builder_conditions.add_condition(owner, second, cycle, "eq", option_id=built.o["ja"])
-        builder_conditions.add_condition(owner, far, km, "gt", value="10")
+        services.add_condition(owner, second, cycle, "eq", option_id=built.o["ja"])
+        services.add_condition(owner, far, km, "gt", value="10")
         if publish:
-            builder.publish(owner, survey)
+            services.publish(owner, survey)
         db.session.commit()
         return built
 

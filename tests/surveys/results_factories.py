@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import update
 
 from participation.extensions import db
-from participation.surveys import builder, builder_conditions
-from participation.surveys.answering import submit_response
+from participation.surveys import services
+from participation.surveys.answering.services import submit_response
 from participation.surveys.models import Response, Survey
 from tests.conftest import get_user
 from tests.surveys.factories import Built, set_dates
@@ -20,19 +20,19 @@ def results_survey(app, owner_id: int, *, anonymous: bool = True, access: str = 
     """Every answer type; Q "km" is shown only to those who chose "Rad"."""
     with app.app_context():
         owner = get_user(app, owner_id)
-        survey = builder.create_survey(
+        survey = services.create_survey(
             owner, title="Mobilität: [2026]/Innenstadt?", access=access, anonymous=anonymous
         )
         page = survey.pages[0]
         built = Built(id=survey.id, pages=[page.id])
 
         def add(key, kind, text, settings=None, options=(), rows=()):
-            question = builder.add_question(owner, page, kind, text, settings=settings or {})
+            question = services.add_question(owner, page, kind, text, settings=settings or {})
             built.q[key] = question.id
             for label in options:
-                built.o[f"{key}:{label}"] = builder.add_option(owner, question, label).id
+                built.o[f"{key}:{label}"] = services.add_option(owner, question, label).id
             for label in rows:
-                built.o[f"{key}:{label}"] = builder.add_option(owner, question, label, kind="row").id
+                built.o[f"{key}:{label}"] = services.add_option(owner, question, label, kind="row").id
             return question
 
         mode = add("mode", "single", "Verkehrsmittel?", options=("Rad", "Auto", "Bus"))
@@ -46,8 +46,8 @@ def results_survey(app, owner_id: int, *, anonymous: bool = True, access: str = 
         add("rank", "ranking", "Ordnen Sie", options=("Grün", "Parken"))
         add("since", "date", "Seit wann?")
         km = add("km", "number", "Kilometer pro Woche")
-        builder_conditions.add_condition(owner, km, mode, "eq", option_id=built.o["mode:Rad"])
-        builder.publish(owner, survey)
+        services.add_condition(owner, km, mode, "eq", option_id=built.o["mode:Rad"])
+        services.publish(owner, survey)
         db.session.commit()
         return built
 

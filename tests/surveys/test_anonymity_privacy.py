@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from participation.accounts.services import delete_account
 from participation.extensions import db
-from participation.surveys.models import Participation, ParticipationCode, Response
-from tests.conftest import ROLE_SETS, TEST_PASSWORD, get_user, login
+from participation.surveys.models import Answer, Participation, ParticipationCode, Response
+from tests.conftest import ROLE_SETS, TEST_PASSWORD, get_user, is_postgres, login
 from tests.surveys.factories import every_type_survey
 from tests.surveys.test_participation import answer, make_codes
 
@@ -126,10 +126,6 @@ def test_someone_elses_response_is_404(app, client, make_user):
 
 def test_no_insertion_order_is_kept_for_responses_or_participations(app, app_ctx):
     """No hidden rowid (SQLite) and no serial id: row order cannot line a response up with a person."""
-    from sqlalchemy import text
-
-    from tests.conftest import is_postgres
-
     for table in ("survey_responses", "survey_participations"):
         columns = {column["name"] for column in inspect(db.engine).get_columns(table)}
         assert "id" not in columns or table == "survey_responses"
@@ -146,8 +142,6 @@ def test_no_insertion_order_is_kept_for_responses_or_participations(app, app_ctx
 
 def test_answer_ids_are_random_not_a_sequence(app, make_user):
     """Ascending answer ids would reveal the order of submissions; they are random 63-bit keys."""
-    from participation.surveys.models import Answer
-
     planner = make_user(ROLE_SETS["planner"])
     s = every_type_survey(app, planner.id, anonymous=True)
     for person in [make_user() for _ in range(2)]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.surveys import builder_conditions
+from participation.surveys import services
 from participation.surveys.conditions import all_hold
 from participation.surveys.models import Answer, Draft, Question, Response, Survey
 from tests.conftest import ROLE_SETS, get_user, login, post
@@ -138,11 +140,11 @@ def test_and_or_combination(app, make_user, mode, km, expected):
         survey = db.session.get(Survey, s.id)
         owner = get_user(app, survey.created_by_id)
         far = db.session.get(Question, s.q["far"])
-        builder_conditions.add_condition(
+        services.add_condition(
             owner, far, db.session.get(Question, s.q["cycle"]), "eq", option_id=s.o["nein"]
         )
-        builder_conditions.set_condition_mode(owner, far, mode)
-        values = {s.q["cycle"]: (s.o["ja"], None), s.q["km"]: __import__("decimal").Decimal(km)}
+        services.set_condition_mode(owner, far, mode)
+        values = {s.q["cycle"]: (s.o["ja"], None), s.q["km"]: Decimal(km)}
         assert all_hold(far, values) is expected
 
 

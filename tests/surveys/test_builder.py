@@ -17,16 +17,16 @@ from participation.surveys.models import (
     Survey,
     SurveyPage,
 )
-from tests.conftest import ROLE_SETS, login, post
+from tests.conftest import login, post
 from tests.surveys.factories import every_type_survey, two_page_survey
 from tests.surveys.test_participation import answer
 
 
 @pytest.fixture
-def planner(client, make_user):
-    user = make_user(ROLE_SETS["planner"])
-    login(client, user)
-    return user
+def planner(client, planner):
+    """The shared planner (conftest.py), logged in: these tests drive the builder's pages."""
+    login(client, planner)
+    return planner
 
 
 def questions(app, survey_id):

@@ -10,7 +10,7 @@ from participation.core.demo import seed_demo
 from participation.extensions import db
 from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.questions import TYPES
-from participation.surveys.results import compute
+from participation.surveys.results.services import compute
 
 
 def test_seed_is_complete_and_idempotent(app, app_ctx):

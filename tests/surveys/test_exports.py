@@ -12,20 +12,11 @@ from sqlalchemy import select
 
 from participation.core.models import AuditLogEntry
 from participation.extensions import db
+from participation.surveys.exports import reading, writers
 from participation.surveys.models import Survey
-from participation.surveys.results import compute
+from participation.surveys.results.services import compute
 from tests.conftest import ROLE_SETS, login
-from tests.surveys.results_factories import FREE_TEXT, answer, results_survey
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
-
-
-@pytest.fixture
-def survey(app, planner):
-    return results_survey(app, planner.id)
+from tests.surveys.results_factories import FREE_TEXT, answer, close_and_publish, results_survey
 
 
 def download(client, survey, **params):
@@ -199,8 +190,6 @@ ROUTES = [
 )
 def test_export_permission_matrix(app, client, make_user, planner, survey, route, role, expected):
     """Exports and the report: the survey's planner and admins only (also after the survey closed)."""
-    from tests.surveys.results_factories import close_and_publish
-
     answer(app, survey, mode="Rad")
     close_and_publish(app, survey)
     users = {
@@ -237,7 +226,6 @@ def test_every_export_is_audit_logged(app, client, planner, survey):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json"])
 def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, survey, monkeypatch, fmt):
     """A failure before the first byte: German error page with status 500, failure logged."""
-    from participation.surveys.exports import reading
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
@@ -258,8 +246,6 @@ def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, 
 
 def test_failure_mid_stream_leaves_a_broken_marker(app, client, planner, survey, monkeypatch):
     """After the first chunk the status cannot change: the file ends with a visible marker and the stream aborts."""
-    from participation.surveys.exports import reading, writers
-
     monkeypatch.setattr(writers, "CHUNK_ROWS", 1)
     original = reading.read_batches
 

@@ -15,15 +15,10 @@ from odf.teletype import extractText
 from odf.text import P
 from openpyxl import load_workbook
 
-from tests.conftest import ROLE_SETS, login
+from tests.conftest import login
 from tests.surveys.results_factories import FREE_TEXT, answer, results_survey
 
 FORMULAS = ("=SUMME(A1:A9)", "+1+2", "-Rabatt", "@home")
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.surveys.codes import ALPHABET, generate_codes, hash_code
+from participation.surveys.answering.codes import ALPHABET, generate_codes, hash_code
 from participation.surveys.models import Participation, ParticipationCode, Response, Survey
-from tests.conftest import ROLE_SETS, get_user, is_postgres, login, post
+from tests.conftest import csrf_token, get_user, is_postgres, login, post
 from tests.surveys.factories import every_type_survey, set_dates
 
 
@@ -24,11 +24,6 @@ def answer(client, s, text="Hallo", **extra):
 def count(app, model=Response) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
@@ -166,8 +161,6 @@ def parallel(app, cookie, s, n, extra=None, pages=None) -> list[int]:
     lock = threading.Lock()
     token_client = app.test_client()
     token_client.set_cookie("session", cookie) if cookie else None
-    from tests.conftest import csrf_token
-
     token = csrf_token(token_client, f"/umfragen/{s.id}")
     cookie = token_client.get_cookie("session").value
 

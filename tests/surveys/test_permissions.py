@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.surveys import builder, builder_conditions
+from participation.surveys import services
 from participation.surveys.models import (
     Condition,
     Option,
@@ -91,9 +91,7 @@ def world(app, client, make_user) -> World:
         survey = db.session.get(Survey, built.id)
         date_question = next(q for q in survey.questions if q.id == built.q["date"])
         yesno = next(q for q in survey.questions if q.id == built.q["yesno"])
-        condition_id = builder_conditions.add_condition(
-            get_user(app, owner.id), date_question, yesno, "answered"
-        ).id
+        condition_id = services.add_condition(get_user(app, owner.id), date_question, yesno, "answered").id
         db.session.commit()
     author = make_user()
     author_client = app.test_client()
@@ -291,11 +289,11 @@ def foreign(app, world):
     with app.app_context():
         owner = get_user(app, world.owner.id)
         survey = db.session.get(Survey, other.id)
-        extra = builder.add_page(owner, survey, "Leer")
-        second = builder.add_page(owner, survey, "Zweite")
+        extra = services.add_page(owner, survey, "Leer")
+        second = services.add_page(owner, survey, "Zweite")
         yesno = db.session.get(Question, other.q["yesno"])
         other.pages += [extra.id, second.id]
-        other.o["condition"] = builder_conditions.add_condition(owner, second, yesno, "answered").id
+        other.o["condition"] = services.add_condition(owner, second, yesno, "answered").id
         db.session.commit()
     return other
 

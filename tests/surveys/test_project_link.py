@@ -14,11 +14,6 @@ from tests.surveys.factories import every_type_survey, set_dates
 
 
 @pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
-
-
-@pytest.fixture
 def project(app):
     with app.app_context():
         project = Project(slug="marktplatz", title="Neugestaltung Marktplatz", summary="Der Platz wird neu.")

@@ -9,11 +9,13 @@ from datetime import date
 import pytest
 
 from participation.extensions import db
-from participation.surveys.answering import submit_response
+from participation.surveys import services
+from participation.surveys.answering.codes import consume_code, generate_codes
+from participation.surveys.answering.services import submit_response
 from participation.surveys.models import Survey
-from participation.surveys.results import compute
-from participation.surveys.results_sql import ResultFilter
-from tests.conftest import ROLE_SETS, count_queries, login, post
+from participation.surveys.results.services import compute
+from participation.surveys.results.sql import ResultFilter
+from tests.conftest import ROLE_SETS, count_queries, get_user, login, post
 from tests.surveys.results_factories import answer, close_and_publish, raw, results_survey
 
 
@@ -28,16 +30,6 @@ def _section(html: str, code: str) -> str:
         if re.search(rf"<h3[^>]*>{code} ", part):
             return _text("<section" + part.split("</section>")[0])
     raise AssertionError(f"no section {code}")
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
-
-
-@pytest.fixture
-def survey(app, planner):
-    return results_survey(app, planner.id)
 
 
 def _results(app, built, **kwargs):
@@ -147,9 +139,6 @@ def test_per_day_with_zero_days_channels_and_response_rate(app, client, planner,
         "papier": 1,
     }
     with app.app_context():
-        from participation.surveys.codes import consume_code, generate_codes
-        from tests.conftest import get_user
-
         s = db.session.get(Survey, survey.id)
         codes = generate_codes(get_user(app, planner.id), s, 4)
         assert consume_code(s, codes[0])
@@ -218,10 +207,7 @@ def test_results_visibility(app, client, make_user, planner, state, published, r
     """Staff always; the public only once closed and published; drafts stay hidden."""
     if state == "draft":
         with app.app_context():
-            from participation.surveys import builder
-            from tests.conftest import get_user
-
-            draft = builder.create_survey(get_user(app, planner.id), title="Entwurf")
+            draft = services.create_survey(get_user(app, planner.id), title="Entwurf")
             db.session.commit()
             survey_id = draft.id
     else:

@@ -8,9 +8,8 @@ import pytest
 
 from participation.extensions import db
 from participation.surveys.models import Survey
-from participation.surveys.results import Suppressor, compute
-from tests.conftest import ROLE_SETS
-from tests.surveys.results_factories import answer, results_survey
+from participation.surveys.results.services import Suppressor, compute
+from tests.surveys.results_factories import answer
 
 PUBLIC = Suppressor(True, 5)
 
@@ -63,11 +62,6 @@ def test_multiple_choice_hides_an_option_almost_everyone_chose():
     assert PUBLIC.chosen(3, 100) is None
     assert PUBLIC.chosen(50, 100) == 50
     assert PUBLIC.chosen(100, 100) == 100 and PUBLIC.chosen(0, 100) == 0
-
-
-@pytest.fixture
-def survey(app, make_user):
-    return results_survey(app, make_user(ROLE_SETS["planner"]).id)
 
 
 def test_public_results_leave_no_small_group_to_subtract(app, survey):

@@ -18,20 +18,10 @@ import pytest
 from participation.extensions import db
 from participation.surveys.exports import reading
 from participation.surveys.models import Survey
-from participation.surveys.results import compute
-from participation.surveys.results_sql import ResultFilter
-from tests.conftest import ROLE_SETS, count_queries, login
-from tests.surveys.results_factories import answer, results_survey
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
-
-
-@pytest.fixture
-def survey(app, planner):
-    return results_survey(app, planner.id)
+from participation.surveys.results.services import compute
+from participation.surveys.results.sql import ResultFilter
+from tests.conftest import count_queries, login
+from tests.surveys.results_factories import answer
 
 
 def _question(results, built, key):

@@ -6,26 +6,24 @@ administrator with read access could try, "which participation mark was written 
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys import sealing
-from participation.surveys.answering import submit_response
-from participation.surveys.codes import generate_codes, hash_code
+from participation.surveys.answering import sealing
+from participation.surveys.answering.codes import generate_codes, hash_code
+from participation.surveys.answering.services import CodeRejected, submit_response
 from participation.surveys.models import Answer, Participation, ParticipationCode, Response, Survey
-from tests.conftest import ROLE_SETS, get_user, is_postgres
+from tests.conftest import get_user, is_postgres, post
 from tests.surveys.factories import every_type_survey
 
 PEOPLE = sealing.MIX_SIZE + 5
-
-
-@pytest.fixture
-def planner(make_user):
-    return make_user(ROLE_SETS["planner"])
 
 
 def _end(app, survey_id: int) -> None:
@@ -87,8 +85,6 @@ def test_a_new_mark_is_written_in_a_shuffled_crowd_of_other_marks(app, make_user
 
 def test_the_newcomer_sits_anywhere_in_its_crowd(app, app_ctx, planner, make_user, monkeypatch):
     """Where the new key lands inside the run is random, so the run's edges point at nobody."""
-    import random
-
     s = every_type_survey(app, planner.id, anonymous=True)
     survey = db.session.get(Survey, s.id)
     for _ in range(3 * sealing.MIX_SIZE):
@@ -181,8 +177,6 @@ def test_a_used_code_cannot_be_used_again_after_being_rewritten(app, planner):
         db.session.commit()
     for code in codes:
         _answer_as(app, s.id, code=code)
-    from participation.surveys.answering import CodeRejected
-
     with app.app_context(), pytest.raises(CodeRejected):
         submit_response(db.session.get(Survey, s.id), {}, code=codes[0])
 
@@ -242,20 +236,79 @@ def test_closing_by_hand_seals_at_once(app, client, logged_in, make_user):
     s = every_type_survey(app, owner.id)
     _answer_as(app, s.id, make_user().id)
     base = f"/umfragen/verwaltung/{s.id}"
-    from tests.conftest import post
-
     assert post(client, f"{base}/beenden", {}, token_from=base).status_code == 302
     with app.app_context():
         assert db.session.get(Survey, s.id).sealed_at is not None
 
 
-def test_the_first_request_after_the_end_date_seals(app, client, planner, make_user):
-    s = every_type_survey(app, planner.id)
+@contextmanager
+def _writes(app) -> Iterator[list[str]]:
+    """The INSERT, UPDATE and DELETE statements the database receives inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_get_after_the_end_date_writes_nothing(app, client, logged_in, make_user):
+    owner = logged_in("planner")
+    s = every_type_survey(app, owner.id)
     _answer_as(app, s.id, make_user().id)
     _end(app, s.id)
-    assert client.get(f"/umfragen/{s.id}").status_code == 200  # anyone looking, no cron needed
+    pages = [
+        "/umfragen/",
+        f"/umfragen/{s.id}",
+        f"/umfragen/{s.id}/teilnehmen",
+        f"/umfragen/verwaltung/{s.id}",
+    ]
+    pages += [f"/umfragen/{s.id}/ergebnisse", f"/umfragen/verwaltung/{s.id}/einstellungen"]
+    with _writes(app) as writes:
+        for page in pages:
+            assert client.get(page).status_code in (200, 302), page
+    assert writes == []
+    with app.app_context():
+        assert db.session.get(Survey, s.id).sealed_at is None  # the command or the next POST seals
+
+
+def test_the_first_post_after_the_end_date_seals(app, client, planner, make_user):
+    s = every_type_survey(app, planner.id, access="open")
+    _answer_as(app, s.id)
+    _end(app, s.id)
+    # A citizen who kept the form open sends it after the end: refused, and the survey sealed on the way.
+    response = post(
+        client, f"/umfragen/{s.id}/teilnehmen", {"action": "start"}, token_from=f"/umfragen/{s.id}"
+    )
+    assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Survey, s.id).sealed_at is not None
+
+
+def test_the_planners_first_post_after_the_end_date_seals(app, client, logged_in, make_user):
+    owner = logged_in("planner")
+    s = every_type_survey(app, owner.id, anonymous=True)
+    people = [make_user().id for _ in range(3)]
+    for person in people:
+        _answer_as(app, s.id, person)
+    _end(app, s.id)
+    base = f"/umfragen/verwaltung/{s.id}"
+    assert post(client, f"{base}/ergebnisse", {"published": "1"}, token_from=base).status_code == 302
+    with app.app_context():
+        survey = db.session.get(Survey, s.id)
+        assert survey.sealed_at is not None and survey.results_published
+        assert sorted(db.session.scalars(select(Participation.user_id))) == sorted(people)
+        if is_postgres():
+            tables = ("survey_participations", "survey_responses", "survey_answers")
+            # One transaction rewrote them all: no stamp says which mark goes with which response.
+            assert len({stamp for table in tables for stamp in _xmins(table)}) == 1
 
 
 def test_seal_command_seals_what_closed_unseen(app, planner, make_user):

@@ -15,8 +15,8 @@ from tests.surveys.factories import every_type_survey
 
 
 @pytest.fixture
-def survey(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
+def survey(app, planner):
+    """Instead of the shared results survey: every question type, open to anyone (no login to answer)."""
     return every_type_survey(app, planner.id, access="open")
 
 

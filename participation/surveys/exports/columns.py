@@ -25,7 +25,7 @@ from participation.surveys.exports.reading import (
 from participation.surveys.exports.writers import decimal_text, defuse
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.questions import DONT_KNOW, qtype
-from participation.surveys.results_sql import ResultFilter
+from participation.surveys.results.sql import ResultFilter
 
 NOT_SHOWN = "nicht gezeigt"
 DONT_KNOW_LABEL = "weiß nicht"

@@ -24,7 +24,7 @@ from participation.extensions import db
 from participation.surveys.conditions import all_hold
 from participation.surveys.models import Answer, Response
 from participation.surveys.questions import TYPES
-from participation.surveys.results_sql import ResultFilter, response_conditions
+from participation.surveys.results.sql import ResultFilter, response_conditions
 
 BATCH = 2000
 

@@ -64,7 +64,7 @@ def sheet_title(title: str) -> str:
 
 def write_xlsx(target, title: str, rows: Iterable[list], codebook: Iterable[list]) -> None:
     """Typed cells in write-only mode: text is always a text cell (never a formula), numbers stay numbers."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # deferred: openpyxl is heavy, and only XLSX downloads need it
 
     workbook = Workbook(write_only=True)
     try:
@@ -78,8 +78,9 @@ def write_xlsx(target, title: str, rows: Iterable[list], codebook: Iterable[list
 
 
 def _fill_xlsx(workbook, title, rows, codebook) -> None:
+    # deferred: openpyxl is heavy, and only XLSX downloads need it
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # deferred: as above
 
     for name, data in ((sheet_title(title), rows), ("Codebuch", codebook)):
         sheet = workbook.create_sheet(name)

@@ -1,0 +1,244 @@
+"""Answering: evaluate conditions, validate every shown question, store one typed row per answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, exists, insert, select
+
+from participation.core.types import utcnow
+from participation.extensions import db
+from participation.surveys.answering.codes import consume_code, hash_code
+from participation.surveys.answering.sealing import mark_participation, mix_response, mix_used_code
+from participation.surveys.conditions import all_hold
+from participation.surveys.errors import ChangesNotAllowed, NotAnswerable, UnknownChannel
+from participation.surveys.models import (
+    Access,
+    Answer,
+    Channel,
+    Draft,
+    Participation,
+    Response,
+    State,
+    Survey,
+)
+from participation.surveys.questions import AnswerError, Raw, qtype
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class AnswersInvalid(Exception):
+    """Some shown questions were answered wrongly or not at all; nothing was stored."""
+
+    def __init__(self, evaluation: Evaluation):
+        super().__init__("invalid answers")
+        self.evaluation = evaluation
+
+
+class AlreadyAnswered(Exception):
+    """This account or code has already been used for this survey."""
+
+
+class CodeRejected(Exception):
+    """The code is unknown, belongs to another survey or was used already."""
+
+
+@dataclass
+class Evaluation:
+    """What a set of raw answers means: which pages/questions are shown, their values, their errors."""
+
+    pages: list  # visible pages, in order
+    shown: set[int] = field(default_factory=set)
+    values: dict[int, Any] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def errors_on(self, page) -> dict[int, str]:
+        ids = {q.id for q in page.questions}
+        return {qid: msg for qid, msg in self.errors.items() if qid in ids}
+
+
+def today() -> date:
+    """The day in the municipality's time zone; anonymous responses keep nothing finer."""
+    return utcnow().astimezone(BERLIN).date()
+
+
+def raw_from_form(survey: Survey, form) -> Raw:
+    """Only the survey's own field names, as lists (anything else posted is ignored)."""
+    raw: Raw = {}
+    for question in survey.questions:
+        for name in qtype(question).field_names(question):
+            values = [v for v in form.getlist(name) if v is not None]
+            if values:
+                raw[name] = values[:50]
+    return raw
+
+
+def evaluate(survey: Survey, raw: Raw) -> Evaluation:
+    """Walk pages and questions in order; hidden ones get no value (later conditions see them unanswered)."""
+    evaluation = Evaluation(pages=[])
+    for page in survey.pages:
+        page_shown = all_hold(page, evaluation.values)
+        if page_shown:
+            evaluation.pages.append(page)
+        for question in page.questions:
+            if not page_shown or not all_hold(question, evaluation.values):
+                continue
+            evaluation.shown.add(question.id)
+            kind = qtype(question)
+            if not kind.answerable:
+                continue
+            try:
+                value = kind.parse(question, raw)
+            except AnswerError as error:
+                evaluation.errors[question.id] = str(error)
+                value = None
+            else:
+                if value is None and question.mandatory:
+                    evaluation.errors[question.id] = _("Bitte beantworten Sie diese Frage.")
+            evaluation.values[question.id] = value
+    return evaluation
+
+
+def answer_rows(survey: Survey, evaluation: Evaluation, response_id: str) -> list[dict]:
+    """The typed rows for the shown, answered questions (hidden answers are never stored)."""
+    rows = []
+    for question in survey.questions:
+        value = evaluation.values.get(question.id)
+        if question.id not in evaluation.shown or value is None:
+            continue
+        for row in qtype(question).to_rows(question, value):
+            rows.append({**row, "response_id": response_id, "question_id": question.id})
+    return rows
+
+
+def has_participated(survey: Survey, user) -> bool:
+    """Has this account already answered (in either anonymity mode)?"""
+    if survey.is_anonymous:
+        condition = (Participation.survey_id == survey.id) & (Participation.user_id == user.id)
+    else:
+        condition = (Response.survey_id == survey.id) & (Response.user_id == user.id)
+    return bool(db.session.scalar(select(exists().where(condition))))
+
+
+def own_response(survey: Survey, user) -> Response | None:
+    """The account's response in a non-anonymous survey (anonymous responses belong to nobody)."""
+    if survey.is_anonymous or user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.user_id == user.id)
+    )
+
+
+def submit_response(
+    survey: Survey,
+    raw: Raw,
+    *,
+    user=None,
+    code: str | None = None,
+    channel: str = Channel.ONLINE.value,
+    assisted: bool = False,
+) -> Response:
+    """Validate everything and store one response; database constraints settle races (view commits)."""
+    if survey.state is not State.OPEN:
+        raise NotAnswerable()
+    if channel not in {c.value for c in Channel}:
+        raise UnknownChannel()
+    evaluation = evaluate(survey, raw)
+    if evaluation.errors:
+        raise AnswersInvalid(evaluation)
+    response = Response(survey_id=survey.id, channel=channel, submitted_on=today())
+    if code:
+        if not consume_code(survey, code):
+            raise CodeRejected()
+        mix_used_code(survey, hash_code(code))
+        response.via = "code"
+    elif assisted:
+        response.via = "assisted"
+    elif survey.access == Access.ACCOUNT.value:
+        if user is None or has_participated(survey, user):
+            raise AlreadyAnswered()
+        response.via = "account"
+        if survey.is_anonymous:
+            # Raises IntegrityError when a parallel request of the same account won (the view says so).
+            mark_participation(survey, user.id)
+        else:
+            response.user_id = user.id
+    elif survey.access == Access.OPEN.value:
+        response.via = "open"
+    else:
+        raise CodeRejected()
+    db.session.add(response)
+    # IntegrityError here (unique participation/response) means a parallel request won: the view says so.
+    db.session.flush()
+    _insert_rows(answer_rows(survey, evaluation, response.id))
+    if survey.is_anonymous or response.via == "code":
+        # Its transaction stamp must not tell when it came in (sealing.py explains the crowd).
+        mix_response(survey, response)
+    if user is not None and not assisted:
+        db.session.execute(delete(Draft).where(Draft.survey_id == survey.id, Draft.user_id == user.id))
+    return response
+
+
+def change_response(survey: Survey, response: Response, raw: Raw) -> Response:
+    """Replace the answers of one's own non-anonymous response while the survey is open and allows it."""
+    if survey.state is not State.OPEN or not survey.allow_changes or survey.is_anonymous:
+        raise ChangesNotAllowed()
+    evaluation = evaluate(survey, raw)
+    if evaluation.errors:
+        raise AnswersInvalid(evaluation)
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+    _insert_rows(answer_rows(survey, evaluation, response.id))
+    response.submitted_on = today()
+    return response
+
+
+def _insert_rows(rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(Answer), rows)
+
+
+def response_raw(survey: Survey, response: Response) -> Raw:
+    """The stored answers as a raw form, to show them again for changes."""
+    raw: Raw = {}
+    for question, value in response_values(survey, response).items():
+        raw.update(qtype(question).to_raw(question, value))
+    return raw
+
+
+def response_values(survey: Survey, response: Response) -> dict:
+    """{question: typed value} for one response (questions in answering order)."""
+    rows = db.session.scalars(
+        select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)
+    ).all()
+    by_question: dict[int, list] = {}
+    for row in rows:
+        by_question.setdefault(row.question_id, []).append(row)
+    result = {}
+    for question in survey.ordered_questions():
+        if question.id in by_question:
+            result[question] = qtype(question).from_rows(question, by_question[question.id])
+    return result
+
+
+def save_draft(user, survey: Survey, raw: Raw, page_index: int) -> Draft:
+    """Keep an account holder's unfinished answers (also in anonymous surveys, until they submit)."""
+    if survey.state is not State.OPEN:
+        raise NotAnswerable()
+    draft = db.session.get(Draft, (survey.id, user.id))
+    if draft is None:
+        draft = Draft(survey_id=survey.id, user_id=user.id)
+        db.session.add(draft)
+    draft.data = raw
+    draft.page = page_index
+    return draft
+
+
+def load_draft(user, survey: Survey) -> Draft | None:
+    """The account's saved draft for this survey, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.get(Draft, (survey.id, user.id))

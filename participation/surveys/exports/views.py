@@ -1,0 +1,122 @@
+"""Export downloads (planners and admins): streamed, audit-logged, failures reported as failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from flask import Response as HttpResponse
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from participation.core import audit
+from participation.core.downloads import attachment_headers
+from participation.core.permissions import require
+from participation.extensions import db
+from participation.surveys.answering.services import today
+from participation.surveys.exports.columns import ExportOptions, codebook, iter_table, warm
+from participation.surveys.exports.json_export import json_chunks
+from participation.surveys.exports.writers import csv_chunks, spooled, write_ods, write_xlsx
+from participation.surveys.models import CHANNEL_LABELS
+from participation.surveys.policy import can_export_results
+from participation.surveys.results.views import read_filter
+from participation.surveys.views import bp, load_survey
+
+FORMATS = {
+    "csv": ("csv", "text/csv"),  # Werkzeug adds "; charset=utf-8" to text/* types
+    "csv-technisch": ("csv", "text/csv"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "ods": ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    "json": ("json", "application/json"),
+}
+logger = logging.getLogger(__name__)
+BROKEN_MARKER = "\r\n### EXPORT ABGEBROCHEN – DIESE DATEI IST UNVOLLSTÄNDIG ###\r\n"
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = request.args.get(name, allowed[0])
+    return value if value in allowed else allowed[0]
+
+
+def read_options(survey) -> ExportOptions:
+    """Options from the query string; unknown values fall back to the defaults."""
+    return ExportOptions(
+        answers=_choice("antworten", ("labels", "codes")),
+        headers=_choice("kopf", ("codes", "texte", "beides"))
+        .replace("texte", "texts")
+        .replace("beides", "both"),
+        multiple=_choice("mehrfach", ("spalten", "verbunden", "beides"))
+        .replace("spalten", "columns")
+        .replace("verbunden", "joined")
+        .replace("beides", "both"),
+        filter=read_filter(survey, True),
+    )
+
+
+@bp.route("/verwaltung/<int:survey_id>/export")
+def export_form(survey_id: int):
+    """Choose format and options for a download."""
+    survey = load_survey(survey_id)
+    require(can_export_results(current_user, survey))
+    return render_template(
+        "surveys/exports/results_export.html", survey=survey, channel_labels=CHANNEL_LABELS
+    )
+
+
+def _failed(survey, fmt: str, error: Exception):
+    current_app.logger.exception("survey export failed", exc_info=error)
+    db.session.rollback()
+    audit.record(current_user, "surveys.export_failed", survey, format=fmt)
+    db.session.commit()
+    return render_template("surveys/exports/results_export_failed.html", survey=survey), 500
+
+
+def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """After the first byte an HTTP status cannot change: a failure leaves a visible marker, then aborts."""
+    try:
+        yield from chunks
+    except Exception:
+        # No app context here any more (the request has ended): a plain module logger.
+        logger.exception("survey export failed while streaming")
+        yield BROKEN_MARKER.encode("utf-8")
+        raise
+
+
+@bp.route("/verwaltung/<int:survey_id>/export/datei")
+def export_file(survey_id: int):
+    """The file in the chosen format (default: CSV for German Excel)."""
+    survey = load_survey(survey_id)
+    require(can_export_results(current_user, survey))
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    options = read_options(survey)
+    # Logged (and committed) before the data is read, so a failed export is still on record.
+    audit.record(current_user, "surveys.exported", survey, format=fmt)
+    db.session.commit()
+    survey = load_survey(survey_id)
+    warm(survey)
+    extension, mimetype = FORMATS[fmt]
+    try:
+        if fmt in ("xlsx", "ods"):
+            writer = write_xlsx if fmt == "xlsx" else write_ods
+            chunks = spooled(writer, survey.title, iter_table(survey, options), codebook(survey))
+        elif fmt == "json":
+            chunks = json_chunks(survey, options)
+        else:
+            german = fmt == "csv"
+            chunks = csv_chunks(iter_table(survey, options, csv_comma=german), german=german)
+        first = next(chunks)  # errors before the first byte become an error page, not an empty file
+    except Exception as error:  # noqa: BLE001 - any failure must be reported, whatever its cause
+        return _failed(survey, fmt, error)
+
+    def body() -> Iterator[bytes]:
+        # The rows are read in batches, each on a pooled connection it gives back at once: nothing to
+        # release here if the client goes away mid-download.
+        yield first
+        yield from _guarded(chunks)
+
+    filename = f"umfrage-{survey.id}-{survey.title[:60]}-{today().isoformat()}.{extension}"
+    headers = attachment_headers(filename)
+    headers["X-Content-Type-Options"] = "nosniff"
+    return HttpResponse(body(), mimetype=mimetype, headers=headers)

@@ -1,0 +1,356 @@
+"""Survey results: every figure is a SQL aggregate; a fixed number of queries however many responses.
+
+The queries live in queries.py (one grouped scan of the answers does the heavy part); this module
+turns their rows into the figures the pages show; disclosure.py suppresses small cells in public.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from participation.surveys.models import CHANNEL_LABELS, Question
+from participation.surveys.results import queries
+from participation.surveys.results.categories import CATEGORICAL, categories, scale_points
+from participation.surveys.results.disclosure import Suppressor
+from participation.surveys.results.sql import ResultFilter, is_conditional, response_conditions
+
+TEXT = ("short_text", "long_text")
+
+
+@dataclass
+class Stats:
+    """Summary of numeric answers (scale, number, matrix row); n excludes "weiß nicht"."""
+
+    n: int
+    mean: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    sd: float | None = None
+
+
+@dataclass
+class Cell:
+    """One count with its share of the base; count None = suppressed (too few respondents)."""
+
+    label: str
+    code: str
+    count: int | None
+    pct: float | None = None
+
+
+@dataclass
+class RowResult:
+    """A matrix row: its distribution over the scale points and its statistics."""
+
+    label: str
+    code: str
+    cells: list[Cell]
+    stats: Stats | None
+    dont_know: int | None = 0
+
+
+@dataclass
+class RankResult:
+    label: str
+    code: str
+    mean_rank: float | None
+    first: int | None
+
+
+@dataclass
+class QuestionResult:
+    """All figures of one question; base = respondents who were shown it."""
+
+    question: Question
+    base: int
+    answered: int | None
+    not_shown: int
+    no_answer: int | None
+    dont_know: int | None = None
+    cells: list[Cell] = field(default_factory=list)
+    stats: Stats | None = None
+    rows: list[RowResult] = field(default_factory=list)
+    ranks: list[RankResult] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    first_date: date | None = None
+    last_date: date | None = None
+    suppressed: bool = False
+
+    @property
+    def multiple(self) -> bool:
+        return self.question.qtype == "multiple"
+
+
+@dataclass
+class CrossTable:
+    row_question: Question
+    col_question: Question
+    row_labels: list[str]
+    col_labels: list[str]
+    counts: list[list[int | None]]
+
+
+@dataclass
+class Results:
+    """Everything the results page, the report and the charts show."""
+
+    total: int
+    questions: list[QuestionResult]
+    per_day: list[tuple[date, int | None]]
+    channels: list[Cell]
+    codes_issued: int = 0
+    codes_used: int = 0
+    # Responses that came in without deduplication (open mode, assisted entries without a code).
+    not_deduplicated: int = 0
+    cross: CrossTable | None = None
+    hidden_too_few: bool = False
+    threshold: int = 5
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.codes_used / self.codes_issued * 100 if self.codes_issued else None
+
+
+def _pct(count: int | None, base: int) -> float | None:
+    return None if count is None or not base else count / base * 100
+
+
+def compute(
+    survey,
+    flt: ResultFilter | None = None,
+    *,
+    public: bool = False,
+    threshold: int = 5,
+    cross: tuple[int, int] | None = None,
+    with_texts: bool = True,
+    public_texts: bool = False,
+) -> Results:
+    """All results of a survey (optionally filtered); public=True applies small-cell suppression.
+
+    Free texts: always for staff (with_texts); in public results only with public_texts, and only for
+    questions at least `threshold` respondents answered.
+    """
+    guard = Suppressor(public, threshold)
+    where = response_conditions(survey.id, flt)
+    questions = [q for q in survey.ordered_questions() if q.qtype != "display"]
+
+    multi_row = [q.id for q in questions if q.qtype in queries.MULTI_ROW]
+    people = queries.respondents(where, [q for q in questions if is_conditional(q)], multi_row)
+    total = people.total
+    if guard.small(total):
+        return Results(total, [], [], [], hidden_too_few=True, threshold=threshold)
+    scan = queries.scan_answers(survey.id, flt, [q.id for q in questions if q.qtype == "number"])
+    answered = {**scan.answered, **people.answered}
+    dates = queries.date_ranges(survey.id, flt, [q.id for q in questions if q.qtype == "date"])
+    texts = (
+        queries.text_preview(survey.id, flt, [q.id for q in questions if q.qtype in TEXT])
+        if with_texts and (public_texts or not public)
+        else {}
+    )
+
+    results = []
+    for question in questions:
+        base = people.shown.get(question.id, total)
+        count = answered.get(question.id, 0)
+        answered_shown, no_answer = guard.protect([count, base - count])
+        result = QuestionResult(
+            question=question,
+            base=base,
+            answered=answered_shown,
+            not_shown=total - base,
+            no_answer=no_answer,
+            dont_know=guard.count(scan.dont_know.get(question.id, 0)),
+        )
+        if guard.small(base):
+            result.suppressed = True
+            results.append(result)
+            continue
+        _fill(result, scan.groups.get(question.id, []), scan, guard, count)
+        if question.id in dates and not guard.small(count):
+            result.first_date, result.last_date = dates[question.id]
+        result.texts = [] if guard.small(count) else texts.get(question.id, [])
+        results.append(result)
+
+    codes_issued, codes_used = queries.codes_issued_and_used(survey)
+    return Results(
+        total=total,
+        questions=results,
+        per_day=_per_day(people.by_day_channel, guard),
+        channels=_channels(people.by_day_channel, total, guard),
+        codes_issued=codes_issued,
+        codes_used=codes_used,
+        not_deduplicated=people.not_deduplicated,
+        cross=_cross(survey, where, cross, guard) if cross else None,
+        threshold=threshold,
+    )
+
+
+def _stats(key, scan, guard) -> Stats | None:
+    numeric = scan.numeric.get(key)
+    if numeric is None or numeric.n == 0:
+        return None
+    n = numeric.n
+    if guard.small(n):
+        return Stats(n=guard.count(n) or 0)
+    mean = numeric.total / n
+    variance = (numeric.squares - n * mean * mean) / (n - 1) if n > 1 else None
+    return Stats(
+        n=n,
+        mean=mean,
+        median=numeric.quartile(2),
+        q1=numeric.quartile(1),
+        q3=numeric.quartile(3),
+        # Public results never show the extremes: each is one person's answer.
+        minimum=None if guard.active else numeric.low,
+        maximum=None if guard.active else numeric.high,
+        sd=math.sqrt(max(variance, 0.0)) if variance is not None else None,
+    )
+
+
+def _fill(
+    result: QuestionResult, groups: list[queries.Group], scan: queries.Scan, guard, answered: int
+) -> None:
+    question, base = result.question, result.base
+    kind = question.qtype
+    no_answer = base - answered
+    if kind == "single":
+        counts = {g.option_id: g.count for g in groups}
+        raw = [counts.get(option.id, 0) for option in question.choices]
+        shown = _with_no_answer(result, guard, raw, no_answer)
+        result.cells = [
+            Cell(option.label, option.code, count, _pct(count, base))
+            for option, count in zip(question.choices, shown, strict=True)
+        ]
+    elif kind == "multiple":
+        counts = {g.option_id: g.count for g in groups}
+        for option in question.choices:
+            count = guard.chosen(counts.get(option.id, 0), base)
+            result.cells.append(Cell(option.label, option.code, count, _pct(count, base)))
+    elif kind == "yesno":
+        counts = {int(g.value): g.count for g in groups if g.value is not None}
+        shown = _with_no_answer(result, guard, [counts.get(1, 0), counts.get(0, 0)], no_answer)
+        result.cells = [
+            Cell(label, code, count, _pct(count, base))
+            for (label, code), count in zip((("Ja", "1"), ("Nein", "0")), shown, strict=True)
+        ]
+    elif kind == "scale":
+        points = scale_points(question)
+        counts = {int(g.value): g.count for g in groups if g.value is not None}
+        raw = [counts.get(point, 0) for point, _label in points]
+        dont_know = sum(g.count for g in groups if g.dont_know)
+        k = len(raw)
+        # Published sums: the points give n, with "weiß nicht" the answered, with no answer the base.
+        shown, withheld = guard.protect_sums(
+            raw + [dont_know, no_answer], [list(range(k)), list(range(k + 1)), list(range(k + 2))]
+        )
+        result.cells = _cells(points, shown[:k], base)
+        result.dont_know, result.no_answer = shown[k], shown[k + 1]
+        if 1 in withheld or result.no_answer is None:
+            result.answered = None
+        result.stats = None if 0 in withheld else _stats((question.id, None), scan, guard)
+        result.suppressed = 2 in withheld
+    elif kind == "matrix":
+        points = scale_points(question)
+        for row in question.rows:
+            mine = [g for g in groups if g.row_id == row.id]
+            counts = {int(g.value): g.count for g in mine if g.value is not None}
+            shown = guard.protect(
+                [counts.get(point, 0) for point, _label in points]
+            )  # they sum to the row's n
+            result.rows.append(
+                RowResult(
+                    row.label,
+                    row.code,
+                    _cells(points, shown, base),
+                    _stats((question.id, row.id), scan, guard),
+                    guard.count(sum(g.count for g in mine if g.dont_know)),
+                )
+            )
+    elif kind == "ranking":
+        firsts, means = [], []
+        for option in question.choices:
+            ranked = [g for g in groups if g.option_id == option.id and g.value is not None]
+            n = sum(g.count for g in ranked)
+            firsts.append(sum(g.count for g in ranked if g.value == 1))
+            means.append(None if guard.small(n) or not n else sum(g.value * g.count for g in ranked) / n)
+        # Every ranking has exactly one first place: the first places sum to the respondents.
+        for option, mean, first in zip(question.choices, means, guard.protect(firsts), strict=True):
+            result.ranks.append(RankResult(option.label, option.code, mean, first))
+    elif kind == "number":
+        result.stats = _stats((question.id, None), scan, guard)
+
+
+def _with_no_answer(result: QuestionResult, guard, raw: list[int], no_answer: int) -> list[int | None]:
+    """Protect the options together with "keine Antwort" (they sum to the published base)."""
+    k = len(raw)
+    shown, withheld = guard.protect_sums(raw + [no_answer], [list(range(k)), list(range(k + 1))])
+    result.no_answer = shown[k]
+    if 0 in withheld or result.no_answer is None:
+        result.answered = None
+    result.suppressed = 1 in withheld
+    return shown[:k]
+
+
+def _cells(points: list[tuple[int, str]], counts: list[int | None], base: int) -> list[Cell]:
+    return [
+        Cell(label, str(point), count, _pct(count, base))
+        for (point, label), count in zip(points, counts, strict=True)
+    ]
+
+
+def _per_day(by_day_channel, guard) -> list[tuple[date, int | None]]:
+    counts: dict[date, int] = {}
+    for day, _channel, n in by_day_channel:
+        counts[day] = counts.get(day, 0) + n
+    if not counts:
+        return []
+    days = []
+    day, last = min(counts), max(counts)
+    while day <= last:  # days without responses are shown as zero
+        days.append(day)
+        day += timedelta(days=1)
+    return list(zip(days, guard.protect([counts.get(d, 0) for d in days]), strict=True))
+
+
+def _channels(by_day_channel, total: int, guard) -> list[Cell]:
+    counts: dict[str, int] = {}
+    for _day, channel, n in by_day_channel:
+        counts[channel] = counts.get(channel, 0) + n
+    shown = guard.protect([counts.get(channel.value, 0) for channel in CHANNEL_LABELS])
+    return [
+        Cell(str(label), channel.value, count, _pct(count, total))
+        for (channel, label), count in zip(CHANNEL_LABELS.items(), shown, strict=True)
+    ]
+
+
+def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
+    """Respondents per combination of two questions' categories (multiple choice counts each option)."""
+    by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL}
+    if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
+        return None
+    first, second = by_id[pair[0]], by_id[pair[1]]
+    rows, columns = categories(first), categories(second)
+    counts = queries.pair_counts(where, first.id, second.id)
+    table = [[counts.get((x.count_key, y.count_key), 0) for y in columns] for x in rows]
+    return CrossTable(
+        first,
+        second,
+        [x.label for x in rows],
+        [y.label for y in columns],
+        _protect_table(guard, table),
+    )
+
+
+def _protect_table(guard, table: list[list[int]]) -> list[list[int | None]]:
+    """A cross-table protected along its rows and its columns (either margin can be added up)."""
+    width = len(table[0]) if table else 0
+    flat = [count for row in table for count in row]
+    rows = [[r * width + c for c in range(width)] for r in range(len(table))]
+    columns = [[r * width + c for r in range(len(table))] for c in range(width)]
+    shown = guard.protect(flat, rows + columns)
+    return [shown[r * width : (r + 1) * width] for r in range(len(table))]

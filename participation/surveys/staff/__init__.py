@@ -1,0 +1,1 @@
+"""Assisted entry: staff enter responses taken by phone, at the Bürgerbüro or from paper."""
