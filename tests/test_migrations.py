@@ -258,3 +258,111 @@ def test_0005_gives_moderation_blocks_their_end(migration_app):
             ).all()
         )
     assert ends == {1: None, 2: at(11, 8), 3: None}
+
+
+def test_0009_puts_waiting_wiki_changes_into_the_moderation_queue(migration_app):
+    """Pending changes without a queue item get one; open items of settled changes close."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import column, insert, select, table
+
+    from participation.core.types import UTCDateTime
+
+    proposed = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    with preserved_logging():
+        flask_migrate.upgrade(revision="0008")
+    with db.engine.begin() as connection:
+        connection.execute(
+            insert(
+                table(
+                    "users",
+                    column("id"),
+                    column("email"),
+                    column("notify_by_email"),
+                    column("created_at", UTCDateTime()),
+                )
+            ),
+            [{"id": 1, "email": "a@x.org", "notify_by_email": True, "created_at": proposed}],
+        )
+        connection.execute(
+            insert(
+                table(
+                    "wiki_pages",
+                    column("id"),
+                    column("slug"),
+                    column("locked"),
+                    column("created_at", UTCDateTime()),
+                )
+            ),
+            [{"id": 1, "slug": "seite", "locked": False, "created_at": proposed}],
+        )
+        revisions = table(
+            "wiki_revisions",
+            column("id"),
+            column("page_id"),
+            column("author_id"),
+            column("title"),
+            column("body"),
+            column("summary"),
+            column("state"),
+            column("created_at", UTCDateTime()),
+            column("version"),
+        )
+        connection.execute(
+            insert(revisions),
+            [
+                {
+                    "id": rid,
+                    "page_id": 1,
+                    "author_id": 1,
+                    "title": "Seite",
+                    "body": "Text",
+                    "summary": "",
+                    "state": state,
+                    "created_at": proposed,
+                    "version": 1,
+                }
+                for rid, state in ((1, "pending"), (2, "pending"), (3, "withdrawn"), (4, "rejected"))
+            ],
+        )
+        items = table(
+            "moderation_items",
+            column("target_type"),
+            column("target_id"),
+            column("author_id"),
+            column("status"),
+            column("opened_at", UTCDateTime()),
+            column("created_at", UTCDateTime()),
+            column("auto_hidden"),
+            column("version"),
+        )
+        # Revision 2 was seen by the queue page already; 3 was withdrawn after the queue saw it.
+        connection.execute(
+            insert(items),
+            [
+                {
+                    "target_type": "wiki_revision",
+                    "target_id": rid,
+                    "author_id": 1,
+                    "status": "open",
+                    "opened_at": proposed,
+                    "created_at": proposed,
+                    "auto_hidden": False,
+                    "version": 1,
+                }
+                for rid in (2, 3)
+            ],
+        )
+    with preserved_logging():
+        flask_migrate.upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(column("target_id"), column("status"), column("opened_at", UTCDateTime()))
+            .select_from(table("moderation_items"))
+            .order_by(column("target_id"))
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "open", proposed),
+        (2, "open", proposed),
+        (3, "decided", proposed),
+    ]

@@ -1,16 +1,15 @@
-"""Site settings admins change at run time (key/value), and a tiny hook registry between domains.
+"""Site settings admins change at run time (key/value), and the one question core asks every domain.
 
 Domains read settings by key with a default, so a fresh database works without any rows.
-Hooks let an earlier domain announce an event (e.g. "a comment was reported") that a later
-domain (moderation) acts on, without the earlier one importing the later one.
+"How many public contributions has this account?" is a blinker signal declared here: each content
+domain connects its counter, core adds the answers up, and core imports no domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,8 +18,12 @@ from participation.extensions import db
 
 # Pre-moderation: the first N published contributions of an account are held for review (0 = off).
 PREMODERATION_FIRST_N = "moderation.premoderation_first_n"
-# Hook each content domain answers with the number of the account's public contributions there.
-CONTRIBUTIONS_HOOK = "account.published_contributions"
+
+_signals = Namespace()
+# Each content domain connects a receiver (sender: the account) that returns the number of the
+# account's public contributions there. Connecting the same function again changes nothing, so a
+# second app (tests) cannot make a domain count twice.
+contributions_wanted = _signals.signal("account-published-contributions-wanted")
 
 
 class SiteSetting(db.Model):
@@ -43,8 +46,8 @@ def get_setting(key: str, default: str | None = None) -> str | None:
 def get_int(key: str, default: int) -> int:
     """An integer setting; an unreadable value falls back to the default."""
     try:
-        return int(get_setting(key, str(default)))
-    except (TypeError, ValueError):
+        return int(get_setting(key) or default)
+    except ValueError:
         return default
 
 
@@ -59,29 +62,6 @@ def set_setting(actor, key: str, value: str) -> None:
     db.session.flush()
 
 
-# --- hooks ----------------------------------------------------------------------------------------
-
-_hooks: dict[str, list[Callable[..., Any]]] = {}
-
-
-def register_hook(name: str, function: Callable[..., Any]) -> None:
-    """Call `function(**kwargs)` whenever `run_hook(name, ...)` runs (registered once per process)."""
-    functions = _hooks.setdefault(name, [])
-    if function not in functions:
-        functions.append(function)
-
-
-def run_hook(name: str, **kwargs: Any) -> None:
-    """Run every function registered for the event, in registration order."""
-    for function in _hooks.get(name, ()):
-        function(**kwargs)
-
-
-def collect_hook(name: str, **kwargs: Any) -> list[Any]:
-    """Ask every function registered for the question; their answers in registration order."""
-    return [function(**kwargs) for function in _hooks.get(name, ())]
-
-
 def published_contributions(user) -> int:
     """The account's public contributions over every content domain (first-N pre-moderation)."""
-    return sum(collect_hook(CONTRIBUTIONS_HOOK, user=user))
+    return sum(count for _receiver, count in contributions_wanted.send(user))

@@ -54,6 +54,28 @@ REPORT_REASON_LABELS = {
 REASONS_NEEDING_TEXT = frozenset({ReportReason.UNLAWFUL, ReportReason.OTHER})
 
 
+class NotEditable(InvalidState):
+    """Only published or held comments can be edited."""
+
+    message = _l("Der Kommentar konnte nicht gespeichert werden.")
+
+
+class AlreadyDeleted(InvalidState):
+    """The author deleted the comment before."""
+
+
+class NotHideable(InvalidState):
+    """Only published or held comments can be hidden (someone decided meanwhile)."""
+
+    message = _l("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert.")
+
+
+class NotRestorable(InvalidState):
+    """Only hidden comments can be published again (someone decided meanwhile)."""
+
+    message = _l("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert.")
+
+
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
@@ -101,7 +123,7 @@ class Comment(db.Model):
     def change_body(self, body: str, body_html: str, editor_id: int) -> CommentRevision:
         """Keep the current text as a revision and take the new one."""
         if self.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
-            raise InvalidState(f"cannot edit a {self.status} comment")
+            raise NotEditable(self.status)
         revision = CommentRevision(
             comment_id=self.id,
             body=self.body,
@@ -114,23 +136,30 @@ class Comment(db.Model):
     def delete_by_author(self) -> None:
         """Erase the text; the row stays so replies keep their place."""
         if self.status == CommentStatus.DELETED:
-            raise InvalidState("already deleted")
+            raise AlreadyDeleted()
         self.status = CommentStatus.DELETED.value
         self.body, self.body_html, self.deleted_at = "", "", utcnow()
 
-    def hide(self, moderator_id: int, reason: str) -> None:
-        """Hide from everyone but the author and moderators (reversible)."""
+    def hide(self, moderator_id: int | None, reason: str) -> None:
+        """Hide from everyone but the author and moderators (reversible; no moderator: auto-hidden)."""
         if self.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
-            raise InvalidState(f"cannot hide a {self.status} comment")
+            raise NotHideable(self.status)
         self.status = CommentStatus.HIDDEN.value
         self.hidden_at, self.hidden_by_id, self.hidden_reason = utcnow(), moderator_id, reason
 
     def restore(self) -> None:
         """Publish a hidden comment again."""
         if self.status != CommentStatus.HIDDEN:
-            raise InvalidState(f"cannot restore a {self.status} comment")
+            raise NotRestorable(self.status)
         self.status = CommentStatus.PUBLISHED.value
         self.hidden_at = self.hidden_by_id = self.hidden_reason = None
+
+    def remove(self, moderator_id: int, reason: str | None) -> None:
+        """Remove for good (unlawful content): nobody but moderators reads it any more."""
+        if self.status == CommentStatus.DELETED:
+            raise AlreadyDeleted()
+        self.status = CommentStatus.REMOVED.value
+        self.hidden_at, self.hidden_by_id, self.hidden_reason = utcnow(), moderator_id, reason
 
 
 class CommentRevision(db.Model):

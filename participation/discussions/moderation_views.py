@@ -23,13 +23,10 @@ def _moderate(
     if form.validate_on_submit():
         try:
             action(current_user, comment, form)
-        except (InvalidState, ValueError):
+        except InvalidState as error:
             # Decided meanwhile (e.g. from the queue) or refused by the moderation desk: nothing saved.
             db.session.rollback()
-            flash(
-                _("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert."),
-                "error",
-            )
+            flash(error.user_message, "error")
             return redirect(services.permalink(project, comment.id))
         db.session.commit()
         flash(done, "success")

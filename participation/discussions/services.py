@@ -9,17 +9,12 @@ from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import func, select, update
 
+from participation.accounts.models import User
 from participation.accounts.policy import is_staff
 from participation.core.markup import render_markdown
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.ratelimit import user_key
-from participation.core.settings import (
-    PREMODERATION_FIRST_N,
-    collect_hook,
-    get_int,
-    published_contributions,
-    run_hook,
-)
+from participation.core.settings import PREMODERATION_FIRST_N, get_int, published_contributions
 from participation.core.types import utcnow
 from participation.discussions import policy
 from participation.discussions.dialect import insert_unless_exists
@@ -32,7 +27,15 @@ from participation.discussions.models import (
     CommentVote,
     ReportReason,
 )
+from participation.discussions.signals import (
+    comment_held,
+    comment_moderated,
+    comment_reported,
+    moderation_reasons_wanted,
+)
 from participation.extensions import db, limiter
+from participation.notifications.services import notify
+from participation.projects.models import Project
 
 REPLY_KIND = "discussions.reply"
 REPLY_TEXT = _l("Neue Antwort auf Ihren Kommentar zum Vorhaben „%(project)s“.")
@@ -42,6 +45,22 @@ NEW_ACCOUNT_LIMIT = "5 per 10 minutes"
 
 class AlreadyReported(InvalidState):
     """This person has reported this comment before."""
+
+
+class ParentElsewhere(InvalidState):
+    """A reply must stay in its parent's project."""
+
+    message = _l("Der Kommentar konnte nicht gespeichert werden.")
+
+
+class ReportTextMissing(InvalidState):
+    """Some report reasons need a text (the form checks it first)."""
+
+    message = _l("Bitte beschreiben Sie bei diesem Grund kurz das Problem.")
+
+
+class InvalidVote(InvalidState):
+    """A vote is +1, -1, or 0 to take it back."""
 
 
 def permalink(project, comment_id: int) -> str:
@@ -83,7 +102,7 @@ def post_comment(author, project, body: str, parent: Comment | None = None) -> C
             raise NotAllowed("comment")
     else:
         if parent.project_id != project.id:
-            raise InvalidState("parent belongs to another project")
+            raise ParentElsewhere()
         if not policy.can_reply(author, project, parent):
             raise NotAllowed("reply")
     comment = Comment(
@@ -100,7 +119,7 @@ def post_comment(author, project, body: str, parent: Comment | None = None) -> C
     _count_for_rate_limit(author)
     if not comment.is_published:
         # The moderation queue (a later domain) picks the held comment up.
-        run_hook("comment.held", comment=comment, project=project)
+        comment_held.send(comment, project=project)
     if parent is not None and parent.author_id != author.id and comment.is_published:
         _notify_reply(parent, comment, project)
     return comment
@@ -120,11 +139,14 @@ def is_held(author, project) -> bool:
 
 
 def published_comment_count(user) -> int:
-    """Hook answer: how many of the account's comments are public (first-N pre-moderation)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Comment)
-        .where(Comment.author_id == user.id, Comment.status == CommentStatus.PUBLISHED.value)
+    """Answer to core's contributions question: the account's public comments (first-N pre-moderation)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.author_id == user.id, Comment.status == CommentStatus.PUBLISHED.value)
+        )
+        or 0
     )
 
 
@@ -138,9 +160,6 @@ def notify_reply(comment: Comment, project) -> None:
 
 
 def _notify_reply(parent: Comment, reply: Comment, project) -> None:
-    from participation.accounts.models import User
-    from participation.notifications.services import notify
-
     # The text names no person and quotes nothing: hidden or deleted replies leave no trace in it.
     notify(
         db.session.get(User, parent.author_id),
@@ -179,7 +198,7 @@ def _counts(value: int | None) -> tuple[int, int]:
 def vote(user, project, comment: Comment, value: int) -> int | None:
     """Set the person's vote to +1 or -1, or remove it with 0; returns the vote now stored."""
     if value not in (-1, 0, 1):
-        raise ValueError("vote must be -1, 0 or 1")
+        raise InvalidVote(value)
     if not policy.can_vote(user, project, comment):
         raise NotAllowed("vote")
     existing = _own_vote(user, comment)
@@ -194,9 +213,10 @@ def vote(user, project, comment: Comment, value: int) -> int | None:
     ):
         # A parallel request of the same person inserted first (the unique constraint
         # let only one row in): change that row instead.
-        existing = _own_vote(user, comment)
-        old = existing.value
-        existing.value = value
+        raced = db.session.scalars(
+            select(CommentVote).where(CommentVote.comment_id == comment.id, CommentVote.user_id == user.id)
+        ).one()
+        old, raced.value = raced.value, value
     db.session.flush()
     new = value or None
     _adjust_score(comment, old, new)
@@ -236,7 +256,7 @@ def report(reporter, project, comment: Comment, reason: str, text: str | None) -
         raise NotAllowed("report")
     reason_code = ReportReason(reason)
     if reason_code in REASONS_NEEDING_TEXT and not (text or "").strip():
-        raise InvalidState("text required")
+        raise ReportTextMissing()
     inserted = insert_unless_exists(
         CommentReport,
         comment_id=comment.id,
@@ -247,13 +267,13 @@ def report(reporter, project, comment: Comment, reason: str, text: str | None) -
     )
     if not inserted:
         raise AlreadyReported("already reported")
-    stored = db.session.scalar(
+    stored = db.session.scalars(
         select(CommentReport).where(
             CommentReport.comment_id == comment.id, CommentReport.reporter_id == reporter.id
         )
-    )
+    ).one()
     # The moderation queue (a later domain) opens or reopens its item and may auto-hide.
-    run_hook("comment.reported", report=stored, comment=comment, project=project)
+    comment_reported.send(comment, report=stored, project=project)
     return stored
 
 
@@ -272,13 +292,9 @@ def has_reported(user, comment: Comment) -> bool:
 # --- moderation -------------------------------------------------------------------------------------
 
 
-MODERATED_HOOK = "comment.moderated"
-REASONS_HOOK = "comment.moderation_reasons"
-
-
 def reason_categories() -> list[tuple[str, str]]:
-    """The reason categories for hiding, as (code, label): the moderation desk answers the hook."""
-    return [pair for answer in collect_hook(REASONS_HOOK) for pair in answer]
+    """The reason categories for hiding, as (code, label): the moderation desk answers the signal."""
+    return [pair for _receiver, answer in moderation_reasons_wanted.send() for pair in answer]
 
 
 def hide_comment(moderator, comment: Comment, reason: str, reason_code: str | None) -> None:
@@ -289,14 +305,7 @@ def hide_comment(moderator, comment: Comment, reason: str, reason_code: str | No
     db.session.flush()
     # A later domain (moderation) makes this a decision like one from its queue: statement of
     # reasons, appeal, the comment's queue item closed, audit-log row. It may refuse (raise).
-    run_hook(
-        MODERATED_HOOK,
-        moderator=moderator,
-        comment=comment,
-        action="hide",
-        reason_code=reason_code,
-        text=reason,
-    )
+    comment_moderated.send(comment, moderator=moderator, action="hide", reason_code=reason_code, text=reason)
 
 
 def restore_comment(moderator, comment: Comment, reason: str) -> None:
@@ -305,9 +314,64 @@ def restore_comment(moderator, comment: Comment, reason: str) -> None:
         raise NotAllowed("restore comment")
     comment.restore()
     db.session.flush()
-    run_hook(
-        MODERATED_HOOK, moderator=moderator, comment=comment, action="restore", reason_code=None, text=reason
+    comment_moderated.send(comment, moderator=moderator, action="restore", reason_code=None, text=reason)
+
+
+def moderate_comment(moderator, comment: Comment, status: CommentStatus, reason: str | None) -> None:
+    """Carry out a moderation decision: publish (held, hidden or removed), hide or remove the comment.
+
+    Called by the moderation desk, which has checked its own policy and records the decision;
+    `moderator` is None when citizens' reports hid the comment automatically.
+    """
+    moderator_id = moderator.id if moderator is not None else None
+    if status == CommentStatus.PUBLISHED:
+        was_held = comment.status == CommentStatus.PENDING
+        comment.status = CommentStatus.PUBLISHED.value
+        comment.hidden_at = comment.hidden_by_id = comment.hidden_reason = None
+        if was_held:
+            # Held replies tell the parent's author only now that others can read them.
+            notify_reply(comment, db.session.get_one(Project, comment.project_id))
+    elif status == CommentStatus.HIDDEN and comment.status == CommentStatus.HIDDEN:
+        # Already hidden by citizens' reports: the moderator's decision takes the hiding over.
+        comment.hidden_by_id, comment.hidden_reason = moderator_id, reason
+    elif status == CommentStatus.HIDDEN:
+        comment.hide(moderator_id, reason or "")
+    elif status == CommentStatus.REMOVED and moderator_id is not None:
+        comment.remove(moderator_id, reason)
+    else:
+        raise InvalidState(status)
+    db.session.flush()
+
+
+def open_reporters(comment: Comment) -> int:
+    """Number of different people whose reports on the comment are not yet dealt with."""
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(CommentReport.reporter_id))).where(
+                CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)
+            )
+        )
+        or 0
     )
+
+
+def resolve_reports(moderator, comment: Comment, resolution: str) -> list[int]:
+    """Close the comment's open reports with the decision taken; returns the reporters' ids to tell."""
+    reporter_ids = list(
+        db.session.scalars(
+            select(CommentReport.reporter_id).where(
+                CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)
+            )
+        )
+    )
+    if reporter_ids:
+        db.session.execute(
+            update(CommentReport)
+            .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+            .values(resolved_at=utcnow(), resolved_by_id=moderator.id, resolution=resolution)
+            .execution_options(synchronize_session=False)
+        )
+    return reporter_ids
 
 
 def revisions(comment: Comment) -> list[CommentRevision]:

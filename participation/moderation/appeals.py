@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from participation.accounts import services as account_services
 from participation.accounts.models import User
 from participation.core.audit import record
-from participation.core.permissions import InvalidState, NotAllowed
+from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
+from participation.core.versioned import update_if_version
+from participation.discussions import services as discussion_services
 from participation.discussions.dialect import insert_unless_exists
-from participation.discussions.models import CommentStatus
+from participation.discussions.models import Comment, CommentStatus
 from participation.extensions import db
 from participation.moderation import policy
+from participation.moderation.errors import AlreadyAppealed, AnswerRequired, DecisionConflict
 from participation.moderation.models import (
     APPEAL_LABELS,
     Action,
@@ -23,10 +26,10 @@ from participation.moderation.models import (
     Decision,
     ModerationItem,
 )
-from participation.moderation.services import DecisionConflict, target_of
+from participation.moderation.queue import target_of
 from participation.notifications.services import notify
 from participation.wiki import services as wiki_services
-from participation.wiki.models import RevisionState
+from participation.wiki.models import RevisionState, WikiRevision
 
 APPEAL_OUTCOME_KIND = "moderation.appeal_outcome"
 APPEAL_OUTCOME_TEXT = _l(
@@ -63,8 +66,8 @@ def file_appeal(author, decision: Decision, text: str) -> Appeal:
         created_at=utcnow(),
         version=1,
     ):
-        raise InvalidState("already appealed")
-    appeal = db.session.scalar(select(Appeal).where(Appeal.decision_id == decision.id))
+        raise AlreadyAppealed(decision.id)
+    appeal = db.session.scalars(select(Appeal).where(Appeal.decision_id == decision.id)).one()
     record(
         author, "moderation.appeal_filed", decision, label=f"Entscheidung #{decision.id}", appeal_id=appeal.id
     )
@@ -78,28 +81,27 @@ def appeal_of(decision: Decision) -> Appeal | None:
 
 def decide_appeal(moderator, appeal: Appeal, expected_version: int, overturn: bool, answer: str) -> None:
     """A different moderator upholds or overturns the decision; the author learns the outcome."""
-    decision = db.session.get(Decision, appeal.decision_id)
+    decision = db.session.get_one(Decision, appeal.decision_id)
     if not policy.can_decide_appeal(moderator, decision):
         raise NotAllowed("decide appeal")
     if not answer.strip():
-        raise ValueError("answer required")
+        raise AnswerRequired(appeal.id)
     status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
-    result = db.session.execute(
-        update(Appeal)
-        .where(Appeal.id == appeal.id, Appeal.version == expected_version, Appeal.status == "open")
-        .values(
-            status=status.value,
-            version=Appeal.version + 1,
-            decided_by_id=moderator.id,
-            decided_at=utcnow(),
-            answer=answer,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not update_if_version(
+        Appeal,
+        appeal.id,
+        expected_version,
+        Appeal.status == AppealStatus.OPEN.value,
+        status=status.value,
+        decided_by_id=moderator.id,
+        decided_at=utcnow(),
+        answer=answer,
+    ):
         raise DecisionConflict()
     db.session.refresh(appeal)
-    kind, params, url = APPEAL_OUTCOME_KIND, {}, url_for("moderation.appeal", decision_id=decision.id)
+    kind: str = APPEAL_OUTCOME_KIND
+    params: dict[str, str] = {}
+    url: str | None = url_for("moderation.appeal", decision_id=decision.id)
     if overturn:
         kind, params, url = _reverse(moderator, decision) or (kind, params, url)
     record(
@@ -118,20 +120,18 @@ def decide_appeal(moderator, appeal: Appeal, expected_version: int, overturn: bo
     )
 
 
-def _reverse(moderator, decision: Decision) -> tuple[str, dict, str] | None:
+def _reverse(moderator, decision: Decision) -> tuple[str, dict[str, str], str] | None:
     """Undo a restriction after a successful appeal; for a refused wiki change, what the author is told."""
     action = Action(decision.action)
     subject = db.session.get(User, decision.subject_id) if decision.subject_id else None
     outcome = None
     if action in (Action.HIDE, Action.REMOVE):
-        item = db.session.get(ModerationItem, decision.item_id)
-        comment = target_of(item)
-        if comment is not None and comment.status in (
+        comment = _decided_target(decision)
+        if isinstance(comment, Comment) and comment.status in (
             CommentStatus.HIDDEN.value,
             CommentStatus.REMOVED.value,
         ):
-            comment.status = CommentStatus.PUBLISHED.value
-            comment.hidden_at = comment.hidden_by_id = comment.hidden_reason = None
+            discussion_services.moderate_comment(moderator, comment, CommentStatus.PUBLISHED, None)
     elif action == Action.REJECT:
         outcome = _reinstate_wiki_change(moderator, decision)
     elif action == Action.MUTE and subject is not None:
@@ -142,11 +142,16 @@ def _reverse(moderator, decision: Decision) -> tuple[str, dict, str] | None:
     return outcome
 
 
-def _reinstate_wiki_change(moderator, decision: Decision) -> tuple[str, dict, str] | None:
-    """Publish the refused change if the page has not moved on; otherwise the author may edit again."""
+def _decided_target(decision: Decision) -> Comment | WikiRevision | None:
+    """The comment or wiki revision the decision was about (None for sanctions or deleted content)."""
     item = db.session.get(ModerationItem, decision.item_id) if decision.item_id else None
-    revision = target_of(item) if item is not None else None
-    if revision is None or revision.state != RevisionState.REJECTED.value:
+    return target_of(item) if item is not None else None
+
+
+def _reinstate_wiki_change(moderator, decision: Decision) -> tuple[str, dict[str, str], str] | None:
+    """Publish the refused change if the page has not moved on; otherwise the author may edit again."""
+    revision = _decided_target(decision)
+    if not isinstance(revision, WikiRevision) or revision.state != RevisionState.REJECTED.value:
         return None
     try:
         published = wiki_services.reinstate(moderator, revision)

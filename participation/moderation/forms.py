@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from participation.core.validators import SafeText, normalize_text
 from participation.moderation import reasons
+from participation.moderation.errors import BadCategoryLine
 from participation.moderation.models import ACTION_LABELS, RESTRICTIONS, Action
 
 
@@ -129,10 +130,8 @@ class SettingsForm(FlaskForm):
     def validate_categories(self, field) -> None:
         try:
             reasons.parse_categories(field.data)
-        except ValueError as error:
-            raise ValidationError(
-                _l("Zeile %(line)s ist nicht im Format „code | Bezeichnung | Regel“.", line=error.args[0])
-            ) from error
+        except BadCategoryLine as error:
+            raise ValidationError(error.user_message) from error
 
 
 class LogFilterForm(FlaskForm):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from participation.core.settings import PREMODERATION_FIRST_N, get_int, get_setting
+from participation.moderation.errors import BadCategoryLine
 
 AUTOHIDE_THRESHOLD = "moderation.autohide_threshold"
 REASON_CATEGORIES = "moderation.reason_categories"
@@ -24,13 +25,15 @@ CODE_RE = re.compile(r"^[a-z0-9_]{2,40}$")
 
 @dataclass(frozen=True)
 class Category:
+    """One reason a moderator can give, with the Netiquette rule it refers to."""
+
     code: str
     label: str
     rule: str
 
 
 def parse_categories(text: str) -> list[Category]:
-    """Read the admin's lines; raises ValueError naming the first bad line."""
+    """Read the admin's lines; raises BadCategoryLine naming the first bad line."""
     categories: list[Category] = []
     seen: set[str] = set()
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -38,17 +41,18 @@ def parse_categories(text: str) -> list[Category]:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) != 3 or not CODE_RE.match(parts[0]) or not parts[1] or not parts[2]:
-            raise ValueError(number)
+            raise BadCategoryLine(number)
         if parts[0] in seen:
-            raise ValueError(number)
+            raise BadCategoryLine(number)
         seen.add(parts[0])
         categories.append(Category(*parts))
     if not categories:
-        raise ValueError(0)
+        raise BadCategoryLine(0)
     return categories
 
 
 def categories_text() -> str:
+    """The admin's lines as stored (the defaults when none are)."""
     return get_setting(REASON_CATEGORIES, DEFAULT_CATEGORIES) or DEFAULT_CATEGORIES
 
 
@@ -56,11 +60,12 @@ def categories() -> list[Category]:
     """The configured categories (the defaults when none or unreadable ones are stored)."""
     try:
         return parse_categories(categories_text())
-    except ValueError:
+    except BadCategoryLine:
         return parse_categories(DEFAULT_CATEGORIES)
 
 
 def category(code: str | None) -> Category | None:
+    """The category with this code, if it is configured."""
     return next((c for c in categories() if c.code == code), None)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask_babel import format_datetime
 from sqlalchemy import select
 
 from participation.accounts import services as account_services
@@ -13,34 +14,30 @@ from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.moderation import policy, reasons
+from participation.moderation.errors import ReasonRequired, SanctionTooLong
 from participation.moderation.models import Action, Decision
-from participation.moderation.services import _WHAT, send_statement
+from participation.moderation.statements import WHAT, send_statement
 
 MAX_SANCTION_DAYS = 365
 
 
-def _sanction_checks(actor, target: User, days: int, reason_code: str, text: str):
-    category = reasons.category(reason_code)
-    if category is None or not (text or "").strip():
-        raise ValueError("reason category and text required")
+def _sanction_checks(days: int, reason_code: str, text: str) -> None:
+    """A sanction needs a known reason category, a text, and a duration of one day to a year."""
+    if reasons.category(reason_code) is None or not (text or "").strip():
+        raise ReasonRequired(reason_code)
     if not 1 <= days <= MAX_SANCTION_DAYS:
-        raise ValueError("days out of range")
-    return category
+        raise SanctionTooLong(days)
 
 
 def mute(moderator, target: User, days: int, reason_code: str, text: str) -> Decision:
     """Mute a citizen's account for some days: reading and surveys stay, writing stops."""
     if not policy.can_mute(moderator, target):
         raise NotAllowed("mute")
-    _sanction_checks(moderator, target, days, reason_code, text)
+    _sanction_checks(days, reason_code, text)
     ends_at = utcnow() + timedelta(days=days)
     target.muted_until, target.mute_reason = ends_at, text
     decision = _sanction_decision(moderator, target, Action.MUTE, reason_code, text, ends_at)
-    from flask_babel import format_datetime
-
-    send_statement(
-        decision, str(_WHAT[Action.MUTE]) % {"place": format_datetime(ends_at, "dd.MM.yyyy HH:mm")}
-    )
+    send_statement(decision, str(WHAT[Action.MUTE]) % {"place": format_datetime(ends_at, "dd.MM.yyyy HH:mm")})
     return decision
 
 
@@ -57,7 +54,7 @@ def block(admin, target: User, days: int, reason_code: str, text: str) -> Decisi
     """Block an account (admins): no login, sessions end; the person gets a statement of reasons."""
     if not policy.can_block(admin, target):
         raise NotAllowed("block")
-    _sanction_checks(admin, target, days, reason_code, text)
+    _sanction_checks(days, reason_code, text)
     ends_at = utcnow() + timedelta(days=days)
     # The end is stored on the account: the block stops applying then by itself (no cron needed).
     account_services.block(admin, target, text, until=ends_at)
@@ -66,7 +63,9 @@ def block(admin, target: User, days: int, reason_code: str, text: str) -> Decisi
     return decision
 
 
-def _sanction_decision(actor, target, action: Action, reason_code, text, ends_at) -> Decision:
+def _sanction_decision(
+    actor, target: User, action: Action, reason_code: str, text: str, ends_at: datetime
+) -> Decision:
     decision = Decision(
         subject_id=target.id,
         moderator_id=actor.id,
@@ -99,6 +98,7 @@ def lift_expired_blocks(actor=None) -> int:
         select(User).where(User.blocked_at.is_not(None), User.blocked_until <= utcnow())
     ).all()
     for user in rows:
-        account_services.unblock(actor, user, ended=user.blocked_until.isoformat())
+        ended = user.blocked_until.isoformat() if user.blocked_until else None
+        account_services.unblock(actor, user, ended=ended)
     db.session.flush()
     return len(rows)

@@ -6,16 +6,17 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.accounts.models import User
+from participation.core.forms import PostOnlyForm
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
-from participation.discussions.models import REPORT_REASON_LABELS
+from participation.discussions.models import REPORT_REASON_LABELS, Comment
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
 from participation.moderation import appeals, policy, queries, reasons, sanctions, services
+from participation.moderation.errors import AlreadyAppealed, DecisionConflict
 from participation.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -28,15 +29,11 @@ from participation.moderation.models import (
     Appeal,
     Decision,
     ModerationItem,
-    TargetType,
 )
+from participation.moderation.queue import allowed_actions, target_of
+from participation.projects.models import Project
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
-
-CONFLICT = _l(
-    "Jemand aus der Moderation hat hierüber bereits entschieden. Ihre Entscheidung wurde nicht "
-    "gespeichert; es hat sich nichts geändert. Bitte sehen Sie sich den aktuellen Stand an."
-)
 
 
 def _checked(form) -> tuple[int, bool]:
@@ -53,8 +50,10 @@ def _checked(form) -> tuple[int, bool]:
     return int(raw), valid
 
 
-def _conflict() -> None:
-    flash(str(CONFLICT), "error")
+def _refused(error: InvalidState) -> None:
+    """Nothing was saved: roll the request back and say why."""
+    db.session.rollback()
+    flash(error.user_message, "error")
 
 
 def _load(model, object_id: int):
@@ -68,8 +67,6 @@ def _load(model, object_id: int):
 @policy_required(policy.can_moderate)
 def queue():
     """Everything waiting for a decision, oldest first, filtered by type, reason and project."""
-    services.sync_wiki()
-    db.session.commit()
     kind = request.args.get("typ", "")
     reason = request.args.get("grund", "")
     raw_project = request.args.get("vorhaben", "")
@@ -94,16 +91,14 @@ def queue():
 
 
 def _item_page(item: ModerationItem, form: DecisionForm | None = None, status: int = 200):
-    target = services.target_of(item)
-    actions = services.allowed_actions(item, target)
+    target = target_of(item)
+    actions = allowed_actions(item, target)
     if form is None:
         form = DecisionForm(formdata=None, version=item.version)
     form.set_actions(actions)
     author = db.session.get(User, item.author_id) if item.author_id else None
     context = {"item": item, "target": target, "form": form, "actions": actions, "author": author}
-    if item.target_type == TargetType.COMMENT.value and target is not None:
-        from participation.projects.models import Project
-
+    if isinstance(target, Comment):
         context["project"] = db.session.get(Project, target.project_id)
         context["view"] = visible_body(target, current_user)
         context["reports"] = queries.reports_for(target.id)
@@ -126,26 +121,17 @@ def decide(item_id: int):
     """Decide; a second moderator acting on the same version gets a clear message and nothing changes."""
     item = _load(ModerationItem, item_id)
     form = DecisionForm()
-    target = services.target_of(item)
-    form.set_actions(services.allowed_actions(item, target))
+    form.set_actions(allowed_actions(item, target_of(item)))
     version, valid = _checked(form)
     if not valid:
         if item.is_open and version == item.version:
             return _item_page(item, form, 400)
-        _conflict()
+        flash(DecisionConflict().user_message, "error")
         return redirect(url_for("moderation.item", item_id=item.id))
     try:
         services.decide(current_user, item, version, form.action.data, form.reason_code.data, form.text.data)
-    except services.DecisionConflict:
-        db.session.rollback()
-        _conflict()
-        return redirect(url_for("moderation.item", item_id=item_id))
-    except (InvalidState, ValueError):
-        db.session.rollback()
-        flash(
-            _("Diese Entscheidung passt nicht mehr zum Stand des Beitrags. Es hat sich nichts geändert."),
-            "error",
-        )
+    except InvalidState as error:  # DecisionConflict, NotWaiting and its kinds
+        _refused(error)
         return redirect(url_for("moderation.item", item_id=item_id))
     db.session.commit()
     flash(_("Die Entscheidung ist gespeichert; Betroffene wurden benachrichtigt."), "success")
@@ -166,14 +152,13 @@ def appeal(decision_id: int):
     if request.method == "POST":
         require(policy.can_appeal(current_user, decision))
         if existing is not None:
-            flash(_("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt."), "error")
+            flash(AlreadyAppealed().user_message, "error")
             return redirect(url_for("moderation.appeal", decision_id=decision.id))
         if form.validate_on_submit():
             try:
-                appeals.file_appeal(current_user, decision, form.text.data)
-            except InvalidState:
-                db.session.rollback()
-                flash(_("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt."), "error")
+                appeals.file_appeal(current_user, decision, form.text.data or "")
+            except AlreadyAppealed as error:
+                _refused(error)
                 return redirect(url_for("moderation.appeal", decision_id=decision.id))
             db.session.commit()
             flash(
@@ -193,7 +178,7 @@ def appeal(decision_id: int):
 
 
 def _appeal_page(appeal_row: Appeal, form=None, status: int = 200):
-    decision = db.session.get(Decision, appeal_row.decision_id)
+    decision = db.session.get_one(Decision, appeal_row.decision_id)
     form = form or AppealDecisionForm(formdata=None, version=appeal_row.version)
     return render_template(
         "moderation/appeal_decide.html",
@@ -225,11 +210,10 @@ def appeal_decide(appeal_id: int):
         return _appeal_page(appeal_row, form, 400)
     try:
         appeals.decide_appeal(
-            current_user, appeal_row, version, form.outcome.data == "aufheben", form.answer.data
+            current_user, appeal_row, version, form.outcome.data == "aufheben", form.answer.data or ""
         )
-    except services.DecisionConflict:
-        db.session.rollback()
-        _conflict()
+    except InvalidState as error:  # DecisionConflict (decided meanwhile), AnswerRequired
+        _refused(error)
         return redirect(url_for("moderation.appeal_review", appeal_id=appeal_id))
     db.session.commit()
     flash(_("Über den Einspruch ist entschieden; die Person wurde benachrichtigt."), "success")
@@ -266,7 +250,7 @@ def mute(user_id: int):
     form = SanctionForm(prefix="mute")
     if not form.validate_on_submit():
         return _account_page(target, mute_form=form, status=400)
-    sanctions.mute(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+    sanctions.mute(current_user, target, form.days.data or 0, form.reason_code.data, form.text.data or "")
     db.session.commit()
     flash(_("Das Konto ist stummgeschaltet; die Person wurde mit Begründung benachrichtigt."), "success")
     return redirect(url_for("moderation.account", user_id=user_id))
@@ -278,8 +262,6 @@ def unmute(user_id: int):
     """Lift a mute early."""
     target = _load(User, user_id)
     require(policy.can_mute(current_user, target))
-    from participation.core.forms import PostOnlyForm
-
     if not PostOnlyForm().validate_on_submit():
         abort(400)
     try:
@@ -302,7 +284,9 @@ def block(user_id: int):
     if not form.validate_on_submit():
         return _account_page(target, block_form=form, status=400)
     try:
-        sanctions.block(current_user, target, form.days.data, form.reason_code.data, form.text.data)
+        sanctions.block(
+            current_user, target, form.days.data or 0, form.reason_code.data, form.text.data or ""
+        )
     except InvalidState:
         db.session.rollback()
         flash(

@@ -120,10 +120,9 @@ class WikiRevision(db.Model):
     def is_approved(self) -> bool:
         return self.state == RevisionState.APPROVED.value
 
-    def require_pending(self) -> None:
-        """Decisions and withdrawals apply only to changes still waiting for review."""
-        if not self.is_pending:
-            raise InvalidState("revision is not pending")
+
+class RevisionImmutable(InvalidState):
+    """A revision's text is history: only its state and decision may change."""
 
 
 _IMMUTABLE = ("page_id", "author_id", "title", "body", "summary", "base_revision_id", "created_at")
@@ -135,4 +134,4 @@ def _refuse_text_changes(mapper, connection, target: WikiRevision) -> None:
     state = inspect(target)
     for name in _IMMUTABLE:
         if state.attrs[name].history.has_changes():
-            raise InvalidState(f"wiki revision field {name} is immutable")
+            raise RevisionImmutable(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -108,20 +110,15 @@ def pending_queue(number: int):
     return db.paginate(query, page=number, per_page=50, error_out=False)
 
 
-def pending_count() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(WikiRevision)
-        .where(WikiRevision.state == RevisionState.PENDING.value)
-    )
-
-
 def approved_revision_count(user) -> int:
-    """Hook answer: how many of the account's changes were published (first-N pre-moderation)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(WikiRevision)
-        .where(WikiRevision.author_id == user.id, WikiRevision.state == RevisionState.APPROVED.value)
+    """Answer to core's contributions question: the account's published changes (first-N pre-moderation)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(WikiRevision)
+            .where(WikiRevision.author_id == user.id, WikiRevision.state == RevisionState.APPROVED.value)
+        )
+        or 0
     )
 
 
@@ -134,6 +131,12 @@ def pages_for_project(project_id: int) -> list[WikiPage]:
             .order_by(func.lower(WikiPage.title))
         )
     )
+
+
+def project_panel(project, **_options: Any) -> dict[str, Any] | None:
+    """The project page's wiki panel: its published pages, or nothing when it has none."""
+    pages = pages_for_project(project.id)
+    return {"pages": pages} if pages else None
 
 
 def export_revisions(user) -> list[dict]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from participation.core.audit import record
-from participation.core.permissions import NotAllowed
+from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.types import utcnow
+from participation.core.versioned import update_if_version
 from participation.extensions import db
 from participation.notifications.services import notify
 from participation.wiki import policy
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 from participation.wiki.render import slugify
+from participation.wiki.signals import wiki_change_proposed, wiki_changes_settled
 
 # Paths under /wiki/ that are not pages.
 RESERVED_SLUGS = frozenset({"neu", "pruefung", "suche"})
@@ -43,6 +47,10 @@ class NoChange(Exception):
     """The proposal is identical to the text it is based on."""
 
 
+class RejectionNeedsReason(InvalidState):
+    """The author is told why their change was refused (the form checks it first)."""
+
+
 def title_taken(title: str, except_page_id: int | None = None) -> bool:
     """True when another published page has this title (case-insensitive)."""
     query = select(WikiPage.id).where(
@@ -54,6 +62,7 @@ def title_taken(title: str, except_page_id: int | None = None) -> bool:
 
 
 def _page_path(page: WikiPage) -> str:
+    """The page's local address (for notifications)."""
     return url_for("wiki.page", slug=page.slug)
 
 
@@ -158,16 +167,33 @@ def _add_revision(author, page: WikiPage, *, title: str, body: str, summary: str
     db.session.flush()
     if direct:
         _move_pointer(page, revision, error=EditConflict)
+    else:
+        # The moderation desk (a later domain) puts the change into its queue, in this transaction.
+        wiki_change_proposed.send(revision)
     return revision
 
 
-def _withdraw_where(*conditions) -> None:
-    db.session.execute(
+def _withdraw_where(*conditions: ColumnElement[bool]) -> None:
+    """End pending changes (the author's newer one replaces them, or the author withdraws or leaves)."""
+    statement = (
         update(WikiRevision)
         .where(WikiRevision.state == RevisionState.PENDING.value, *conditions)
         .values(state=RevisionState.WITHDRAWN.value, version=WikiRevision.version + 1, decided_at=utcnow())
+        .returning(WikiRevision.id)
         .execution_options(synchronize_session=False)
     )
+    _settled(list(db.session.scalars(statement)))
+
+
+def withdraw_all_of(user) -> None:
+    """Account deletion: the person's pending proposals end (their texts stay in the history)."""
+    _withdraw_where(WikiRevision.author_id == user.id)
+
+
+def _settled(revision_ids: list[int]) -> None:
+    """Tell later domains (the moderation queue) that these changes no longer wait."""
+    if revision_ids:
+        wiki_changes_settled.send(None, revision_ids=revision_ids)
 
 
 def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Exception]) -> None:
@@ -184,7 +210,8 @@ def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Excepti
         .values(approved_revision_id=revision.id, title=revision.title)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    # An UPDATE always yields a cursor result; its rowcount says whether the pointer still matched.
+    if cast(CursorResult[Any], result).rowcount != 1:
         db.session.expire(page)
         raise error(page.approved_revision) if error is EditConflict else error()
     db.session.expire(page)
@@ -208,6 +235,7 @@ def _outdate_others(page: WikiPage, published: WikiRevision) -> None:
         .values(state=RevisionState.OUTDATED.value, version=WikiRevision.version + 1, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    _settled([r.id for r in stale])
     for revision in stale:
         db.session.expire(revision)
         notify(
@@ -217,27 +245,21 @@ def _outdate_others(page: WikiPage, published: WikiRevision) -> None:
 
 def _decide(
     moderator, revision: WikiRevision, expected_version: int, state: RevisionState, reason: str | None
-):
+) -> None:
     """The conditional UPDATE: only one decision per pending revision can ever succeed."""
-    result = db.session.execute(
-        update(WikiRevision)
-        .where(
-            WikiRevision.id == revision.id,
-            WikiRevision.state == RevisionState.PENDING.value,
-            WikiRevision.version == expected_version,
-        )
-        .values(
-            state=state.value,
-            version=WikiRevision.version + 1,
-            decided_by_id=moderator.id,
-            decided_at=utcnow(),
-            decision_reason=reason,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not update_if_version(
+        WikiRevision,
+        revision.id,
+        expected_version,
+        WikiRevision.state == RevisionState.PENDING.value,
+        state=state.value,
+        decided_by_id=moderator.id,
+        decided_at=utcnow(),
+        decision_reason=reason,
+    ):
         raise DecisionConflict()
     db.session.expire(revision)
+    _settled([revision.id])
 
 
 def approve(moderator, revision: WikiRevision, expected_version: int) -> None:
@@ -256,13 +278,18 @@ def approve(moderator, revision: WikiRevision, expected_version: int) -> None:
     notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
 
 
-def reject(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
-    """Refuse a pending change with a reason the author sees and receives by e-mail."""
+def reject_revision(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
+    """Refuse a pending change with a reason; the caller tells the author (notice or statement of reasons)."""
     if not policy.can_review_wiki(moderator):
         raise NotAllowed("review wiki")
     if not reason.strip():
-        raise ValueError("a rejection needs a reason")
+        raise RejectionNeedsReason(revision.id)
     _decide(moderator, revision, expected_version, RevisionState.REJECTED, reason)
+
+
+def reject(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
+    """Refuse a pending change on the review page: logged, and the author gets the reason by e-mail."""
+    reject_revision(moderator, revision, expected_version, reason)
     page = revision.page
     record(moderator, "wiki.reject", page, reason=reason, revision_id=revision.id)
     path = url_for("wiki.revision", slug=page.slug, revision_id=revision.id)
@@ -285,19 +312,16 @@ def reinstate(moderator, revision: WikiRevision) -> bool:
         revision.title, page.id
     )
     state = RevisionState.APPROVED if publishable else RevisionState.OUTDATED
-    result = db.session.execute(
-        update(WikiRevision)
-        .where(WikiRevision.id == revision.id, WikiRevision.state == RevisionState.REJECTED.value)
-        .values(
-            state=state.value,
-            version=WikiRevision.version + 1,
-            decided_by_id=moderator.id,
-            decided_at=utcnow(),
-            decision_reason=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not update_if_version(
+        WikiRevision,
+        revision.id,
+        revision.version,
+        WikiRevision.state == RevisionState.REJECTED.value,
+        state=state.value,
+        decided_by_id=moderator.id,
+        decided_at=utcnow(),
+        decision_reason=None,
+    ):
         raise DecisionConflict()
     db.session.expire(revision)
     if publishable:

@@ -162,7 +162,7 @@ def test_hiding_a_held_comment_in_place_closes_its_item(app, people, project, ad
     comment_id = add_comment(project, people["author"].id, status="pending")
     with app.app_context():
         from participation.moderation.models import TargetType
-        from participation.moderation.services import open_item
+        from participation.moderation.queue import open_item
 
         open_item(TargetType.COMMENT, comment_id, project.id, people["author"].id)
         db.session.commit()
@@ -196,21 +196,22 @@ def test_categories_come_from_the_admin_setting(app, people, project, add_commen
 def test_the_moderation_desk_refuses_a_hide_without_category_at_the_service(
     app, people, project, add_comment
 ):
-    """The rule holds below the form too: the hook refuses, the transaction leaves nothing behind."""
+    """The rule holds below the form too: the receiver refuses, the transaction leaves nothing behind."""
     import pytest
 
     from participation.accounts.models import User
     from participation.discussions import services as discussions
+    from participation.moderation.errors import ReasonRequired, UnknownReason
 
     comment_id = add_comment(project, people["author"].id)
     with app.test_request_context():
         moderator = db.session.get(User, people["mod"].id)
         comment = db.session.get(Comment, comment_id)
-        for code in (None, "erfunden"):
-            with pytest.raises(ValueError):
+        for code, refusal in ((None, ReasonRequired), ("erfunden", UnknownReason)):
+            with pytest.raises(refusal):
                 discussions.hide_comment(moderator, comment, "Begründung", code)
             db.session.rollback()
-        with pytest.raises(ValueError):
+        with pytest.raises(ReasonRequired):
             discussions.hide_comment(moderator, db.session.get(Comment, comment_id), "  ", "spam")
         db.session.rollback()
     assert _status(app, comment_id) == "published"
@@ -223,15 +224,16 @@ def test_in_place_decision_after_a_queue_decision_changes_nothing(
     app, people, project, add_comment, monkeypatch
 ):
     """If a queue decision wins the race, the in-place one is rolled back with a clear message."""
-    from participation.moderation import services
+    from participation.moderation import queue
+    from participation.moderation.errors import DecisionConflict
 
     comment_id = add_comment(project, people["author"].id)
     report_as(app, people["r1"], project, comment_id)
 
     def someone_else_was_first(item, expected_version, moderator):
-        raise services.DecisionConflict()
+        raise DecisionConflict()
 
-    monkeypatch.setattr(services, "claim", someone_else_was_first)
+    monkeypatch.setattr(queue, "claim", someone_else_was_first)
     moderator = client_for(app, people["mod"])
     response = hide_in_place(moderator, project, comment_id, "spam", "Werbung.")
     assert response.status_code == 302

@@ -85,7 +85,7 @@ def test_transitions_publish_remove_restore(app, people, project, add_comment):
     held = add_comment(project, people["author"].id, status="pending")
     with app.app_context():
         from participation.moderation.models import TargetType
-        from participation.moderation.services import open_item
+        from participation.moderation.queue import open_item
 
         open_item(TargetType.COMMENT, held, project.id, people["author"].id)
         db.session.commit()

@@ -37,10 +37,8 @@ def _page_with_proposal(app, planner, author) -> tuple[str, int, int]:
 
 
 def _reject_and_appeal(app, people, revision_id: int) -> Appeal:
-    item = item_for(app, "wiki_revision", revision_id)
-    if item is None:  # the queue page brings pending wiki changes in
-        client_for(app, people["mod"]).get("/moderation")
-        item = item_for(app, "wiki_revision", revision_id)
+    item = item_for(app, "wiki_revision", revision_id)  # queued when it was proposed
+    assert item is not None
     response = decide(
         client_for(app, people["mod"]), item.id, "reject", item.version, "quellen", "Bitte mit Quelle."
     )
