@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -33,6 +34,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Every model subclasses Model. db.Model is made at run time (Base with Flask-SQLAlchemy's mixin),
+# so type checkers cannot follow it; to them it is Base, whose columns and session API it has.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

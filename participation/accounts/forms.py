@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from participation.accounts.passwords import PasswordPolicy
 from participation.accounts.services import normalize_email
-from participation.core.forms import PostOnlyForm  # noqa: F401  (re-exported for account views)
+from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 
 LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -31,7 +32,7 @@ ROLE_LABELS = {
 DELETED_ACCOUNT_LABEL = _l("Gelöschtes Konto")
 
 
-class User(db.Model):
+class User(Model):
     """A person with an account. Deleting the account erases personal data but keeps the row."""
 
     __tablename__ = "users"
@@ -60,7 +61,10 @@ class User(db.Model):
     )
 
     # Flask-Login protocol. The session token is set by the loader for the current request.
-    current_session_token = None  # str | None; not a column
+    # Not a column: declared for type checkers only, since the ORM maps every class annotation.
+    if TYPE_CHECKING:
+        current_session_token: str | None
+    current_session_token = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -114,7 +118,7 @@ class User(db.Model):
         return f"<User {self.id}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one user (a person may hold several)."""
 
     __tablename__ = "user_roles"
@@ -125,7 +129,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A login on one device. The cookie holds a random token; only its hash is stored."""
 
     __tablename__ = "user_sessions"

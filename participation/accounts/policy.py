@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.models import Role
 
 
@@ -64,7 +66,7 @@ def can_block(actor, target) -> bool:
     return can_administer(actor) and actor.id != target.id and not target.is_deleted
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_participate": can_participate,
     "can_administer": can_administer,
     "can_view_audit_log": can_view_audit_log,

@@ -12,6 +12,7 @@ from participation.accounts import policy, services
 from participation.accounts.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from participation.accounts.views import bp
 from participation.core.downloads import attachment_headers
+from participation.core.forms import add_error
 from participation.core.permissions import InvalidState, NotAllowed, policy_required
 from participation.core.privacy import export_user_data
 from participation.core.types import utcnow
@@ -47,7 +48,7 @@ def change_password():
         try:
             services.change_password(user, form.current_password.data, form.password.data)
         except NotAllowed:
-            form.current_password.errors.append(_("Das aktuelle Passwort ist falsch."))
+            add_error(form.current_password, _("Das aktuelle Passwort ist falsch."))
         else:
             db.session.commit()
             # The real object, not the proxy: Flask-Login stores it as the new current user.
@@ -66,9 +67,9 @@ def change_email():
         try:
             services.request_email_change(current_user, form.email.data, form.current_password.data)
         except NotAllowed:
-            form.current_password.errors.append(_("Das aktuelle Passwort ist falsch."))
+            add_error(form.current_password, _("Das aktuelle Passwort ist falsch."))
         except InvalidState:
-            form.email.errors.append(_("Das ist bereits Ihre E-Mail-Adresse."))
+            add_error(form.email, _("Das ist bereits Ihre E-Mail-Adresse."))
         else:
             db.session.commit()
             flash(
@@ -118,11 +119,9 @@ def delete_account():
         try:
             services.delete_account(current_user, form.current_password.data)
         except NotAllowed:
-            form.current_password.errors.append(_("Das Passwort ist falsch."))
+            add_error(form.current_password, _("Das Passwort ist falsch."))
         except InvalidState:
-            form.confirm.errors.append(
-                _("Sie sind die letzte Administratorin bzw. der letzte Administrator.")
-            )
+            add_error(form.confirm, _("Sie sind die letzte Administratorin bzw. der letzte Administrator."))
         else:
             db.session.commit()
             logout_user()

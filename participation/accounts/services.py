@@ -175,7 +175,7 @@ def request_password_reset(email: str) -> None:
     out: otherwise the answer for a known address would take measurably longer (enumeration).
     """
     user = find_by_email(email)
-    if user is None or not user.is_active or not user.password_hash:
+    if user is None or not user.is_active or not user.password_hash or not user.email:
         return
     link = url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True)
     _send(user, user.email, "reset_password", link=link, after_response=True)
@@ -207,7 +207,8 @@ def change_password(user: User, current_password: str, new_password: str) -> str
         raise NotAllowed("wrong password")
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
-    _send(user, user.email, "password_changed")
+    if user.email:
+        _send(user, user.email, "password_changed")
     return start_session(user, remember=False)
 
 
@@ -258,15 +259,18 @@ def update_profile(user: User, display_name: str, locale: str | None, notify_by_
 
 def admin_count() -> int:
     """Number of active admins (the last one cannot lose the role or be blocked)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(UserRole)
-        .join(User)
-        .where(
-            UserRole.role == Role.ADMIN.value,
-            or_(User.blocked_at.is_(None), User.blocked_until <= utcnow()),
-            User.deleted_at.is_(None),
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(UserRole)
+            .join(User)
+            .where(
+                UserRole.role == Role.ADMIN.value,
+                or_(User.blocked_at.is_(None), User.blocked_until <= utcnow()),
+                User.deleted_at.is_(None),
+            )
         )
+        or 0
     )
 
 
@@ -313,7 +317,7 @@ def unblock(actor: User | None, target: User, **details) -> None:
 
 def clear_ended_block(user: User) -> None:
     """Housekeeping at login: a block that has ended is removed from the account (and logged)."""
-    if user.blocked_at is not None and not user.is_blocked:
+    if user.blocked_at is not None and user.blocked_until is not None and not user.is_blocked:
         unblock(None, user, ended=user.blocked_until.isoformat())
 
 

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from participation.accounts import services
 from participation.accounts.forms import (
     LoginForm,
-    PostOnlyForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
 from participation.accounts.throttle import login_throttled, record_login_failure
+from participation.core.forms import PostOnlyForm, add_error
 from participation.core.i18n import current_locale
 from participation.core.security import safe_next
 from participation.extensions import db, limiter
@@ -71,9 +71,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             record_login_failure(form.email.data)
-            form.password.errors.append(_("E-Mail-Adresse oder Passwort ist falsch."))
+            add_error(form.password, _("E-Mail-Adresse oder Passwort ist falsch."))
         elif not user.is_active:
-            form.email.errors.append(_("Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung."))
+            add_error(form.email, _("Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung."))
         else:
             return _complete_login(user, form.remember.data)
     return render_template("accounts/login.html", form=form, throttled=False)

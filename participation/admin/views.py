@@ -11,7 +11,7 @@ from participation.accounts import services as accounts
 from participation.accounts.models import Role, User
 from participation.admin import services
 from participation.admin.forms import AuditFilterForm, BlockForm, LegalPageForm, RolesForm, UserSearchForm
-from participation.core.forms import PostOnlyForm
+from participation.core.forms import PostOnlyForm, add_error
 from participation.core.legal import legal_page_source, save_legal_page
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
 from participation.core.paging import page_arg
@@ -35,9 +35,7 @@ def users():
     form = UserSearchForm(request.args)
     valid = form.validate()
     query = services.user_query(form.q.data if valid else None, form.role.data if valid else None)
-    return render_template(
-        "admin/user_list.html", form=form, pagination=services.paginate(query, page_arg())
-    )
+    return render_template("admin/user_list.html", form=form, pagination=services.paginate(query, page_arg()))
 
 
 def _load_user(user_id: int) -> User:
@@ -68,10 +66,11 @@ def change_roles(user_id: int):
             "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
         ), 400
     try:
-        accounts.set_roles(current_user, user, {Role(value) for value in form.roles.data})
+        accounts.set_roles(current_user, user, {Role(value) for value in form.roles.data or ()})
     except InvalidState:
-        form.roles.errors.append(
-            _("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator.")
+        add_error(
+            form.roles,
+            _("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator."),
         )
         return render_template(
             "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
@@ -90,9 +89,9 @@ def block_user(user_id: int):
     form = BlockForm()
     if form.validate_on_submit():
         try:
-            accounts.block(current_user, user, form.reason.data)
+            accounts.block(current_user, user, form.reason.data or "")
         except InvalidState:
-            form.reason.errors.append(_("Dieses Konto kann nicht gesperrt werden."))
+            add_error(form.reason, _("Dieses Konto kann nicht gesperrt werden."))
         else:
             db.session.commit()
             flash(_("Das Konto wurde gesperrt."), "success")
@@ -150,7 +149,7 @@ def edit_legal_page(slug: str):
     if not form.is_submitted():
         form.body.data = legal_page_source(slug)
     if form.validate_on_submit():
-        save_legal_page(current_user, slug, form.body.data)
+        save_legal_page(current_user, slug, form.body.data or "")
         db.session.commit()
         flash(_("Der Text wurde gespeichert."), "success")
         return redirect(url_for("core.legal_page", slug=slug))

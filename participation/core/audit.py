@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from participation.core.models import AuditLogEntry
+from participation.core.types import Actor
 from participation.extensions import db
 
 
 def record(
-    actor,
+    actor: Actor | None,
     action: str,
     target: Any = None,
     *,

@@ -34,7 +34,7 @@ def write_catalog(catalog: Catalog, path: str | Path) -> None:
 
 def _forms(message: Message) -> list[str]:
     """All msgstr forms of a message as a list."""
-    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
 
 
 def _is_incomplete(message: Message) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -36,7 +37,7 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(code: int, message=None):
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     """The error page for a status code, with an optional more specific message."""
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return render_template(
@@ -44,16 +45,16 @@ def render_error(code: int, message=None):
     ), code
 
 
-def _handle_http(error: HTTPException):
+def _handle_http(error: HTTPException) -> ResponseReturnValue:
     if error.code is None or error.code < 400:
         return error
-    if getattr(error, "response", None) is not None:
+    if error.response is not None:
         # abort(response) (e.g. the login redirect) carries its own answer.
         return error.response
     return render_error(error.code)
 
 
-def _handle_csrf(error: CSRFError):
+def _handle_csrf(error: CSRFError) -> tuple[str, int]:
     return render_error(
         400,
         _l(
@@ -63,7 +64,7 @@ def _handle_csrf(error: CSRFError):
     )
 
 
-def _handle_unexpected(error: Exception):
+def _handle_unexpected(error: Exception) -> tuple[str, int]:
     log.exception("Unerwarteter Fehler")
     db.session.rollback()
     return render_error(500)

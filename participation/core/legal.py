@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app
+from markupsafe import Markup
 
 from participation.core import audit
 from participation.core.legal_texts import default_legal_text
 from participation.core.markup import render_markdown
 from participation.core.models import LegalPage
+from participation.core.types import Actor
 from participation.extensions import db
 
 
@@ -17,12 +19,12 @@ def legal_page_source(slug: str) -> str:
     return page.body if page else default_legal_text(slug, current_app.config["SITE_NAME"])
 
 
-def legal_page_body(slug: str):
+def legal_page_body(slug: str) -> Markup:
     """The page rendered through the one Markdown renderer."""
     return render_markdown(legal_page_source(slug))
 
 
-def save_legal_page(actor, slug: str, body: str) -> None:
+def save_legal_page(actor: Actor | None, slug: str, body: str) -> None:
     """Store an admin's new text and log the change."""
     page = db.session.get(LegalPage, slug)
     if page is None:

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 LEGAL_PAGE_SLUGS: tuple[str, ...] = ("impressum", "datenschutz", "barrierefreiheit", "netiquette")
 
-_TITLES = {
+# Lazy strings: they render in the reader's language wherever they are used as text.
+_TITLES: dict[str, str] = {
     "impressum": _l("Impressum"),
     "datenschutz": _l("Datenschutz"),
     "barrierefreiheit": _l("Barrierefreiheit"),

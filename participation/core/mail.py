@@ -7,11 +7,12 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from typing import Any
 
-from flask import after_this_request, current_app, has_request_context, render_template
+from flask import Flask, Response, after_this_request, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class Mail:
     body: str
 
 
-def render_mail(to: str, template: str, locale: str | None, **context) -> Mail:
+def render_mail(to: str, template: str, locale: str | None, **context: Any) -> Mail:
     """Render templates/mail/<template>.txt in the recipient's language; the first line is the subject."""
     with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
         text = render_template(f"mail/{template}.txt", **context)
@@ -33,7 +34,7 @@ def render_mail(to: str, template: str, locale: str | None, **context) -> Mail:
     return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
 
 
-def queue_mail(session: Session, mail: Mail, *, after_response: bool = False) -> None:
+def queue_mail(session: Session | scoped_session[Any], mail: Mail, *, after_response: bool = False) -> None:
     """Send the mail once the current transaction commits; drop it on rollback.
 
     after_response: inside a request, hand the mail to the SMTP server only once the response has
@@ -81,7 +82,8 @@ def _deliver_after_response(mails: list[Mail]) -> None:
 
     Registered from the commit inside the view, before Flask runs the after-request functions.
     """
-    app = current_app._get_current_object()
+    # Flask types the current_app proxy as Flask, so mypy does not see the proxy's own method.
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def send_all() -> None:
         with app.app_context():
@@ -89,7 +91,7 @@ def _deliver_after_response(mails: list[Mail]) -> None:
                 _deliver_safely(mail)
 
     @after_this_request
-    def _on_close(response):
+    def _on_close(response: Response) -> Response:
         response.call_on_close(send_all)
         return response
 
@@ -97,7 +99,7 @@ def _deliver_after_response(mails: list[Mail]) -> None:
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
     outbox = session.info.pop(_OUTBOX_KEY, None)
-    later = []
+    later: list[Mail] = []
     for mail, after_response in outbox or ():
         if after_response and has_request_context():
             later.append(mail)

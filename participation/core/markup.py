@@ -16,7 +16,7 @@ import bleach
 import markdown
 from flask_babel import lazy_gettext as _l
 from markdown import inlinepatterns, util
-from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor, SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
@@ -106,12 +106,12 @@ def _unwrap(parent: etree.Element, index: int) -> None:
         parent.insert(index + offset, child)
 
 
-class _BoundedLinkScan:
+class _BoundedLinkScan(LinkInlineProcessor):
     """Link parsing that looks at most _MAX_LINK_SCAN characters ahead of each "[" or "("."""
 
     # Upstream scans to the end of the paragraph for every "[" (Python-Markdown #798): 10 kB of
     # "[" took minutes. Longer or deeper-nested link texts and targets are simply not links.
-    # Mixed in before an upstream link class, whose unescape() and RE_TITLE_CLEAN it uses.
+    # Mixed in before each upstream link class (all of them are LinkInlineProcessors).
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         """Return the link text after the "[" ending at index, matching nested brackets."""
@@ -154,7 +154,8 @@ class _BareUrlProcessor(InlineProcessor):
     ANCESTOR_EXCLUDES = ("a",)
     _TRAILING = ".,:;!?'\"*_~]"
 
-    def handleMatch(self, m: re.Match[str], data: str) -> _Match:
+    # InlineProcessor itself changes Pattern.handleMatch's signature; its stub ignores that override too.
+    def handleMatch(self, m: re.Match[str], data: str) -> _Match:  # type: ignore[override]
         """Link the URL, leaving trailing punctuation to the text."""
         url = m.group(1)
         # Sentence punctuation and an unbalanced closing parenthesis belong to the prose,
@@ -175,7 +176,8 @@ class _WikiLinkProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.resolver = resolver
 
-    def handleMatch(self, m: re.Match[str], data: str) -> _Match:
+    # InlineProcessor itself changes Pattern.handleMatch's signature; its stub ignores that override too.
+    def handleMatch(self, m: re.Match[str], data: str) -> _Match:  # type: ignore[override]
         """Resolve the page title and build its link."""
         title = m.group(1).strip()
         if not title:

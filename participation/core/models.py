@@ -6,17 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit-log row."""
 
 
-class AuditLogEntry(db.Model):
+class AuditLogEntry(Model):
     """One recorded action: who did what to which object, when, with details. Never changed."""
 
     __tablename__ = "audit_log"
@@ -36,14 +36,14 @@ class AuditLogEntry(db.Model):
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
+def _refuse_audit_changes(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     """Keep the audit log append-only at the ORM level, whatever a route tries."""
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditLogEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnlyError("audit_log rows cannot be changed or deleted")
 
 
-class LegalPage(db.Model):
+class LegalPage(Model):
     """Impressum, Datenschutz, Barrierefreiheit, Netiquette: Markdown edited by admins."""
 
     __tablename__ = "legal_pages"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import ClassVar
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -41,12 +41,16 @@ def require(allowed: bool) -> None:
     abort(403)
 
 
-def policy_required(policy: Callable[[object], bool]):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def policy_required(policy: Callable[[Any], bool]) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorator for views whose whole access rule is one policy function of the current user."""
 
-    def decorator(view):
+    def decorator(view: Callable[_P, _R]) -> Callable[_P, _R]:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             require(policy(current_user))
             return view(*args, **kwargs)
 

@@ -26,12 +26,12 @@ def register_eraser(name: str, eraser: Eraser) -> None:
     _erasers[name] = eraser
 
 
-def export_user_data(user) -> dict[str, Any]:
+def export_user_data(user: object) -> dict[str, Any]:
     """Collect every registered section for one user."""
     return {section: exporter(user) for section, exporter in sorted(_exporters.items())}
 
 
-def erase_user_data(user) -> None:
+def erase_user_data(user: object) -> None:
     """Run every registered eraser for one user (in the caller's transaction)."""
     for _name, eraser in sorted(_erasers.items()):
         eraser(user)

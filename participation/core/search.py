@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import ColumnExpressionArgument, func
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -13,6 +13,6 @@ def contains_pattern(term: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-def contains(column, term: str) -> ColumnElement[bool]:
+def contains(column: ColumnExpressionArgument[str | None], term: str) -> ColumnElement[bool]:
     """`lower(column) LIKE '%term%'` with escaped wildcards (SQLite's lower() is made Unicode-aware)."""
     return func.lower(column).like(contains_pattern(term), escape="\\")

@@ -34,7 +34,7 @@ def is_safe_next(target: str | None) -> bool:
 
 def safe_next(target: str | None, fallback: str) -> str:
     """The local target, or the fallback when the target would leave the site."""
-    return target if is_safe_next(target) else fallback
+    return target if target is not None and is_safe_next(target) else fallback
 
 
 def add_security_headers(response: Response) -> Response:

@@ -14,10 +14,10 @@ from participation.core.markup import render_markdown
 
 # Policy functions by the name templates call them with; registering a name again replaces it,
 # so a second app (tests) changes nothing.
-_template_policies: dict[str, Callable[..., bool]] = {}
+_template_policies: dict[str, Callable[..., Any]] = {}
 
 
-def register_template_policies(policies: Mapping[str, Callable[..., bool]]) -> None:
+def register_template_policies(policies: Mapping[str, Callable[..., Any]]) -> None:
     """Expose a domain's policy functions to templates (buttons show only when the policy says yes)."""
     _template_policies.update(policies)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from wtforms import Field
 from wtforms.validators import ValidationError
 
 # Bidirectional overrides and isolates can disguise a name ("evil\u202egnp.exe").
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
-def normalize_text(value):
+def normalize_text(value: object) -> object:
     """WTForms filter: NFC-normalise and trim surrounding whitespace; leaves non-strings alone."""
     if not isinstance(value, str):
         return value
@@ -37,10 +38,11 @@ def is_visibly_empty(value: str) -> bool:
 class SafeText:
     """Validator: refuse control characters and text made only of invisible characters."""
 
-    def __init__(self, multiline: bool = False):
+    def __init__(self, multiline: bool = False) -> None:
         self.multiline = multiline
 
-    def __call__(self, form, field) -> None:
+    def __call__(self, form: object, field: Field) -> None:
+        """Raise ValidationError for control characters or invisible-only text."""
         value = field.data or ""
         if not isinstance(value, str):
             return

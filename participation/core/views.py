@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from participation.core.forms import PostOnlyForm
 from participation.core.legal import legal_page_body
@@ -17,23 +19,23 @@ bp = Blueprint("core", __name__)
 
 # Sections domains add to the start page, keyed by name (a second app replaces, never repeats),
 # shown in the order of their first registration.
-_home_sections: dict[str, tuple[str, Callable[[], dict]]] = {}
+_home_sections: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {}
 
 
-def register_home_section(name: str, template: str, context: Callable[[], dict]) -> None:
+def register_home_section(name: str, template: str, context: Callable[[], dict[str, Any]]) -> None:
     """Let a domain show a section on the start page (current projects, open surveys ...)."""
     _home_sections[name] = (template, context)
 
 
 @bp.route("/")
-def home():
+def home() -> str:
     """The municipality's start page with the sections the domains contribute."""
     sections = [(template, context()) for template, context in _home_sections.values()]
     return render_template("core/home.html", sections=sections)
 
 
 @bp.route("/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>")
-def legal_page(slug: str):
+def legal_page(slug: str) -> str:
     """Impressum, Datenschutz, Barrierefreiheit or Netiquette as edited by admins."""
     if slug not in LEGAL_PAGE_SLUGS:
         abort(404)
@@ -41,7 +43,7 @@ def legal_page(slug: str):
 
 
 @bp.route("/sprache", methods=["POST"])
-def switch_language():
+def switch_language() -> Response:
     """Remember the chosen language (in the session, and in the profile when logged in)."""
     language = request.form.get("language", "")
     if PostOnlyForm().validate_on_submit() and language in current_app.config["SUPPORTED_LOCALES"]:

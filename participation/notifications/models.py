@@ -9,10 +9,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Rendered at display time in the reader's language from its kind and parameters."""
 
     __tablename__ = "notifications"

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from participation.core.mail import queue_mail, render_mail
 from participation.core.security import is_safe_next
@@ -74,10 +74,13 @@ def _external(path: str) -> str:
 
 def unread_count(user) -> int:
     """Number of unread notifications (one indexed COUNT per page view)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
     )
 
 
@@ -136,4 +139,4 @@ def export_notifications(user) -> list[dict[str, Any]]:
 
 def erase_notifications(user) -> None:
     """Notifications are addressed to the person only: delete them with the account."""
-    db.session.execute(Notification.__table__.delete().where(Notification.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))

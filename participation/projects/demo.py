@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from participation.extensions import db
 from participation.projects.models import Phase, Project
 
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {
         "slug": "neugestaltung-marktplatz",
         "title": "Neugestaltung Marktplatz",

@@ -10,13 +10,13 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from participation.core.forms import SelectChoice, add_error
 from participation.core.validators import SafeText, normalize_text
 from participation.projects.models import PHASE_LABELS, Phase
 
@@ -134,7 +134,7 @@ class ProjectForm(FlaskForm):
         for phase in Phase:
             start, end = self[f"starts_{phase.value}"], self[f"ends_{phase.value}"]
             if start.data and end.data and end.data < start.data:
-                end.errors = [*end.errors, _l("Das Ende darf nicht vor dem Beginn liegen.")]
+                add_error(end, _l("Das Ende darf nicht vor dem Beginn liegen."))
                 valid = False
         return valid
 

@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 
 class Phase(enum.StrEnum):
@@ -36,7 +36,7 @@ PHASE_LABELS = {
 _PHASE_SQL = ", ".join(f"'{phase.value}'" for phase in Phase)
 
 
-class Project(db.Model):
+class Project(Model):
     """A local project citizens can read about, discuss and be surveyed on."""
 
     __tablename__ = "projects"
@@ -123,7 +123,7 @@ class TimelineStep:
     state: str
 
 
-class ProjectPhase(db.Model):
+class ProjectPhase(Model):
     """The planned dates of one phase of a project (for the timeline)."""
 
     __tablename__ = "project_phases"

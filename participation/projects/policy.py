@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.policy import is_planner
 
 
@@ -20,7 +22,7 @@ def can_delete_project(user, project) -> bool:
     return can_manage_projects(user)
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_manage_projects": can_manage_projects,
     "can_edit_project": can_edit_project,
     "can_delete_project": can_delete_project,

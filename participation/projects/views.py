@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
-from participation.core.forms import PostOnlyForm
+from participation.core.forms import PostOnlyForm, SelectChoice, add_error
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
@@ -62,7 +61,7 @@ def create():
         try:
             project = services.create_project(current_user, _form_data(form), form.phase_dates())
         except services.SlugTaken:
-            form.slug.errors.append(_("Diese Kurzadresse ist schon vergeben."))
+            add_error(form.slug, _("Diese Kurzadresse ist schon vergeben."))
         else:
             db.session.commit()
             flash(_("Das Vorhaben wurde angelegt."), "success")
@@ -89,7 +88,7 @@ def edit(project_slug: str):
         try:
             services.update_project(current_user, project, _form_data(form), form.phase_dates())
         except services.SlugTaken:
-            form.slug.errors.append(_("Diese Kurzadresse ist schon vergeben."))
+            add_error(form.slug, _("Diese Kurzadresse ist schon vergeben."))
         else:
             db.session.commit()
             flash(_("Die Änderungen wurden gespeichert."), "success")
