@@ -87,14 +87,16 @@ def _fill(survey: Survey, count: int) -> None:
             "INSERT INTO survey_responses (id, survey_id, user_id, channel, via, submitted_on) "
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
             "SELECT lower(hex(randomblob(16))), :sid, NULL, "
-            "CASE i % 10 WHEN 0 THEN 'telefon' WHEN 1 THEN 'papier' WHEN 2 THEN 'buergerbuero' ELSE 'online' END, "
+            "CASE i % 10 WHEN 0 THEN 'telefon' WHEN 1 THEN 'papier' WHEN 2 THEN 'buergerbuero' "
+            "ELSE 'online' END, "
             "'open', date('2026-01-01', '+' || (i % 60) || ' days') FROM n"
         ),
         {"count": count, "sid": sid},
     )
     insert = (
         "INSERT INTO survey_answers (response_id, question_id, option_id, row_id, value_number, value_text, "
-        "value_date, rank, dont_know) SELECT r.id, {qid}, {option}, {row}, {number}, {text}, {date}, {rank}, 0 "
+        "value_date, rank, dont_know) "
+        "SELECT r.id, {qid}, {option}, {row}, {number}, {text}, {date}, {rank}, 0 "
         "FROM survey_responses r WHERE r.survey_id = {sid} {extra}"
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.models import Role
 from participation.accounts.policy import can_participate, has_role, is_planner, is_staff
 from participation.surveys.models import Access, State
@@ -92,7 +94,7 @@ def can_view_results(user, survey) -> bool:
     return can_view_all_results(user, survey) or can_view_public_results(user, survey)
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_view_results": can_view_results,
     "can_export_results": can_export_results,
     "can_create_surveys": can_create_surveys,

@@ -245,7 +245,7 @@ def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, 
 
 
 def test_failure_mid_stream_leaves_a_broken_marker(app, client, planner, survey, monkeypatch):
-    """After the first chunk the status cannot change: the file ends with a visible marker and the stream aborts."""
+    """After the first chunk the status cannot change: the file ends with a marker and the stream aborts."""
     monkeypatch.setattr(writers, "CHUNK_ROWS", 1)
     original = reading.read_batches
 

@@ -1,4 +1,4 @@
-"""Survey results: hand-computed statistics, bases, filter, cross-table, visibility, suppression, query count."""
+"""Survey results: hand-computed statistics, bases, filter, cross-table, visibility, suppression, queries."""
 
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 
 from participation.core import audit
 from participation.core.types import utcnow
@@ -65,7 +66,7 @@ def consume_code(survey: Survey, text: str) -> bool:
     """Mark the code used; only one of several parallel requests sees rowcount 1."""
     if len(normalize_code(text)) != CODE_LENGTH:
         return False
-    result = db.session.execute(
+    statement = (
         update(ParticipationCode)
         .where(
             ParticipationCode.survey_id == survey.id,
@@ -75,7 +76,8 @@ def consume_code(survey: Survey, text: str) -> bool:
         .values(used=True)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    # An UPDATE always yields a cursor result; its rowcount says whether this request used the code.
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount == 1
 
 
 def code_counts(survey: Survey) -> tuple[int, int]:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
@@ -147,9 +148,10 @@ def _rewrite_in_random_order(survey_id: int) -> None:
 
 def response_count(survey: Survey) -> int:
     """How many responses the survey has (decides whether sealing may run inside a request)."""
-    return db.session.scalar(
+    count = db.session.scalar(
         select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
     )
+    return int(count or 0)
 
 
 def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | None = None) -> bool:
@@ -160,13 +162,14 @@ def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | No
     """
     if max_responses is not None and response_count(survey) > max_responses:
         return False
-    claimed = db.session.execute(
+    claim = (
         update(Survey)
         .where(Survey.id == survey.id, Survey.sealed_at.is_(None))
         .values(sealed_at=now or utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    )
+    # An UPDATE always yields a cursor result; its rowcount says whether this call claimed the survey.
+    if cast(CursorResult[Any], db.session.execute(claim)).rowcount != 1:
         return False
     _rewrite_in_random_order(survey.id)
     # The rows are the same again, but the ORM must not trust its copies of what was deleted and inserted.

@@ -57,6 +57,7 @@ class Evaluation:
     errors: dict[int, str] = field(default_factory=dict)
 
     def errors_on(self, page) -> dict[int, str]:
+        """The errors of the questions on one page."""
         ids = {q.id for q in page.questions}
         return {qid: msg for qid, msg in self.errors.items() if qid in ids}
 

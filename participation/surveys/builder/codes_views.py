@@ -22,7 +22,7 @@ def codes(survey_id: int):
     survey = load_editable(survey_id)
     form = CodesForm()
     if form.validate_on_submit():
-        created = services.generate_codes(current_user, survey, form.count.data)
+        created = services.generate_codes(current_user, survey, form.count.data or 0)
         db.session.commit()
         if request.form.get("format") == "print":
             return render_template("surveys/builder/codes_print.html", survey=survey, codes=created)

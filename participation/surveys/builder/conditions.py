@@ -58,13 +58,15 @@ def conditions_fixed(survey: Survey) -> bool:
 
 
 def _require_conditions_open(survey: Survey) -> None:
+    """Raise ConditionsFixed once responses exist."""
     if conditions_fixed(survey):
         raise ConditionsFixed()
 
 
 def delete_condition(actor, condition: Condition) -> None:
     """Remove a condition (refused once responses exist)."""
-    target = condition.question or condition.page
+    target: Question | SurveyPage | None = condition.question or condition.page
+    assert target is not None  # a check constraint gives every condition exactly one target
     require_edit(actor, target.survey)
     _require_conditions_open(target.survey)
     target.conditions.remove(condition)

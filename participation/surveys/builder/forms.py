@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
+
+# types-wtforms predates wtforms 3.2, which added SelectChoice (views import it from here)
+from wtforms import (  # type: ignore[attr-defined]
     BooleanField,
     DateField,
     DateTimeLocalField,
@@ -34,6 +36,7 @@ def to_utc(value: datetime | None) -> datetime | None:
 
 
 def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as Berlin wall-clock time for a datetime-local field."""
     return value.astimezone(BERLIN).replace(tzinfo=None) if value else None
 
 

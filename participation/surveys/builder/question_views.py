@@ -7,7 +7,6 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from participation.extensions import db
 from participation.surveys import services
@@ -17,6 +16,7 @@ from participation.surveys.builder.forms import (
     OptionForm,
     PageForm,
     QuestionForm,
+    SelectChoice,
 )
 from participation.surveys.conditions import OPERATOR_LABELS, OPERATORS_FOR_TYPE, describe
 from participation.surveys.errors import SurveyStateError
@@ -65,7 +65,7 @@ def edit_question(survey_id: int, question_id: int):
             services.update_question(
                 current_user,
                 question,
-                text=form.text.data,
+                text=form.text.data or "",
                 help_text=form.help_text.data or "",
                 mandatory=form.mandatory.data,
                 settings=form.settings_for(form.qtype.data),
@@ -134,7 +134,7 @@ def add_option(survey_id: int, question_id: int):
         services.add_option(
             current_user,
             question,
-            form.label.data,
+            form.label.data or "",
             kind=kind,
             is_other=form.is_other.data,
             exclusive=form.exclusive.data,
@@ -167,7 +167,7 @@ def update_option(survey_id: int, option_id: int):
             services.update_option(
                 current_user,
                 option,
-                form.label.data,
+                form.label.data or "",
                 is_other=form.is_other.data,
                 exclusive=form.exclusive.data,
             )
@@ -249,8 +249,8 @@ def delete_condition(survey_id: int, condition_id: int):
     """Remove a condition."""
     survey = load_editable(survey_id)
     condition = db.session.get(Condition, condition_id)
-    target = condition and (condition.question or condition.page)
-    if target is None or target.survey_id != survey.id:
+    target = (condition.question or condition.page) if condition is not None else None
+    if condition is None or target is None or target.survey_id != survey.id:
         abort(404)
     check_csrf()
     try:

@@ -278,7 +278,7 @@ def move_question(actor, question: Question, direction: str) -> None:
 def check_condition_order(survey: Survey) -> None:
     """A condition may only look at questions asked before its target."""
     order = {q.id: i for i, q in enumerate(survey.ordered_questions())}
-    first_on_page = {}
+    first_on_page: dict[int, int] = {}
     for q in survey.ordered_questions():
         first_on_page.setdefault(q.page_id, order[q.id])
     for q in survey.questions:

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import SelectChoice
 
 from participation.core.permissions import require
 from participation.extensions import db
@@ -15,6 +14,7 @@ from participation.surveys import policy, services
 from participation.surveys.builder.forms import (
     NewQuestionForm,
     PageForm,
+    SelectChoice,
     SurveyForm,
     to_local,
     to_utc,
@@ -203,6 +203,8 @@ def add_question(survey_id: int, page_id: int):
         flash(_("Bitte wählen Sie einen Fragetyp und geben Sie den Fragetext ein."), "error")
         return redirect(url_for("surveys.edit", survey_id=survey_id))
     settings = {"scale_min": 1, "scale_max": 5} if form.qtype.data in ("scale", "matrix") else {}
-    question = services.add_question(current_user, page, form.qtype.data, form.text.data, settings=settings)
+    question = services.add_question(
+        current_user, page, form.qtype.data, form.text.data or "", settings=settings
+    )
     db.session.commit()
     return redirect(url_for("surveys.edit_question", survey_id=survey_id, question_id=question.id))

@@ -152,7 +152,10 @@ def _read_answers(connection, responses) -> list[ResponseRecord]:
             questions[row[1]] = [row]
         else:
             rows.append(row)
-    return [ResponseRecord(*r, by_response[r[0]]) for r in responses]
+    return [
+        ResponseRecord(id_, submitted_on, channel, via, user_id, by_response[id_])
+        for id_, submitted_on, channel, via, user_id in responses
+    ]
 
 
 class Visibility:

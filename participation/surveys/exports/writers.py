@@ -91,7 +91,8 @@ def _fill_xlsx(workbook, title, rows, codebook) -> None:
                     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
                     cell.data_type = "s"  # a leading "=" must not turn into a formula
                 elif isinstance(value, date):
-                    cell = WriteOnlyCell(sheet, value=value)
+                    # openpyxl writes dates as they are; its stubs name only datetime
+                    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
                     cell.number_format = "YYYY-MM-DD"
                 elif isinstance(value, Decimal):
                     cell = WriteOnlyCell(sheet, value=float(value))
@@ -103,14 +104,17 @@ def _fill_xlsx(workbook, title, rows, codebook) -> None:
 
 # --- ODS ----------------------------------------------------------------------------------------
 
-_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
- <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
- <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
- <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
- <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
-"""
+_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">\n'
+    ' <manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>\n'
+    ' <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>\n'
+    ' <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>\n'
+    ' <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>\n'
+    "</manifest:manifest>\n"
+)
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
@@ -121,7 +125,10 @@ _NS = (
     'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
     'office:version="1.2"'
 )
-_STYLES = f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {_NS}><office:styles/></office:document-styles>\n'
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {_NS}>'
+    "<office:styles/></office:document-styles>\n"
+)
 _META = (
     f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS}><office:meta>'
     "<meta:generator>Verwaltung 2.0</meta:generator></office:meta></office:document-meta>\n"
@@ -164,7 +171,10 @@ def _ods_cell(value) -> str:
         value = int(value)
     if isinstance(value, int | Decimal | float):
         number = decimal_text(value, False)
-        return f'<table:table-cell office:value-type="float" office:value="{number}"><text:p>{number}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{number}">'
+            f"<text:p>{number}</text:p></table:table-cell>"
+        )
     if isinstance(value, date):
         iso = value.isoformat()
         return (

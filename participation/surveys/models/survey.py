@@ -106,7 +106,8 @@ class Survey(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When who-took-part rows and used codes were last rewritten in random order after closing
-    # (surveys/answering/sealing.py): from then on not even the database's row bookkeeping joins them to answers.
+    # (surveys/answering/sealing.py): from then on not even the database's row bookkeeping joins them
+    # to answers.
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Stable codes: numbers are never reused, so Q07 keeps meaning the same question forever.
     next_question_number: Mapped[int] = mapped_column(Integer, default=1)

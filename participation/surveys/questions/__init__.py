@@ -50,4 +50,5 @@ TYPES: dict[str, QuestionType] = {
 
 
 def qtype(question) -> QuestionType:
+    """The type object of a question (its form fields, validation and answer rows)."""
     return TYPES[question.qtype]

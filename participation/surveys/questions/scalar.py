@@ -56,7 +56,8 @@ class NumberType(QuestionType):
         if not rows or rows[0].value_number is None:
             return None
         raw = rows[0].value_number
-        # Drivers return Decimal (PostgreSQL) or float (SQLite); str() keeps a float's short form (0.1, not 0.1000…).
+        # Drivers return Decimal (PostgreSQL) or float (SQLite); str() keeps a float's short form
+        # (0.1, not 0.1000…).
         value = Decimal(str(raw) if isinstance(raw, float) else raw).normalize()
         return value if question.setting("decimal") else Decimal(int(value))
 

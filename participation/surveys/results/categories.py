@@ -8,9 +8,12 @@ an option id as before, or "q<question id>v<value>" for a value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from participation.surveys.models import Question
 
 CATEGORICAL = ("single", "multiple", "yesno", "scale")
 VALUE_KEY = re.compile(r"^q(\d+)v(-?\d+)$")
@@ -61,7 +64,7 @@ def categories(question) -> list[Category]:
     return []
 
 
-def find(questions, key: str) -> tuple[object, Category] | None:
+def find(questions: Iterable[Question], key: str) -> tuple[Question, Category] | None:
     """The question and category a filter key names, or None for an unknown or tampered key."""
     match = VALUE_KEY.match(key)
     for question in questions:

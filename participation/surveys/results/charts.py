@@ -45,7 +45,8 @@ def bar_chart(items: list[tuple[str, float | None, str]], label: str, uid: str =
         )
         if bar:
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar:.1f}" height="{BAR_HEIGHT}" fill="url(#hatch-{uid})" '
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{bar:.1f}" height="{BAR_HEIGHT}" '
+                f'fill="url(#hatch-{uid})" '
                 'stroke="#1a1a1a" stroke-width="1"/>'
             )
         parts.append(
@@ -73,7 +74,8 @@ def column_chart(items: list[tuple[str, int | None]], label: str) -> Markup:
             continue
         h = value / peak * (chart_height - 10)
         parts.append(
-            f'<rect x="{index * step + step * 0.1:.1f}" y="{chart_height - h:.1f}" width="{max(step * 0.8, 1):.1f}" '
+            f'<rect x="{index * step + step * 0.1:.1f}" y="{chart_height - h:.1f}" '
+            f'width="{max(step * 0.8, 1):.1f}" '
             f'height="{h:.1f}" fill="#1d4f91" stroke="#1a1a1a" stroke-width="0.5"/>'
         )
     if items:

@@ -274,10 +274,10 @@ def _fill(
     elif kind == "ranking":
         firsts, means = [], []
         for option in question.choices:
-            ranked = [g for g in groups if g.option_id == option.id and g.value is not None]
-            n = sum(g.count for g in ranked)
-            firsts.append(sum(g.count for g in ranked if g.value == 1))
-            means.append(None if guard.small(n) or not n else sum(g.value * g.count for g in ranked) / n)
+            ranks = [(g.value, g.count) for g in groups if g.option_id == option.id and g.value is not None]
+            n = sum(count for _rank, count in ranks)
+            firsts.append(sum(count for rank, count in ranks if rank == 1))
+            means.append(None if guard.small(n) or not n else sum(rank * count for rank, count in ranks) / n)
         # Every ranking has exactly one first place: the first places sum to the respondents.
         for option, mean, first in zip(question.choices, means, guard.protect(firsts), strict=True):
             result.ranks.append(RankResult(option.label, option.code, mean, first))

@@ -129,6 +129,7 @@ def shown_sql(question, response=Response):
 
 
 def is_conditional(question) -> bool:
+    """Whether the question or its page has conditions (else every respondent was shown it)."""
     return bool(question.conditions or question.page.conditions)
 
 

@@ -32,16 +32,19 @@ def threshold() -> int:
 
 
 def fmt_num(value, digits: int = 2) -> str:
+    """A number in the request's locale, rounded; a dash when there is none."""
     if value is None:
         return "–"
     return format_decimal(round(value, digits), format="#,##0." + "#" * digits if digits else "#,##0")
 
 
 def fmt_pct(value) -> str:
+    """A share with one decimal and a percent sign; a dash when there is none."""
     return "–" if value is None else format_decimal(round(value, 1), format="#,##0.0") + " %"
 
 
 def fmt_day(value: date | None) -> str:
+    """A day as DD.MM.YYYY; a dash when there is none."""
     return value.strftime("%d.%m.%Y") if value else "–"
 
 
@@ -132,14 +135,14 @@ def results_page(survey_id: int):
     """Results: counts, shares, statistics, charts with data tables; filter and cross-table."""
     survey, staff = load_results_survey(survey_id)
     flt = read_filter(survey, staff)
-    cross = (_int_arg("zeilen"), _int_arg("spalten"))
+    cross = rows, columns = _int_arg("zeilen"), _int_arg("spalten")
     public_texts = not staff and policy.can_read_public_texts(current_user, survey)
     results = services.compute(
         survey,
         flt,
         public=not staff,
         threshold=threshold(),
-        cross=cross if all(cross) else None,
+        cross=(rows, columns) if rows and columns else None,
         public_texts=public_texts,
     )
     categorical = [
