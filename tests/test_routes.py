@@ -23,7 +23,7 @@ from participation.discussions import services as discussions
 from participation.extensions import db
 from participation.moderation import appeals as moderation_appeals
 from participation.moderation import services as moderation
-from participation.moderation.models import ModerationItem
+from participation.moderation.models import ModerationItem, TargetType
 from participation.notifications.models import Notification
 from participation.projects import services as projects
 from participation.surveys import builder
@@ -325,7 +325,11 @@ def moderated(
     for body in ("Das ist Unsinn.", "Das ist eine Beleidigung."):
         comment = discussions.post_comment(person(author), project, body)
         discussions.report(person(reporter), project, comment, "abuse", "Bitte prüfen")
-        ids.append(db.session.scalar(select(ModerationItem.id).where(ModerationItem.target_id == comment.id)))
+        # Wiki proposals have queue items too, numbered independently: the target type tells them apart.
+        item = select(ModerationItem.id).where(
+            ModerationItem.target_type == TargetType.COMMENT, ModerationItem.target_id == comment.id
+        )
+        ids.append(db.session.scalar(item))
     item = db.session.get(ModerationItem, ids[1])
     decision = moderation.decide(
         person(moderator), item, item.version, "hide", "beleidigung", "Verstößt gegen Regel 2."
