@@ -22,6 +22,7 @@ from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.answering import submit_response
 from participation.surveys.models import Survey
+from tests.conftest import login
 from tests.surveys.factories import two_page_survey
 from tests.test_routes import (
     EXTRA_CASES,
@@ -132,6 +133,19 @@ def test_no_get_route_writes(app, client, make_user, content, role):
     paths = crawl_paths(app, world, ended_survey_id)
     assert len(paths) > 80
     problems = writes_by_route(app, client, paths)
+    assert problems == [], "GET routes that wrote:\n" + "\n".join(problems)
+
+
+# The World's people: their notifications, responses, proposals, appeals and surveys behind the same routes.
+PEOPLE = ("target", "comment_author", "respondent", "wiki_author", "survey_owner")
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_no_get_route_writes_for_the_people_the_content_concerns(app, client, content, person):
+    """The same crawl as the owner of the notification, comments, response, wiki proposals and surveys."""
+    world, ended_survey_id = content
+    login(client, getattr(world, person))
+    problems = writes_by_route(app, client, crawl_paths(app, world, ended_survey_id))
     assert problems == [], "GET routes that wrote:\n" + "\n".join(problems)
 
 
