@@ -51,7 +51,7 @@ def get_int(key: str, default: int) -> int:
         return default
 
 
-def set_setting(actor, key: str, value: str) -> None:
+def set_setting(actor: object | None, key: str, value: str) -> None:
     """Store a value (the caller audit-logs the change); flush, never commit."""
     row = db.session.get(SiteSetting, key)
     if row is None:
@@ -62,6 +62,6 @@ def set_setting(actor, key: str, value: str) -> None:
     db.session.flush()
 
 
-def published_contributions(user) -> int:
+def published_contributions(user: object) -> int:
     """The account's public contributions over every content domain (first-N pre-moderation)."""
     return sum(count for _receiver, count in contributions_wanted.send(user))

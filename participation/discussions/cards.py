@@ -1,4 +1,7 @@
-"""The comment cards of a project page, written in Python for speed (see _Cards)."""
+"""The comment cards of a project page, written in Python for speed (see CommentCards).
+
+thread.py reads the comments and hands them here; this module imports nothing from it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from markupsafe import Markup, escape
 
 from participation.discussions import policy
 from participation.discussions.models import CommentStatus
-from participation.discussions.thread import MAX_INDENT
 from participation.discussions.visibility import sight
+
+# Indentation levels the page shows; deeper replies stay at this level, marked "Antwort an …".
+MAX_INDENT = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +39,7 @@ _VOTE_STATES = {  # my_vote -> value and aria-pressed of the "Dafür" and the "D
 }
 
 
-class _Cards:
+class CommentCards:
     """The comment cards of one project page, as HTML.
 
     This is the thread's template. It is Python rather than Jinja because the page may show
@@ -84,7 +89,8 @@ class _Cards:
 
     def write(self, items, focus_id) -> Markup:
         """One `<li>` per item, in the order given; the focused comment (permalink) is marked."""
-        kinds, viewer_id, base, out = self.kinds, self.viewer_id, self.base, []
+        kinds, viewer_id, base = self.kinds, self.viewer_id, self.base
+        out: list[str] = []
         add = out.append
         names: dict[str, str] = {}  # escaped once per author
         t_reply_to, t_reply, t_edited = self.t_reply_to, self.t_reply, self.t_edited

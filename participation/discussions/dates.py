@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import dates
+from flask_babel import get_locale, get_timezone
+
 # Numeric LDML fields of the "short" date and time patterns, computed without Babel's per-call set-up.
 _DATE_FIELDS = {
     "d": lambda v: str(v.day),
@@ -41,9 +44,6 @@ def _datetime_formatter():
     minute of the day, so each comment costs one time-zone conversion and two look-ups.
     Patterns with other fields (month names, ...) fall back to Babel.
     """
-    from babel import dates
-    from flask_babel import get_locale, get_timezone
-
     locale, timezone = get_locale(), _fast_zone(get_timezone())
     pattern = dates.get_datetime_format("short", locale=locale)
     pattern = pattern.replace("{1}", dates.get_date_format("short", locale=locale).pattern)

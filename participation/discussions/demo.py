@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from participation.accounts.models import User
+from participation.accounts.services import create_user
 from participation.core.markup import render_markdown
 from participation.core.types import utcnow
 from participation.discussions.models import Comment, CommentVote
@@ -205,8 +206,6 @@ DISCUSSIONS = {
 
 
 def _extra_citizens() -> dict[str, User]:
-    from participation.accounts.services import create_user
-
     users = {}
     for email, name in EXTRA_CITIZENS.items():
         user = db.session.scalar(select(User).where(User.email == email))

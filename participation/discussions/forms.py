@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+
+# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
+from wtforms import (  # type: ignore[attr-defined]
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from participation.core.validators import SafeText, normalize_text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.policy import can_contribute, can_participate
 from participation.discussions.models import CommentStatus
 from participation.discussions.visibility import sees_everything
@@ -64,7 +66,7 @@ def can_restore_comment(user, comment) -> bool:
     return can_moderate_comments(user) and comment.status == CommentStatus.HIDDEN
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_comment": can_comment,
     "can_reply": can_reply,
     "can_edit_comment": can_edit_comment,

@@ -6,9 +6,10 @@ PostgreSQL. The authors' names and the viewer's own votes are joined into that s
 (rather than two extra IN queries) so the whole project page, with the header's session, role
 and notification queries and the other panels, stays within six queries.
 
-Rendering is per page, not per comment, too: `Thread.cards` writes the `<li>` cards (see
-_Cards); policies, visibility and labels are resolved once per kind of comment, dates through a
-formatter prepared once (bench/discussions.py: 10,000 comments in about 1.5x the baseline).
+Rendering is per page, not per comment, too: `Thread.cards` hands the items to cards.CommentCards,
+which writes the `<li>` cards; policies, visibility and labels are resolved once per kind of
+comment, dates through a formatter prepared once (bench/discussions.py: 10,000 comments in about
+1.5x the baseline).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from markupsafe import Markup
 from sqlalchemy import BigInteger, Integer, Text, and_, cast, func, literal_column, null, or_, select
 
 from participation.accounts.models import DELETED_ACCOUNT_LABEL, User
+from participation.discussions.cards import MAX_INDENT, CommentCards
 from participation.discussions.dates import _datetime_formatter
 from participation.discussions.models import Comment, CommentVote
 from participation.discussions.visibility import Sight, ViewerSight, VisibleBody, body_for
 from participation.extensions import db
 
 PAGE_SIZE = 50
-MAX_INDENT = 6
 SORTS = ("oldest", "newest", "best")
 # Ids are padded to a fixed width by adding 10^15, so text order equals numeric order.
 # The sum must be BigInteger: PostgreSQL would otherwise compute in int4 and raise
@@ -82,10 +83,8 @@ class Thread:
     sort: str = "oldest"
 
     def cards(self, viewer, project, *, comment_base: str, reply_base: str, focus_id=None) -> Markup:
-        """The `<li>` cards of all items for the project page (see _Cards)."""
-        from participation.discussions.cards import _Cards  # cards.py imports this module
-
-        return _Cards(viewer, project, comment_base, reply_base).write(self.items, focus_id)
+        """The `<li>` cards of all items for the project page (see cards.CommentCards)."""
+        return CommentCards(viewer, project, comment_base, reply_base).write(self.items, focus_id)
 
 
 def _order(sort: str):

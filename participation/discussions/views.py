@@ -185,7 +185,7 @@ def vote(project_slug: str, comment_id: int):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)
-    services.vote(current_user, project, comment, form.value.data)
+    services.vote(current_user, project, comment, form.value.data or 0)  # validated: -1, 0 or 1
     db.session.commit()
     return redirect(_back(project, comment.id))
 

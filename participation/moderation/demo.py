@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from participation.accounts.models import User
+from participation.accounts.services import create_user
 from participation.core.audit import record
 from participation.core.markup import render_markdown
 from participation.core.types import utcnow
@@ -38,12 +39,15 @@ DEBATED_TEXT = "Warum nicht einfach Tempo 30 und keine baulichen Radwege? Das wÃ
 SPAM_REASON = "Werbung fÃ¼r ein Kreditangebot ohne Bezug zum Vorhaben."
 
 
-def _person(email: str, name: str | None = None, days_old: int = 60) -> User | None:
-    """A demo account by address; created (with the given age) when a name is given."""
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None and name is not None:
-        from participation.accounts.services import create_user
+def _known(email: str) -> User | None:
+    """A demo account of the earlier seeders, by address (None when they did not run)."""
+    return db.session.scalar(select(User).where(User.email == email))
 
+
+def _person(email: str, name: str, days_old: int = 60) -> User:
+    """A demo account that appears only here, created (with the given age) on the first run."""
+    user = _known(email)
+    if user is None:
         user = create_user(email, name, secrets.token_urlsafe(24), set())
         user.created_at = utcnow() - timedelta(days=days_old)
         db.session.flush()
@@ -117,7 +121,7 @@ def seed_moderation(users: dict[str, User]) -> None:
         _project(slug)
         for slug in ("radweg-bahnhofstrasse", "spielplatz-lindenpark", "neugestaltung-marktplatz")
     )
-    jonas, lena = _person(JONAS), _person(LENA)
+    jonas, lena = _known(JONAS), _known(LENA)
     if radweg is not None:
         rude = _comment(radweg, _person(*RUDE), RUDE_TEXT, CommentStatus.PUBLISHED, now - timedelta(days=2))
         _report(rude, jonas, "abuse", None, now - timedelta(hours=30))

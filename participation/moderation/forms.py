@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
+
+# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
+from wtforms import (  # type: ignore[attr-defined]
     DateField,
     HiddenField,
     IntegerField,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.policy import can_administer, can_manage_account, is_moderator, is_staff
 
 
@@ -50,7 +52,7 @@ def can_change_settings(user) -> bool:
     return can_administer(user)
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_moderate": can_moderate,
     "can_mute": can_mute,
     "can_block_account": can_block,

@@ -34,7 +34,7 @@ LOG_PREFIXES = ("moderation.", "comment.", "wiki.", "user.blocked", "user.unbloc
 @dataclass
 class Row:
     item: ModerationItem
-    target: object | None
+    target: Comment | WikiRevision | None
     author: User | None
     project: Project | None
     reasons: dict[str, int] = field(default_factory=dict)
@@ -44,7 +44,7 @@ class Row:
     def held(self) -> bool:
         if self.target is None:
             return False
-        if self.item.target_type == TargetType.WIKI_REVISION.value:
+        if isinstance(self.target, WikiRevision):
             return True
         return self.target.status == CommentStatus.PENDING.value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -97,7 +98,13 @@ def _item_page(item: ModerationItem, form: DecisionForm | None = None, status: i
         form = DecisionForm(formdata=None, version=item.version)
     form.set_actions(actions)
     author = db.session.get(User, item.author_id) if item.author_id else None
-    context = {"item": item, "target": target, "form": form, "actions": actions, "author": author}
+    context: dict[str, Any] = {
+        "item": item,
+        "target": target,
+        "form": form,
+        "actions": actions,
+        "author": author,
+    }
     if isinstance(target, Comment):
         context["project"] = db.session.get(Project, target.project_id)
         context["view"] = visible_body(target, current_user)

@@ -6,7 +6,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+
+# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
+from wtforms import (  # type: ignore[attr-defined]
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from participation.core.validators import SafeText, normalize_text
@@ -15,12 +24,13 @@ from participation.wiki.models import BODY_MAX, REASON_MAX, SLUG_MAX, SUMMARY_MA
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def _optional_int(value):
-    if value in (None, ""):
-        return None
+def optional_int(value: object) -> int | None:
+    """The number in a hidden field, or None when it is empty or not a number."""
+    if isinstance(value, int) or value is None:
+        return value
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return int(str(value))
+    except ValueError:
         return None
 
 
@@ -82,9 +92,9 @@ class PageEditForm(FlaskForm):
         ),
     )
     project_id = SelectField(
-        _l("Vorhaben"), coerce=_optional_int, validators=[Optional()], validate_choice=False
+        _l("Vorhaben"), coerce=optional_int, validators=[Optional()], validate_choice=False
     )
-    base_revision_id = HiddenField(filters=[_optional_int])
+    base_revision_id = HiddenField(filters=[optional_int])
 
 
 class PageCreateForm(PageEditForm):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event, inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 
 from participation.core.permissions import InvalidState
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
@@ -131,7 +131,7 @@ _IMMUTABLE = ("page_id", "author_id", "title", "body", "summary", "base_revision
 @event.listens_for(WikiRevision, "before_update")
 def _refuse_text_changes(mapper, connection, target: WikiRevision) -> None:
     """A revision's text is history: only its state and decision may change."""
-    state = inspect(target)
+    state: InstanceState[WikiRevision] = inspect(target)
     for name in _IMMUTABLE:
         if state.attrs[name].history.has_changes():
             raise RevisionImmutable(name)

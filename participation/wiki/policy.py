@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from participation.accounts.policy import can_contribute, can_participate, is_moderator, is_staff
 
 
@@ -58,7 +60,7 @@ def can_withdraw_revision(user, revision) -> bool:
     return revision.is_pending and _is(user, revision.author_id) and can_participate(user)
 
 
-TEMPLATE_POLICIES = {
+TEMPLATE_POLICIES: dict[str, Callable[..., bool]] = {
     "can_review_wiki": can_review_wiki,
     "can_view_wiki_revision": can_view_revision,
     "can_create_wiki_page": can_create_page,

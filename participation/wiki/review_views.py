@@ -75,7 +75,7 @@ def approve(revision_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.approve(current_user, revision, form.version.data)
+        services.approve(current_user, revision, form.version.data or 0)
     except services.DecisionConflict:
         db.session.rollback()
         _already_decided()
@@ -106,7 +106,7 @@ def reject(revision_id: int):
             abort(400)
         return _render_review(revision, form, 400)
     try:
-        services.reject(current_user, revision, form.version.data, form.reason.data)
+        services.reject(current_user, revision, form.version.data or 0, form.reason.data or "")
     except services.DecisionConflict:
         db.session.rollback()
         _already_decided()

@@ -17,7 +17,7 @@ from participation.extensions import db, limiter
 from participation.projects.models import Project
 from participation.wiki import policy, queries, services
 from participation.wiki.diff import render_diff
-from participation.wiki.forms import PageCreateForm, PageEditForm, project_choices
+from participation.wiki.forms import PageCreateForm, PageEditForm, optional_int, project_choices
 from participation.wiki.models import TITLE_MAX
 from participation.wiki.render import render_page_body, slugify
 
@@ -144,7 +144,7 @@ def create():
             form.slug.errors.append(message)
         except services.TitleTaken:
             db.session.rollback()
-            form.title.errors.append(_("Eine Seite mit diesem Titel gibt es bereits."))
+            form.title.errors = [*form.title.errors, _("Eine Seite mit diesem Titel gibt es bereits.")]
         else:
             slug = revision.page.slug
             db.session.commit()
@@ -198,23 +198,23 @@ def edit(slug: str):
             revision = services.propose_edit(
                 current_user,
                 page,
-                title=form.title.data,
-                body=form.body.data,
+                title=form.title.data or "",
+                body=form.body.data or "",
                 summary=form.summary.data or "",
-                base_revision_id=form.base_revision_id.data,
+                base_revision_id=optional_int(form.base_revision_id.data),
                 project_id=_project_value(form),
             )
         except services.EditConflict as error:
             db.session.rollback()
             conflict, status = error.current, 409
             # Resubmitting now means: "I have seen the current text".
-            form.base_revision_id.data = conflict.id if conflict else None
+            form.base_revision_id.data = str(conflict.id) if conflict else None
         except services.TitleTaken:
             db.session.rollback()
-            form.title.errors.append(_("Eine Seite mit diesem Titel gibt es bereits."))
+            form.title.errors = [*form.title.errors, _("Eine Seite mit diesem Titel gibt es bereits.")]
         except services.NoChange:
             db.session.rollback()
-            form.body.errors.append(_("Sie haben nichts geändert."))
+            form.body.errors = [*form.body.errors, _("Sie haben nichts geändert.")]
         else:
             db.session.commit()
             _flash_saved(revision)
