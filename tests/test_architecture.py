@@ -10,9 +10,12 @@ import secrets
 import subprocess
 import sys
 import tokenize
+import tomllib
 from pathlib import Path
 
 from blinker import Signal
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import func, select
 
 from participation import create_app
@@ -172,3 +175,30 @@ def test_a_second_app_shows_and_seeds_the_same(tmp_path, smtp_server):
     assert second_page == first_page
     assert sum(first_counts.values()) > 0
     assert second_counts == first_counts
+
+
+# --- locked dependencies ----------------------------------------------------------------------------
+
+
+def pins(lock: Path) -> dict[str, str]:
+    """Package name -> pinned version in a pip-compile lock."""
+    found = re.findall(r"^([A-Za-z0-9._-]+)==([^\s\\;]+)", lock.read_text(encoding="utf-8"), re.MULTILINE)
+    return {canonicalize_name(name): version for name, version in found}
+
+
+def test_locks_pin_every_dependency_of_pyproject_within_its_bounds():
+    """Edited pyproject.toml without `make lock`? Installs come from the locks, so this fails first."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime, dev = pins(ROOT / "requirements.lock"), pins(ROOT / "requirements-dev.lock")
+    wrong = []
+    for lock, pinned, requirements in (
+        ("requirements.lock", runtime, project["dependencies"]),
+        ("requirements-dev.lock", dev, project["dependencies"] + project["optional-dependencies"]["dev"]),
+    ):
+        for requirement in map(Requirement, requirements):
+            version = pinned.get(canonicalize_name(requirement.name))
+            if version is None or not requirement.specifier.contains(version, prereleases=True):
+                wrong.append(f"{lock}: {requirement} pinned as {version}")
+    assert wrong == [], "run `make lock`:\n" + "\n".join(wrong)
+    # The dev lock was compiled with the runtime lock as constraint: every runtime pin is the same.
+    assert {name: dev.get(name) for name in runtime} == runtime
