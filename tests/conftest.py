@@ -162,6 +162,17 @@ def _clean_state(request):
 
 
 @pytest.fixture
+def cli(app):
+    """Run a `flask ...` command of the test app: cli("user", "create", ...)."""
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(args=list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture
 def app_ctx(app):
     with app.app_context():
         yield
