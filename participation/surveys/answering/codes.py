@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, insert, select, update
 
 from participation.core import audit
-from participation.core.types import utcnow
+from participation.core.types import Actor, utcnow
 from participation.extensions import db
 from participation.surveys.models import ParticipationCode, Survey
 
@@ -34,7 +34,7 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def generate_codes(actor, survey: Survey, count: int) -> list[str]:
+def generate_codes(actor: Actor, survey: Survey, count: int) -> list[str]:
     """Create `count` new codes; the plain codes exist only in this return value (for CSV/print)."""
     if not 1 <= count <= MAX_BATCH:
         raise ValueError("count out of range")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from participation.core import audit
+from participation.core.types import Actor
 from participation.extensions import db
 from participation.surveys.builder.services import check_condition_order, has_responses, require_edit
 from participation.surveys.conditions import OPERATORS_FOR_TYPE
@@ -17,7 +18,7 @@ from participation.surveys.models import Condition, Question, Survey, SurveyPage
 
 
 def add_condition(
-    actor,
+    actor: Actor,
     target: Question | SurveyPage,
     source: Question,
     operator: str,
@@ -63,7 +64,7 @@ def _require_conditions_open(survey: Survey) -> None:
         raise ConditionsFixed()
 
 
-def delete_condition(actor, condition: Condition) -> None:
+def delete_condition(actor: Actor, condition: Condition) -> None:
     """Remove a condition (refused once responses exist)."""
     target: Question | SurveyPage | None = condition.question or condition.page
     assert target is not None  # a check constraint gives every condition exactly one target
@@ -73,7 +74,7 @@ def delete_condition(actor, condition: Condition) -> None:
     db.session.delete(condition)
 
 
-def set_condition_mode(actor, target: Question | SurveyPage, mode: str) -> None:
+def set_condition_mode(actor: Actor, target: Question | SurveyPage, mode: str) -> None:
     """AND ("all") or OR ("any")."""
     require_edit(actor, target.survey)
     if mode not in ("all", "any"):

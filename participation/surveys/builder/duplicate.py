@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from participation.core import audit
 from participation.core.permissions import NotAllowed
+from participation.core.types import Actor
 from participation.extensions import db
 from participation.surveys import policy
 from participation.surveys.models import Condition, Option, Question, Survey, SurveyPage
 
 
-def duplicate_survey(actor, survey: Survey) -> Survey:
+def duplicate_survey(actor: Actor, survey: Survey) -> Survey:
     """A new draft with the same settings, pages, questions, options and conditions (same codes)."""
     if not policy.can_create_surveys(actor) or not policy.can_view_survey(actor, survey):
         raise NotAllowed("duplicate")

@@ -7,21 +7,19 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-# types-wtforms predates wtforms 3.2, which added SelectChoice (views import it from here)
-from wtforms import (  # type: ignore[attr-defined]
+from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.surveys.models import ACCESS_LABELS
 from participation.surveys.questions import TYPES

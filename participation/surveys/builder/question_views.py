@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.forms import SelectChoice
 from participation.extensions import db
 from participation.surveys import services
 from participation.surveys.builder.forms import (
@@ -16,7 +17,6 @@ from participation.surveys.builder.forms import (
     OptionForm,
     PageForm,
     QuestionForm,
-    SelectChoice,
 )
 from participation.surveys.conditions import OPERATOR_LABELS, OPERATORS_FOR_TYPE, describe
 from participation.surveys.errors import SurveyStateError

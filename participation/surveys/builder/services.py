@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 
 from participation.core import audit
 from participation.core.permissions import NotAllowed
+from participation.core.types import Actor
 from participation.extensions import db
 from participation.surveys import policy
 from participation.surveys.answering.sealing import SEAL_IN_REQUEST, seal
@@ -41,13 +42,13 @@ def has_responses(survey: Survey) -> bool:
     return bool(db.session.scalar(select(exists().where(Response.survey_id == survey.id))))
 
 
-def require_edit(actor, survey: Survey) -> None:
+def require_edit(actor: Actor, survey: Survey) -> None:
     """Raise NotAllowed unless the actor may edit the survey."""
     if not policy.can_edit_survey(actor, survey):
         raise NotAllowed("edit survey")
 
 
-def create_survey(actor, **fields: Any) -> Survey:
+def create_survey(actor: Actor, **fields: Any) -> Survey:
     """A new draft with one empty page."""
     if not policy.can_create_surveys(actor):
         raise NotAllowed("create survey")
@@ -59,7 +60,7 @@ def create_survey(actor, **fields: Any) -> Survey:
     return survey
 
 
-def update_survey(actor, survey: Survey, **fields: Any) -> None:
+def update_survey(actor: Actor, survey: Survey, **fields: Any) -> None:
     """Change the settings; who may take part and anonymity are fixed once responses exist."""
     require_edit(actor, survey)
     locked = {"access", "anonymous"}
@@ -73,14 +74,14 @@ def update_survey(actor, survey: Survey, **fields: Any) -> None:
     audit.record(actor, "surveys.updated", survey, fields=changed)
 
 
-def publish(actor, survey: Survey) -> None:
+def publish(actor: Actor, survey: Survey) -> None:
     """Release the survey (it opens at its start time)."""
     require_edit(actor, survey)
     survey.publish()
     audit.record(actor, "surveys.published", survey)
 
 
-def close(actor, survey: Survey) -> None:
+def close(actor: Actor, survey: Survey) -> None:
     """End the survey now."""
     require_edit(actor, survey)
     survey.close()
@@ -88,21 +89,21 @@ def close(actor, survey: Survey) -> None:
     seal(survey, max_responses=SEAL_IN_REQUEST)
 
 
-def set_results_published(actor, survey: Survey, published: bool) -> None:
+def set_results_published(actor: Actor, survey: Survey, published: bool) -> None:
     """Show (or hide) the survey in the public list of finished surveys with results."""
     require_edit(actor, survey)
     survey.results_published = published
     audit.record(actor, "surveys.results_published" if published else "surveys.results_hidden", survey)
 
 
-def set_texts_published(actor, survey: Survey, published: bool) -> None:
+def set_texts_published(actor: Actor, survey: Survey, published: bool) -> None:
     """Show (or hide) the free-text answers in the public results."""
     require_edit(actor, survey)
     survey.texts_published = published
     audit.record(actor, "surveys.texts_published" if published else "surveys.texts_hidden", survey)
 
 
-def delete_survey(actor, survey: Survey) -> None:
+def delete_survey(actor: Actor, survey: Survey) -> None:
     """Delete a survey that has no responses."""
     require_edit(actor, survey)
     if has_responses(survey):
@@ -114,7 +115,7 @@ def delete_survey(actor, survey: Survey) -> None:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def add_page(actor, survey: Survey, title: str) -> SurveyPage:
+def add_page(actor: Actor, survey: Survey, title: str) -> SurveyPage:
     """Append a page."""
     require_edit(actor, survey)
     page = SurveyPage(title=title, position=len(survey.pages))
@@ -123,7 +124,7 @@ def add_page(actor, survey: Survey, title: str) -> SurveyPage:
     return page
 
 
-def rename_page(actor, page: SurveyPage, title: str) -> None:
+def rename_page(actor: Actor, page: SurveyPage, title: str) -> None:
     """Change a page's title (wording only; recorded once responses exist)."""
     survey = page.survey
     require_edit(actor, survey)
@@ -139,7 +140,7 @@ def rename_page(actor, page: SurveyPage, title: str) -> None:
     page.title = title
 
 
-def delete_page(actor, page: SurveyPage) -> None:
+def delete_page(actor: Actor, page: SurveyPage) -> None:
     """Delete an empty page (never the last one)."""
     survey = page.survey
     require_edit(actor, survey)
@@ -155,7 +156,7 @@ def delete_page(actor, page: SurveyPage) -> None:
 # --- questions --------------------------------------------------------------------------------
 
 
-def add_question(actor, page: SurveyPage, qtype: str, text: str, **fields: Any) -> Question:
+def add_question(actor: Actor, page: SurveyPage, qtype: str, text: str, **fields: Any) -> Question:
     """Append a question to a page with the next free stable code (Q01, Q02 ...)."""
     survey = page.survey
     require_edit(actor, survey)
@@ -178,7 +179,7 @@ def add_question(actor, page: SurveyPage, qtype: str, text: str, **fields: Any) 
 
 
 def update_question(
-    actor,
+    actor: Actor,
     question: Question,
     *,
     text: str,
@@ -216,7 +217,7 @@ def update_question(
     question.settings = settings
 
 
-def _record_rewording(actor, question: Question, *, text: str, help_text: str, settings: dict) -> None:
+def _record_rewording(actor: Actor, question: Question, *, text: str, help_text: str, settings: dict) -> None:
     """Audit what changed in the wording of an answered question (text, help, scale endpoint labels)."""
     old = {"text": question.text, "help_text": question.help_text}
     new = {"text": text, "help_text": help_text}
@@ -228,7 +229,7 @@ def _record_rewording(actor, question: Question, *, text: str, help_text: str, s
         audit.record(actor, "surveys.question_reworded", question.survey, question=question.code, **details)
 
 
-def delete_question(actor, question: Question) -> None:
+def delete_question(actor: Actor, question: Question) -> None:
     """Delete a question that nothing depends on, before any response exists."""
     survey = question.survey
     require_edit(actor, survey)
@@ -243,7 +244,7 @@ def delete_question(actor, question: Question) -> None:
     _renumber(page.questions)
 
 
-def move_question(actor, question: Question, direction: str) -> None:
+def move_question(actor: Actor, question: Question, direction: str) -> None:
     """Move up/down within its page; at the page edge, onto the neighbouring page."""
     survey = question.survey
     require_edit(actor, survey)
@@ -295,7 +296,7 @@ def check_condition_order(survey: Survey) -> None:
 
 
 def add_option(
-    actor,
+    actor: Actor,
     question: Question,
     label: str,
     *,
@@ -321,7 +322,7 @@ def add_option(
     return option
 
 
-def update_option(actor, option: Option, label: str, *, is_other: bool, exclusive: bool) -> None:
+def update_option(actor: Actor, option: Option, label: str, *, is_other: bool, exclusive: bool) -> None:
     """Relabel an option (allowed, recorded once answered); its flags are fixed once answered."""
     survey = option.question.survey
     require_edit(actor, survey)
@@ -341,7 +342,7 @@ def update_option(actor, option: Option, label: str, *, is_other: bool, exclusiv
     option.label, option.is_other, option.exclusive = label, is_other, exclusive
 
 
-def delete_option(actor, option: Option) -> None:
+def delete_option(actor: Actor, option: Option) -> None:
     """Delete an option before any response exists and when no condition uses it."""
     question = option.question
     require_edit(actor, question.survey)
@@ -354,7 +355,7 @@ def delete_option(actor, option: Option) -> None:
     _renumber(question.options)
 
 
-def move_option(actor, option: Option, direction: str) -> None:
+def move_option(actor: Actor, option: Option, direction: str) -> None:
     """Swap with the neighbour above or below (among options of the same kind)."""
     question = option.question
     require_edit(actor, question.survey)

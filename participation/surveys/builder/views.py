@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from participation.core.forms import SelectChoice
 from participation.core.permissions import require
 from participation.extensions import db
 from participation.projects.models import Project
@@ -14,7 +15,6 @@ from participation.surveys import policy, services
 from participation.surveys.builder.forms import (
     NewQuestionForm,
     PageForm,
-    SelectChoice,
     SurveyForm,
     to_local,
     to_utc,

@@ -69,7 +69,7 @@ class AnswerRow(NamedTuple):
 def _answers_sql(dialect, count: int) -> str:
     """SELECT of the answers of `count` responses, in the driver's own parameter style."""
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    table = Answer.__table__.name
+    table = Answer.__tablename__
     return (
         f"SELECT {', '.join(ANSWER_FIELDS)} FROM {table} WHERE response_id IN ({', '.join([mark] * count)})"
     )

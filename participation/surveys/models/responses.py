@@ -23,7 +23,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 from participation.surveys.models.survey import Channel, sql_in
 
 
@@ -37,7 +37,7 @@ def new_response_id() -> str:
     return secrets.token_hex(16)
 
 
-class Response(db.Model):
+class Response(Model):
     """One submitted questionnaire. Anonymous surveys: no user, no code, only the day of submission."""
 
     __tablename__ = "survey_responses"
@@ -68,7 +68,7 @@ class Response(db.Model):
         return self.via in ("account", "code")
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One typed value: a chosen option, a matrix cell, a rank, a number, a text or a date."""
 
     __tablename__ = "survey_answers"
@@ -97,7 +97,7 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
 
-class Participation(db.Model):
+class Participation(Model):
     """That an account took part in an anonymous survey: kept apart, nothing joins it to the response."""
 
     __tablename__ = "survey_participations"
@@ -111,7 +111,7 @@ class Participation(db.Model):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
 
 
-class ParticipationCode(db.Model):
+class ParticipationCode(Model):
     """A one-time code for a letter; only its SHA-256 is stored, and whether it was used (not when)."""
 
     __tablename__ = "survey_codes"
@@ -125,7 +125,7 @@ class ParticipationCode(db.Model):
     used: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
-class Draft(db.Model):
+class Draft(Model):
     """An account holder's unfinished answers (the raw form), deleted when the response is submitted."""
 
     __tablename__ = "survey_drafts"

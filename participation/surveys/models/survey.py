@@ -20,7 +20,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 from participation.surveys.errors import AlreadyPublished, NoQuestions, NotOpen
 
 
@@ -78,7 +78,7 @@ def sql_in(values) -> str:
     return ", ".join(f"'{v.value}'" for v in values)
 
 
-class Survey(db.Model):
+class Survey(Model):
     """A questionnaire. Opening and closing follow starts_at/ends_at once it is published."""
 
     __tablename__ = "surveys"
@@ -171,7 +171,7 @@ class Survey(db.Model):
         return sorted(self.questions, key=lambda q: (order.get(q.page_id, 0), q.position, q.id))
 
 
-class SurveyPage(db.Model):
+class SurveyPage(Model):
     """A page (section) of a survey; it may be shown only if a condition holds."""
 
     __tablename__ = "survey_pages"
@@ -194,7 +194,7 @@ class SurveyPage(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     """One question; `settings` holds its type's configuration (limits, labels), never answers."""
 
     __tablename__ = "survey_questions"
@@ -240,7 +240,7 @@ class Question(db.Model):
         return [o for o in self.options if o.kind == "row"]
 
 
-class Option(db.Model):
+class Option(Model):
     """An answer option (kind "choice") or a matrix row (kind "row"), with a stable code A1, A2 ..."""
 
     __tablename__ = "survey_options"
@@ -263,7 +263,7 @@ class Option(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class Condition(db.Model):
+class Condition(Model):
     """Show a question or page only if an earlier answer matches (combined per target by AND/OR)."""
 
     __tablename__ = "survey_conditions"

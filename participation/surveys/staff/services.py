@@ -6,13 +6,14 @@ from typing import Any
 
 from participation.core import audit
 from participation.core.permissions import NotAllowed
+from participation.core.types import Actor
 from participation.surveys import policy
 from participation.surveys.answering.services import submit_response
 from participation.surveys.models import Response, Survey
 from participation.surveys.questions import Raw
 
 
-def enter_response(actor, survey: Survey, raw: Raw, *, channel: str, code: str | None) -> Response:
+def enter_response(actor: Actor, survey: Survey, raw: Raw, *, channel: str, code: str | None) -> Response:
     """Store one response on someone's behalf (all pages at once) and record who entered it."""
     if not policy.can_list_managed_surveys(actor):
         raise NotAllowed("enter responses")
