@@ -36,7 +36,10 @@ def main(selected: list[str]) -> int:
 
 
 def main_in_scratch_dir(selected: list[str]) -> int:
-    """Run main() with every temporary file (the 2 GB survey database among them) in one folder removed after."""
+    """Run main() with every temporary file (the 2 GB survey database among them) in one folder.
+
+    The folder is removed afterwards.
+    """
     scratch = tempfile.mkdtemp(prefix="participation-bench-")
     tempfile.tempdir = scratch  # the benchmarks' mkdtemp() calls land here
     try:

@@ -63,6 +63,10 @@ class InvalidVote(InvalidState):
     """A vote is +1, -1, or 0 to take it back."""
 
 
+class UnknownOutcome(InvalidState):
+    """A moderation decision makes a comment published, hidden or removed (removing needs a person)."""
+
+
 def permalink(project, comment_id: int) -> str:
     """The local path that opens the thread at this comment."""
     path = url_for("discussions.permalink", project_slug=project.slug, comment_id=comment_id)
@@ -339,7 +343,7 @@ def moderate_comment(moderator, comment: Comment, status: CommentStatus, reason:
     elif status == CommentStatus.REMOVED and moderator_id is not None:
         comment.remove(moderator_id, reason)
     else:
-        raise InvalidState(status)
+        raise UnknownOutcome(status)
     db.session.flush()
 
 
