@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
@@ -149,7 +149,7 @@ class UserSession(Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def by_token(cls, token: str):
+    def by_token(cls, token: str) -> Select[UserSession]:
         # Session, user and roles in one query: this runs on every request of a logged-in person.
         return (
             select(cls)

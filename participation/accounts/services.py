@@ -6,7 +6,9 @@ Functions take the acting user first, change models, flush and return; views com
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
@@ -17,6 +19,7 @@ from participation.accounts import tokens
 from participation.accounts.models import Role, User, UserRole, UserSession
 from participation.core import audit
 from participation.core.mail import queue_mail, render_mail
+from participation.core.models import AuditLogEntry
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.privacy import erase_user_data
 from participation.core.types import utcnow
@@ -49,7 +52,7 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalized))
 
 
-def _send(user: User, address: str, template: str, *, after_response: bool = False, **context) -> None:
+def _send(user: User, address: str, template: str, *, after_response: bool = False, **context: Any) -> None:
     mail = render_mail(address, template, user.locale, user=user, **context)
     queue_mail(db.session, mail, after_response=after_response)
 
@@ -305,7 +308,7 @@ def block(actor: User | None, target: User, reason: str, until: datetime | None 
     audit.record(actor, "user.blocked", target, reason=reason, until=until.isoformat() if until else None)
 
 
-def unblock(actor: User | None, target: User, **details) -> None:
+def unblock(actor: User | None, target: User, **details: Any) -> None:
     """Lift a block."""
     if target.blocked_at is None:
         raise InvalidState("not blocked")
@@ -381,7 +384,7 @@ def create_user(
     return user
 
 
-def people_in_audit(entries) -> dict[int, User]:
+def people_in_audit(entries: Iterable[AuditLogEntry]) -> dict[int, User]:
     """The users who acted in, or are the target of, a page of audit entries, in one query."""
     ids = {entry.actor_id for entry in entries if entry.actor_id}
     ids |= {entry.target_id for entry in entries if entry.target_type == "users" and entry.target_id}

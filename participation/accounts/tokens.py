@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from participation.accounts.models import User
 
 _VERIFY = "verify-email"
 _CHANGE = "change-email"
@@ -16,22 +19,22 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _password_fingerprint(user) -> str:
+def _password_fingerprint(user: User) -> str:
     # Part of the reset token: once the password changes, every older reset link is dead (single use).
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
-def make_verify_token(user) -> str:
+def make_verify_token(user: User) -> str:
     """Token confirming that the holder received mail at the user's current address."""
     return _serializer(_VERIFY).dumps({"u": user.id, "e": user.email})
 
 
-def make_change_email_token(user) -> str:
+def make_change_email_token(user: User) -> str:
     """Token confirming the user's new (pending) address."""
     return _serializer(_CHANGE).dumps({"u": user.id, "e": user.pending_email})
 
 
-def make_reset_token(user) -> str:
+def make_reset_token(user: User) -> str:
     """Single-use token for setting a new password."""
     return _serializer(_RESET).dumps({"u": user.id, "p": _password_fingerprint(user)})
 
@@ -54,7 +57,7 @@ def read_change_email_token(token: str) -> dict | None:
     return _load(_CHANGE, token, "VERIFY_TOKEN_MAX_AGE")
 
 
-def reset_token_matches(user, payload: dict) -> bool:
+def reset_token_matches(user: User, payload: dict[str, Any]) -> bool:
     """True when the reset token was issued for the user's current password."""
     return payload.get("u") == user.id and payload.get("p") == _password_fingerprint(user)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, or_, select
 
 from participation.accounts.models import User, UserRole
@@ -35,6 +38,6 @@ def audit_query(action: str | None, actor: str | None) -> Select:
     return query
 
 
-def paginate(query: Select, page: int):
+def paginate(query: Select[Any], page: int) -> Pagination:
     """One page of results (Flask-SQLAlchemy pagination, count included)."""
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -8,8 +8,10 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, func, select, update
 
+from participation.accounts.models import User
 from participation.core.mail import queue_mail, render_mail
 from participation.core.security import is_safe_next
 from participation.core.types import utcnow
@@ -30,7 +32,7 @@ class NotificationKind:
 _kinds: dict[str, NotificationKind] = {}
 
 
-def register_kind(name: str, text, mail_template: str | None = "notification") -> None:
+def register_kind(name: str, text: str, mail_template: str | None = "notification") -> None:
     """Declare a notification kind (domains call this from their init_app)."""
     _kinds[name] = NotificationKind(text=text, mail_template=mail_template)
 
@@ -47,7 +49,7 @@ def render_text(notification: Notification) -> str:
 
 
 def notify(
-    user, kind: str, params: dict[str, Any], url: str | None, *, email: bool = True
+    user: User | None, kind: str, params: dict[str, Any], url: str | None, *, email: bool = True
 ) -> Notification | None:
     """Store an in-app notification and, unless the person opted out, queue an e-mail."""
     if user is None or user.is_deleted or kind not in _kinds:
@@ -72,7 +74,7 @@ def _external(path: str) -> str:
     return root + path
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     """Number of unread notifications (one indexed COUNT per page view)."""
     return (
         db.session.scalar(
@@ -84,13 +86,13 @@ def unread_count(user) -> int:
     )
 
 
-def page_for(user, page: int):
+def page_for(user: User, page: int) -> Pagination:
     """One page of the user's notifications, newest first."""
     query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def mark_read(user, notification_id: int) -> Notification | None:
+def mark_read(user: User, notification_id: int) -> Notification | None:
     """Mark one of the user's own notifications as read; others' ids are ignored."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != user.id:
@@ -100,7 +102,7 @@ def mark_read(user, notification_id: int) -> Notification | None:
     return notification
 
 
-def mark_all_read(user) -> None:
+def mark_all_read(user: User) -> None:
     """Mark every unread notification of the user as read."""
     db.session.execute(
         update(Notification)
@@ -120,7 +122,7 @@ def header_context() -> dict[str, Any]:
     return {"unread_notifications": count}
 
 
-def export_notifications(user) -> list[dict[str, Any]]:
+def export_notifications(user: User) -> list[dict[str, Any]]:
     """The notifications part of "Meine Daten"."""
     rows = db.session.scalars(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
@@ -137,6 +139,6 @@ def export_notifications(user) -> list[dict[str, Any]]:
     ]
 
 
-def erase_notifications(user) -> None:
+def erase_notifications(user: User) -> None:
     """Notifications are addressed to the person only: delete them with the account."""
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))

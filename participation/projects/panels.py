@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from participation.projects.models import Project
+
 PanelContext = Callable[..., dict[str, Any] | None]
 
 
@@ -30,7 +32,7 @@ def register_project_panel(name: str, template: str, ctx_fn: PanelContext, *, or
     _panels[name] = ProjectPanel(name, template, ctx_fn, order)
 
 
-def panels_for(project, **options: Any) -> list[tuple[str, dict[str, Any]]]:
+def panels_for(project: Project, **options: Any) -> list[tuple[str, dict[str, Any]]]:
     """The (template, panel context) pairs for one project page, in display order."""
     result = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.name)):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from participation.accounts.models import User
 from participation.core import audit
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.search import contains
@@ -36,6 +38,10 @@ FIELDS = (
 )
 
 
+# Planned start and end of each phase, by phase name.
+PhaseDates = dict[str, tuple[date | None, date | None]]
+
+
 class SlugTaken(InvalidState):
     """Another project already uses this slug."""
 
@@ -52,7 +58,7 @@ def _slug_taken(slug: str, project: Project | None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def _apply(project: Project, data: dict[str, Any], phase_dates: dict) -> None:
+def _apply(project: Project, data: dict[str, Any], phase_dates: PhaseDates) -> None:
     for name in FIELDS:
         if name in data:
             value = data[name]
@@ -62,7 +68,7 @@ def _apply(project: Project, data: dict[str, Any], phase_dates: dict) -> None:
     project.set_phase_dates(phase_dates)
 
 
-def create_project(actor, data: dict[str, Any], phase_dates: dict | None = None) -> Project:
+def create_project(actor: User, data: dict[str, Any], phase_dates: PhaseDates | None = None) -> Project:
     """Create a project (planners and admins); refuses a slug that is taken."""
     if not policy.can_manage_projects(actor):
         raise NotAllowed("create project")
@@ -76,7 +82,9 @@ def create_project(actor, data: dict[str, Any], phase_dates: dict | None = None)
     return project
 
 
-def update_project(actor, project: Project, data: dict[str, Any], phase_dates: dict | None = None) -> None:
+def update_project(
+    actor: User, project: Project, data: dict[str, Any], phase_dates: PhaseDates | None = None
+) -> None:
     """Change a project's texts, phase and dates; the slug stays unique."""
     if not policy.can_edit_project(actor, project):
         raise NotAllowed("edit project")
@@ -94,7 +102,7 @@ def update_project(actor, project: Project, data: dict[str, Any], phase_dates: d
     audit.record(actor, "project.updated", project, **changed)
 
 
-def delete_project(actor, project: Project) -> None:
+def delete_project(actor: User, project: Project) -> None:
     """Delete a project without comments (otherwise close its discussion instead); unlinks the rest."""
     if not policy.can_delete_project(actor, project):
         raise NotAllowed("delete project")
@@ -111,7 +119,9 @@ def delete_project(actor, project: Project) -> None:
     audit.record(actor, "project.deleted", None, label=label)
 
 
-def list_query(q: str | None = None, phase: str | None = None, district: str | None = None) -> Select:
+def list_query(
+    q: str | None = None, phase: str | None = None, district: str | None = None
+) -> Select[Project]:
     """Projects for the public list: filter by phase and district, search in the title."""
     query = select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
     if phase:
