@@ -13,13 +13,13 @@ from participation.core import audit
 from participation.core.downloads import attachment_headers
 from participation.core.permissions import require
 from participation.extensions import db
-from participation.surveys.answering.services import today
 from participation.surveys.exports.columns import ExportOptions, codebook, iter_table, warm
 from participation.surveys.exports.json_export import json_chunks
 from participation.surveys.exports.writers import csv_chunks, spooled, write_ods, write_xlsx
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results
-from participation.surveys.results.views import read_filter
+from participation.surveys.results.filters import read_filter
+from participation.surveys.services import today
 from participation.surveys.views import bp, load_survey
 
 FORMATS = {

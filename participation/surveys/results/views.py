@@ -18,8 +18,8 @@ from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
 from participation.surveys.results import categories as results_categories
 from participation.surveys.results import charts
+from participation.surveys.results.filters import filter_key, read_filter
 from participation.surveys.results.queries import text_answers, text_count
-from participation.surveys.results.sql import ResultFilter
 from participation.surveys.views import bp, load_survey
 
 
@@ -76,48 +76,10 @@ def helpers(results) -> dict:
     }
 
 
-# --- filters from the query string ---------------------------------------------------------------
-
-
 def _int_arg(name: str) -> int | None:
+    """A whole number from the query string, or None."""
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def read_filter(survey, staff: bool) -> ResultFilter:
-    """The filter from ?antwort= (a category key; everyone) and ?kanal=&von=&bis= (staff only).
-
-    An unknown or tampered key filters nothing (the page then shows everyone, as the select says).
-    """
-    found = results_categories.find(survey.questions, request.args.get("antwort", "").strip())
-    question, category = found if found else (None, None)
-    channel = request.args.get("kanal") if staff else None
-    if channel not in {c.value for c in CHANNEL_LABELS}:
-        channel = None
-    return ResultFilter(
-        channel=channel,
-        date_from=_date_arg("von") if staff else None,
-        date_to=_date_arg("bis") if staff else None,
-        question_id=question.id if question else None,
-        option_id=category.option_id if category else None,
-        value=category.value if category else None,
-    )
-
-
-def filter_key(flt: ResultFilter) -> str:
-    """The ?antwort= value of the current filter (to keep it selected)."""
-    if flt.option_id is not None:
-        return str(flt.option_id)
-    if flt.value is not None:
-        return f"q{flt.question_id}v{flt.value}"
-    return ""
 
 
 def load_results_survey(survey_id: int):
