@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, text
 
 from participation import create_app
 from participation.accounts.models import Role, User
+from participation.accounts.services import create_user
 from participation.extensions import db, limiter
 
 TEST_PASSWORD = "Lindenpark-Brunnen-7"
@@ -201,8 +202,6 @@ def make_user(app):
         password: str = TEST_PASSWORD,
         locale: str | None = None,
     ) -> UserInfo:
-        from participation.accounts.services import create_user
-
         number = next(counter)
         email = email or f"person{number}-{secrets.token_hex(2)}@example.org"
         with app.app_context():

@@ -13,7 +13,9 @@ from participation.accounts.models import User
 from participation.accounts.passwords import password_problems
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.core.models import AuditLogEntry, LegalPage
+from participation.discussions.models import Comment, CommentReport
 from participation.extensions import db
+from participation.moderation.models import Decision, ModerationItem
 from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, login
 
 PASSWORD = "Gartenzaun-Kastanie-42"
@@ -255,9 +257,6 @@ def test_demo_passwords_pass_the_policy(app, account):
 
 
 def test_seed_demo_gives_the_demo_moderator_a_queue_with_work_and_a_decision(app, cli):
-    from participation.discussions.models import Comment, CommentReport
-    from participation.moderation.models import Decision, ModerationItem
-
     printed = printed_accounts(cli("seed-demo").output)
     moderator_email = next(a.email for a in DEMO_ACCOUNTS if a.roles == ROLE_SETS["moderator"])
     with app.app_context():

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from participation.accounts import services
+from participation.accounts.models import UserSession
+from participation.core.types import utcnow
 from participation.extensions import db
 from tests.conftest import TEST_PASSWORD, csrf_token, get_user, login, post
 
@@ -368,12 +371,6 @@ def test_language_choice_survives_the_session_renewal(client, make_user):
 
 
 def _age_sessions(app, user_id: int, *, idle_minutes: int, expires_in_minutes: int) -> None:
-    from datetime import timedelta
-
-    from participation.accounts.models import UserSession
-    from participation.core.types import utcnow
-    from participation.extensions import db
-
     with app.app_context():
         for row in db.session.scalars(select(UserSession).where(UserSession.user_id == user_id)):
             row.last_seen_at = utcnow() - timedelta(minutes=idle_minutes)
@@ -383,10 +380,6 @@ def _age_sessions(app, user_id: int, *, idle_minutes: int, expires_in_minutes: i
 
 def test_activity_slides_the_idle_timeout(app, client, make_user):
     """A request after five idle minutes moves the session's expiry forward (in its own transaction)."""
-    from participation.accounts.models import UserSession
-    from participation.core.types import utcnow
-    from participation.extensions import db
-
     user = make_user()
     login(client, user)
     _age_sessions(app, user.id, idle_minutes=10, expires_in_minutes=1)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import re
+import threading
+import urllib.parse
+import urllib.request
 from email.header import decode_header, make_header
 
 import pytest
+from flask import has_request_context
+from werkzeug.serving import make_server
 
+from participation.accounts import services
+from participation.core import mail as core_mail
 from participation.extensions import db
 from tests.conftest import TEST_PASSWORD, get_user, login, post
 
@@ -96,8 +104,6 @@ def test_request_for_unknown_address_shows_the_same_page_and_sends_nothing(app, 
 
 
 def test_request_for_blocked_account_sends_nothing(app, client, make_user, mailbox):
-    from participation.accounts import services
-
     user = make_user()
     with app.app_context():
         services.block(None, get_user(app, user.id), "Grund")
@@ -118,18 +124,14 @@ def test_reset_mail_leaves_only_after_the_response_has_gone_out(client, make_use
 
 def test_no_smtp_work_inside_the_request_for_known_or_unknown_addresses(app, make_user, mailbox, monkeypatch):
     """The answer's timing does not depend on the address: no mail is handed over while the request runs."""
-    from flask import has_request_context
-
-    from participation.core import mail
-
     calls = []
-    original = mail.deliver
+    original = core_mail.deliver
 
     def recording_deliver(message):
         calls.append((message.to, has_request_context()))
         original(message)
 
-    monkeypatch.setattr(mail, "deliver", recording_deliver)
+    monkeypatch.setattr(core_mail, "deliver", recording_deliver)
     user = make_user()
     during_request = []
     for address in (user.email, "niemand@example.org"):
@@ -144,24 +146,15 @@ def test_no_smtp_work_inside_the_request_for_known_or_unknown_addresses(app, mak
 
 def test_real_server_answers_before_the_mail_server_is_reached(app, make_user, mailbox, monkeypatch):
     """Through a real WSGI server: the whole response arrives while the SMTP delivery is still held."""
-    import http.cookiejar
-    import threading
-    import urllib.parse
-    import urllib.request
-
-    from werkzeug.serving import make_server
-
-    from participation.core import mail
-
     release, delivered = threading.Event(), threading.Event()
-    original = mail.deliver
+    original = core_mail.deliver
 
     def held_deliver(message):
         assert release.wait(10), "the test never released the delivery"
         original(message)
         delivered.set()
 
-    monkeypatch.setattr(mail, "deliver", held_deliver)
+    monkeypatch.setattr(core_mail, "deliver", held_deliver)
     user = make_user()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -11,6 +11,7 @@ from email.header import decode_header, make_header
 import pytest
 from sqlalchemy import func, select
 
+from participation.accounts import services
 from participation.accounts.models import Role, User, UserRole, UserSession
 from participation.core import privacy
 from participation.core.models import AuditLogEntry
@@ -221,8 +222,6 @@ def test_address_can_register_again_after_deletion(app, client, make_user, mailb
 def test_last_active_admin_cannot_delete_the_account(app, client, make_user, blocked_colleague):
     admin = make_user({Role.ADMIN})
     if blocked_colleague:
-        from participation.accounts import services
-
         colleague = make_user({Role.ADMIN})
         with app.app_context():
             services.block(None, get_user(app, colleague.id), "Urlaub")

@@ -9,8 +9,9 @@ from email.header import decode_header, make_header
 import pytest
 from sqlalchemy import func, select
 
-from participation.accounts import policy
+from participation.accounts import policy, services
 from participation.accounts.models import User
+from participation.core import mail as core_mail
 from participation.extensions import db
 from tests.conftest import TEST_PASSWORD, UserInfo, get_user, login, post
 
@@ -159,13 +160,10 @@ def test_known_address_gets_identical_page_and_an_already_registered_mail(app, m
 
 def test_known_and_new_address_cost_the_same_work(app, make_user, mailbox, monkeypatch):
     """No timing difference: both ways hash the password once and send one mail inside the request."""
-    from participation.accounts import services
-    from participation.core import mail
-
     hashed, sent = [], []
-    original_hash, original_deliver = services.hash_password, mail.deliver
+    original_hash, original_deliver = services.hash_password, core_mail.deliver
     monkeypatch.setattr(services, "hash_password", lambda pw: hashed.append(pw) or original_hash(pw))
-    monkeypatch.setattr(mail, "deliver", lambda message: sent.append(message.to) or original_deliver(message))
+    monkeypatch.setattr(core_mail, "deliver", lambda mail: sent.append(mail.to) or original_deliver(mail))
     owner = make_user()
     work = []
     for address in ("ganz-neu@example.org", owner.email):

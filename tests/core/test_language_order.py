@@ -7,7 +7,7 @@ import re
 import pytest
 
 from participation.extensions import db
-from tests.conftest import get_user, login
+from tests.conftest import get_user, login, post
 
 HTML_LANG = re.compile(r'<html lang="([a-z]+)">')
 
@@ -93,8 +93,6 @@ def test_logged_out_without_switch_accept_language_beats_the_default(client, acc
 
 def test_switch_form_sets_the_session_language_for_a_visitor(client):
     """The real switch (POST /sprache), not only a session value, beats Accept-Language."""
-    from tests.conftest import post
-
     assert post(client, "/sprache", {"language": "en", "next": "/"}).status_code == 302
     assert page_language(client, "de") == "en"
 

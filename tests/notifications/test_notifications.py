@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from participation.accounts.models import User
+from participation.accounts.services import erase_account_row
 from participation.extensions import db
 from participation.notifications import services
 from participation.notifications.models import Notification
@@ -131,7 +132,5 @@ def test_deleted_accounts_get_no_notifications(app, make_user):
     person = make_user()
     with app.test_request_context():
         user = db.session.get(User, person.id)
-        from participation.accounts.services import erase_account_row
-
         erase_account_row(user)
         assert services.notify(user, KIND, {"name": "Bea"}, "/") is None

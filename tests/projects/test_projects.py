@@ -9,10 +9,14 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 
+from participation.core.demo import seed_demo
 from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment
 from participation.extensions import db
 from participation.projects.models import Project, ProjectPhase
+from participation.projects.panels import _panels, register_project_panel
+from participation.surveys.models import Survey
+from participation.wiki.models import WikiPage
 from tests.conftest import ROLE_SETS, login, post
 
 VALID = {
@@ -160,9 +164,6 @@ def test_projects_with_comments_cannot_be_deleted(app, client, logged_in, make_u
 
 def test_deleting_a_project_keeps_its_surveys_and_wiki_pages_unlinked(app, client, logged_in):
     """Only comments block deletion; surveys and wiki pages use ON DELETE SET NULL and stay."""
-    from participation.surveys.models import Survey
-    from participation.wiki.models import WikiPage
-
     make(app, "mit-umfrage", "Mit Umfrage")
     with app.app_context():
         project = db.session.scalar(select(Project))
@@ -259,8 +260,6 @@ def test_start_page_lists_current_projects_only(app, client):
 
 
 def test_project_panels_are_shown_in_order(app, client):
-    from participation.projects.panels import _panels, register_project_panel
-
     make(app, "mit-panel", "Mit Panel")
     original = app.jinja_env.loader
     app.jinja_env.loader = ChoiceLoader(
@@ -321,8 +320,6 @@ def test_project_role_matrix(app, client, make_user, role):
 
 
 def test_demo_seeders_are_idempotent_and_make_living_discussions(app):
-    from participation.core.demo import seed_demo
-
     with app.app_context():
         seed_demo()
         db.session.commit()
