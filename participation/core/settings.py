@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core.types import BigId, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model, db
 
 # Pre-moderation: the first N published contributions of an account are held for review (0 = off).
 PREMODERATION_FIRST_N = "moderation.premoderation_first_n"
@@ -26,7 +26,7 @@ _signals = Namespace()
 contributions_wanted = _signals.signal("account-published-contributions-wanted")
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """One setting; the value is text, readers convert it."""
 
     __tablename__ = "site_settings"

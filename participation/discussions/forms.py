@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
-from wtforms import (  # type: ignore[attr-defined]
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
+from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.discussions.models import MAX_BODY_LENGTH, REASONS_NEEDING_TEXT, REPORT_REASON_LABELS
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core.permissions import InvalidState
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 MAX_BODY_LENGTH = 5000
 
@@ -80,7 +80,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
-class Comment(db.Model):
+class Comment(Model):
     """One comment or reply; its text is Markdown, its rendered HTML is cached at write time."""
 
     __tablename__ = "comments"
@@ -162,7 +162,7 @@ class Comment(db.Model):
         self.hidden_at, self.hidden_by_id, self.hidden_reason = utcnow(), moderator_id, reason
 
 
-class CommentRevision(db.Model):
+class CommentRevision(Model):
     """An earlier text of an edited comment (moderators can read them)."""
 
     __tablename__ = "comment_revisions"
@@ -176,7 +176,7 @@ class CommentRevision(db.Model):
     editor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
 
 
-class CommentVote(db.Model):
+class CommentVote(Model):
     """One person's up (+1) or down (-1) vote on one comment; the constraint makes it one."""
 
     __tablename__ = "comment_votes"
@@ -192,7 +192,7 @@ class CommentVote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class CommentReport(db.Model):
+class CommentReport(Model):
     """A citizen's report of a comment; the moderation queue is built on these rows."""
 
     __tablename__ = "comment_reports"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from participation.accounts.models import User
 from participation.accounts.policy import is_staff
@@ -188,7 +188,11 @@ def delete_comment(author, project, comment: Comment) -> None:
     if not policy.can_delete_comment(author, project, comment):
         raise NotAllowed("delete comment")
     comment.delete_by_author()
-    db.session.execute(CommentRevision.__table__.delete().where(CommentRevision.comment_id == comment.id))
+    db.session.execute(
+        delete(CommentRevision)
+        .where(CommentRevision.comment_id == comment.id)
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
 
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
-from wtforms import (  # type: ignore[attr-defined]
-    DateField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.moderation import reasons
 from participation.moderation.errors import BadCategoryLine

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 
 def _in(column: str, values) -> str:
@@ -67,7 +67,7 @@ APPEAL_LABELS = {
 }
 
 
-class ModerationItem(db.Model):
+class ModerationItem(Model):
     """One row per reviewed object; a new report on a decided object reopens the same row."""
 
     __tablename__ = "moderation_items"
@@ -100,7 +100,7 @@ class ModerationItem(db.Model):
         return self.status == ItemStatus.OPEN.value
 
 
-class Decision(db.Model):
+class Decision(Model):
     """A decision on an item or an account; restrictions carry a statement of reasons."""
 
     __tablename__ = "moderation_decisions"
@@ -133,7 +133,7 @@ class Decision(db.Model):
         return str(ACTION_LABELS[Action(self.action)])
 
 
-class Appeal(db.Model):
+class Appeal(Model):
     """The affected person's objection to one decision (one per decision), decided by someone else."""
 
     __tablename__ = "moderation_appeals"

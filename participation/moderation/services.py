@@ -25,7 +25,7 @@ from participation.moderation.queue import allowed_actions, claim, seconds_since
 from participation.moderation.reasons import Category
 from participation.projects.models import Project
 from participation.wiki import services as wiki_services
-from participation.wiki.models import WikiRevision
+from participation.wiki.models import WikiPage, WikiRevision
 
 # What a decision on a comment makes of it (DISMISS keeps it as it is, see _apply_to_comment).
 _COMMENT_OUTCOMES = {
@@ -109,6 +109,8 @@ def record_decision(
     **details,
 ) -> Decision:
     """After the change itself: close the reports, store the decision, log it, send the statement."""
+    audit_target: Comment | WikiPage
+    label: str | None
     if isinstance(target, Comment):
         project = db.session.get_one(Project, target.project_id)
         reporter_ids = discussion_services.resolve_reports(moderator, target, action.value)

@@ -6,18 +6,10 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-# types-WTForms (3.2 stubs) predates SelectChoice, which wtforms 3.3 wants for choices (tuples warn)
-from wtforms import (  # type: ignore[attr-defined]
-    HiddenField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.wiki.models import BODY_MAX, REASON_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 

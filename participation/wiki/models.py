@@ -11,7 +11,7 @@ from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 
 from participation.core.permissions import InvalidState
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
-from participation.extensions import db
+from participation.extensions import Model
 
 TITLE_MAX = 120
 SLUG_MAX = 80
@@ -41,7 +41,7 @@ STATE_LABELS = {
 _STATE_SQL = ", ".join(f"'{state.value}'" for state in RevisionState)
 
 
-class WikiPage(db.Model):
+class WikiPage(Model):
     """A knowledge page; title and text readers see come from the approved revision only."""
 
     __tablename__ = "wiki_pages"
@@ -76,7 +76,7 @@ class WikiPage(db.Model):
         return self.approved_revision_id is not None
 
 
-class WikiRevision(db.Model):
+class WikiRevision(Model):
     """One proposed or published text of a page. Never edited after it is written; only its state moves."""
 
     __tablename__ = "wiki_revisions"
