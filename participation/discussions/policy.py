@@ -3,39 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from participation.accounts.policy import can_contribute, can_participate
+from participation.accounts.policy import Viewer, can_contribute, can_participate
 from participation.discussions.models import CommentStatus
 from participation.discussions.visibility import sees_everything
+from participation.projects.models import Project
 
 _EDITABLE = (CommentStatus.PUBLISHED, CommentStatus.PENDING)
 
 
-def _is_author(user, comment) -> bool:
+class CommentFacts(Protocol):
+    """What the rules read of a comment: a Comment, or cards.py's stand-in for a kind of comment."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def author_id(self) -> int | None: ...
+
+
+def _is_author(user: Viewer, comment: CommentFacts) -> bool:
     return bool(user is not None and user.is_authenticated and user.id == comment.author_id)
 
 
-def can_comment(user, project) -> bool:
+def can_comment(user: Viewer, project: Project) -> bool:
     """Verified, active, not muted citizens write in open discussions."""
     return can_contribute(user) and project.discussion_open
 
 
-def can_reply(user, project, comment) -> bool:
+def can_reply(user: Viewer, project: Project, comment: CommentFacts) -> bool:
     """Replies go to published comments of an open discussion."""
     return can_comment(user, project) and comment.status == CommentStatus.PUBLISHED
 
 
-def can_edit_comment(user, project, comment) -> bool:
+def can_edit_comment(user: Viewer, project: Project, comment: CommentFacts) -> bool:
     """Authors edit their own published or pending comments while the discussion is open."""
     return can_comment(user, project) and _is_author(user, comment) and comment.status in _EDITABLE
 
 
-def can_delete_comment(user, project, comment) -> bool:
+def can_delete_comment(user: Viewer, project: Project, comment: CommentFacts) -> bool:
     """Authors delete their own published or pending comments (even after the discussion closed)."""
     return can_participate(user) and _is_author(user, comment) and comment.status in _EDITABLE
 
 
-def can_vote(user, project, comment) -> bool:
+def can_vote(user: Viewer, project: Project, comment: CommentFacts) -> bool:
     """Others' published comments in an open discussion can be voted on."""
     return (
         can_comment(user, project)
@@ -44,24 +56,24 @@ def can_vote(user, project, comment) -> bool:
     )
 
 
-def can_report(user, project, comment) -> bool:
+def can_report(user: Viewer, project: Project, comment: CommentFacts) -> bool:
     """Anyone taking part (not muted) reports others' published comments, open discussion or not."""
     return (
         can_contribute(user) and not _is_author(user, comment) and comment.status == CommentStatus.PUBLISHED
     )
 
 
-def can_moderate_comments(user) -> bool:
+def can_moderate_comments(user: Viewer) -> bool:
     """Moderators and admins hide and restore comments and read earlier versions."""
     return sees_everything(user)
 
 
-def can_hide_comment(user, comment) -> bool:
+def can_hide_comment(user: Viewer, comment: CommentFacts) -> bool:
     """Published or pending comments can be hidden by moderators."""
     return can_moderate_comments(user) and comment.status in _EDITABLE
 
 
-def can_restore_comment(user, comment) -> bool:
+def can_restore_comment(user: Viewer, comment: CommentFacts) -> bool:
     """Hidden comments can be restored by moderators."""
     return can_moderate_comments(user) and comment.status == CommentStatus.HIDDEN
 

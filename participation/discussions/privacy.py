@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from participation.accounts.models import User
 from participation.discussions.models import Comment, CommentReport, CommentRevision, CommentVote
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
@@ -16,7 +17,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_discussions(user) -> dict[str, Any]:
+def export_discussions(user: User) -> dict[str, Any]:
     """The person's comments (with earlier versions), votes and reports."""
     comments = db.session.execute(
         select(Comment, Project.slug)
@@ -60,7 +61,7 @@ def export_discussions(user) -> dict[str, Any]:
     }
 
 
-def _comment(comment: Comment, slug: str, user, revisions: list[dict]) -> dict[str, Any]:
+def _comment(comment: Comment, slug: str, user: User, revisions: list[dict]) -> dict[str, Any]:
     # The same visibility rule as everywhere: authors read their own texts, deleted ones are gone.
     view = visible_body(comment, user)
     return {

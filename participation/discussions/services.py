@@ -67,7 +67,7 @@ class UnknownOutcome(InvalidState):
     """A moderation decision makes a comment published, hidden or removed (removing needs a person)."""
 
 
-def permalink(project, comment_id: int) -> str:
+def permalink(project: Project, comment_id: int) -> str:
     """The local path that opens the thread at this comment."""
     path = url_for("discussions.permalink", project_slug=project.slug, comment_id=comment_id)
     return f"{path}#kommentar-{comment_id}"
@@ -80,18 +80,18 @@ def _limit():
     return parse(current_app.config.get("DISCUSSION_NEW_ACCOUNT_LIMIT", NEW_ACCOUNT_LIMIT))
 
 
-def _is_new(user) -> bool:
+def _is_new(user: User) -> bool:
     return user.created_at is not None and utcnow() - user.created_at < NEW_ACCOUNT_AGE
 
 
-def rate_limited(user) -> bool:
+def rate_limited(user: User) -> bool:
     """True when an account younger than seven days has written too many comments just now."""
     if not _is_new(user):
         return False
     return not limiter.limiter.test(_limit(), "new-account-comments", user_key(user.id))
 
 
-def _count_for_rate_limit(user) -> None:
+def _count_for_rate_limit(user: User) -> None:
     if _is_new(user):
         limiter.limiter.hit(_limit(), "new-account-comments", user_key(user.id))
 
@@ -99,7 +99,7 @@ def _count_for_rate_limit(user) -> None:
 # --- comments ---------------------------------------------------------------------------------------
 
 
-def post_comment(author, project, body: str, parent: Comment | None = None) -> Comment:
+def post_comment(author: User, project: Project, body: str, parent: Comment | None = None) -> Comment:
     """Write a comment or a reply; the parent's author is notified of a published reply."""
     if parent is None:
         if not policy.can_comment(author, project):
@@ -129,7 +129,7 @@ def post_comment(author, project, body: str, parent: Comment | None = None) -> C
     return comment
 
 
-def is_held(author, project) -> bool:
+def is_held(author: User, project: Project) -> bool:
     """Pre-moderation: the project holds every comment, or the account is new (first N published)."""
     if is_staff(author):
         return False
@@ -142,7 +142,7 @@ def is_held(author, project) -> bool:
     return published_contributions(author) < first_n
 
 
-def published_comment_count(user) -> int:
+def published_comment_count(user: User) -> int:
     """Answer to core's contributions question: the account's public comments (first-N pre-moderation)."""
     return (
         db.session.scalar(
@@ -154,7 +154,7 @@ def published_comment_count(user) -> int:
     )
 
 
-def notify_reply(comment: Comment, project) -> None:
+def notify_reply(comment: Comment, project: Project) -> None:
     """Tell the parent's author about a reply once it is published (also after pre-moderation)."""
     if comment.parent_id is None or not comment.is_published:
         return
@@ -163,7 +163,7 @@ def notify_reply(comment: Comment, project) -> None:
         _notify_reply(parent, comment, project)
 
 
-def _notify_reply(parent: Comment, reply: Comment, project) -> None:
+def _notify_reply(parent: Comment, reply: Comment, project: Project) -> None:
     # The text names no person and quotes nothing: hidden or deleted replies leave no trace in it.
     notify(
         db.session.get(User, parent.author_id),
@@ -173,7 +173,7 @@ def _notify_reply(parent: Comment, reply: Comment, project) -> None:
     )
 
 
-def edit_comment(author, project, comment: Comment, body: str) -> CommentRevision:
+def edit_comment(author: User, project: Project, comment: Comment, body: str) -> CommentRevision:
     """Replace the text of one's own comment; the earlier text is kept as a revision."""
     if not policy.can_edit_comment(author, project, comment):
         raise NotAllowed("edit comment")
@@ -183,7 +183,7 @@ def edit_comment(author, project, comment: Comment, body: str) -> CommentRevisio
     return revision
 
 
-def delete_comment(author, project, comment: Comment) -> None:
+def delete_comment(author: User, project: Project, comment: Comment) -> None:
     """Delete one's own comment: the text and its earlier versions go, replies stay."""
     if not policy.can_delete_comment(author, project, comment):
         raise NotAllowed("delete comment")
@@ -203,7 +203,7 @@ def _counts(value: int | None) -> tuple[int, int]:
     return (1 if value == 1 else 0, 1 if value == -1 else 0)
 
 
-def vote(user, project, comment: Comment, value: int) -> int | None:
+def vote(user: User, project: Project, comment: Comment, value: int) -> int | None:
     """Set the person's vote to +1 or -1, or remove it with 0; returns the vote now stored."""
     if value not in (-1, 0, 1):
         raise InvalidVote(value)
@@ -231,7 +231,7 @@ def vote(user, project, comment: Comment, value: int) -> int | None:
     return new
 
 
-def _own_vote(user, comment: Comment) -> CommentVote | None:
+def _own_vote(user: User, comment: Comment) -> CommentVote | None:
     return db.session.scalar(
         select(CommentVote).where(CommentVote.comment_id == comment.id, CommentVote.user_id == user.id)
     )
@@ -258,7 +258,9 @@ def _adjust_score(comment: Comment, old: int | None, new: int | None) -> None:
 # --- reports ----------------------------------------------------------------------------------------
 
 
-def report(reporter, project, comment: Comment, reason: str, text: str | None) -> CommentReport:
+def report(
+    reporter: User, project: Project, comment: Comment, reason: str, text: str | None
+) -> CommentReport:
     """Report someone else's comment once, with a reason (and a text for some reasons)."""
     if not policy.can_report(reporter, project, comment):
         raise NotAllowed("report")
@@ -285,7 +287,7 @@ def report(reporter, project, comment: Comment, reason: str, text: str | None) -
     return stored
 
 
-def has_reported(user, comment: Comment) -> bool:
+def has_reported(user: User, comment: Comment) -> bool:
     """Whether the person already reported this comment."""
     return (
         db.session.scalar(
@@ -305,7 +307,7 @@ def reason_categories() -> list[tuple[str, str]]:
     return [pair for _receiver, answer in moderation_reasons_wanted.send() for pair in answer]
 
 
-def hide_comment(moderator, comment: Comment, reason: str, reason_code: str | None) -> None:
+def hide_comment(moderator: User, comment: Comment, reason: str, reason_code: str | None) -> None:
     """Hide a comment in place (reversible); the moderation desk records the decision and tells the author."""
     if not policy.can_hide_comment(moderator, comment):
         raise NotAllowed("hide comment")
@@ -316,7 +318,7 @@ def hide_comment(moderator, comment: Comment, reason: str, reason_code: str | No
     comment_moderated.send(comment, moderator=moderator, action="hide", reason_code=reason_code, text=reason)
 
 
-def restore_comment(moderator, comment: Comment, reason: str) -> None:
+def restore_comment(moderator: User, comment: Comment, reason: str) -> None:
     """Publish a hidden comment again; the moderation desk records the decision."""
     if not policy.can_restore_comment(moderator, comment):
         raise NotAllowed("restore comment")
@@ -325,7 +327,9 @@ def restore_comment(moderator, comment: Comment, reason: str) -> None:
     comment_moderated.send(comment, moderator=moderator, action="restore", reason_code=None, text=reason)
 
 
-def moderate_comment(moderator, comment: Comment, status: CommentStatus, reason: str | None) -> None:
+def moderate_comment(
+    moderator: User | None, comment: Comment, status: CommentStatus, reason: str | None
+) -> None:
     """Carry out a moderation decision: publish (held, hidden or removed), hide or remove the comment.
 
     Called by the moderation desk, which has checked its own policy and records the decision;
@@ -363,7 +367,7 @@ def open_reporters(comment: Comment) -> int:
     )
 
 
-def resolve_reports(moderator, comment: Comment, resolution: str) -> list[int]:
+def resolve_reports(moderator: User, comment: Comment, resolution: str) -> list[int]:
     """Close the comment's open reports with the decision taken; returns the reporters' ids to tell."""
     reporter_ids = list(
         db.session.scalars(

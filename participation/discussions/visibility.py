@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, or_
 
-from participation.accounts.policy import is_moderator
+from participation.accounts.policy import Viewer, is_moderator
 from participation.discussions.models import Comment, CommentStatus
 
 PLACEHOLDERS = {
@@ -44,7 +44,7 @@ MODERATOR_BANNERS = {
 _EVERYONE_SAME = frozenset({CommentStatus.PUBLISHED.value, CommentStatus.DELETED.value})
 
 
-def sees_everything(viewer) -> bool:
+def sees_everything(viewer: Viewer) -> bool:
     """Moderators (and admins) read every comment, to judge reports and restore hidden ones."""
     return is_moderator(viewer)
 

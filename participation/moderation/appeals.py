@@ -53,7 +53,7 @@ KINDS = {
 }
 
 
-def file_appeal(author, decision: Decision, text: str) -> Appeal:
+def file_appeal(author: User, decision: Decision, text: str) -> Appeal:
     """Object once to a restriction that concerns oneself; the appeal enters the queue."""
     if not policy.can_appeal(author, decision):
         raise NotAllowed("appeal")
@@ -79,7 +79,9 @@ def appeal_of(decision: Decision) -> Appeal | None:
     return db.session.scalar(select(Appeal).where(Appeal.decision_id == decision.id))
 
 
-def decide_appeal(moderator, appeal: Appeal, expected_version: int, overturn: bool, answer: str) -> None:
+def decide_appeal(
+    moderator: User, appeal: Appeal, expected_version: int, overturn: bool, answer: str
+) -> None:
     """A different moderator upholds or overturns the decision; the author learns the outcome."""
     decision = db.session.get_one(Decision, appeal.decision_id)
     if not policy.can_decide_appeal(moderator, decision):
@@ -120,7 +122,7 @@ def decide_appeal(moderator, appeal: Appeal, expected_version: int, overturn: bo
     )
 
 
-def _reverse(moderator, decision: Decision) -> tuple[str, dict[str, str], str] | None:
+def _reverse(moderator: User, decision: Decision) -> tuple[str, dict[str, str], str] | None:
     """Undo a restriction after a successful appeal; for a refused wiki change, what the author is told."""
     action = Action(decision.action)
     subject = db.session.get(User, decision.subject_id) if decision.subject_id else None
@@ -148,7 +150,7 @@ def _decided_target(decision: Decision) -> Comment | WikiRevision | None:
     return target_of(item) if item is not None else None
 
 
-def _reinstate_wiki_change(moderator, decision: Decision) -> tuple[str, dict[str, str], str] | None:
+def _reinstate_wiki_change(moderator: User, decision: Decision) -> tuple[str, dict[str, str], str] | None:
     """Publish the refused change if the page has not moved on; otherwise the author may edit again."""
     revision = _decided_target(decision)
     if not isinstance(revision, WikiRevision) or revision.state != RevisionState.REJECTED.value:

@@ -8,6 +8,7 @@ statement of reasons the author can appeal.
 
 from __future__ import annotations
 
+from participation.accounts.models import User
 from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
@@ -27,7 +28,7 @@ def reason_choices(_sender: object = None) -> list[tuple[str, str]]:
 
 
 def on_comment_moderated(
-    comment: Comment, *, moderator, action: str, reason_code: str | None, text: str
+    comment: Comment, *, moderator: User, action: str, reason_code: str | None, text: str
 ) -> None:
     """A moderator hid or restored the comment in place: record it as a decision (or refuse)."""
     if not policy.can_moderate(moderator):
@@ -40,7 +41,7 @@ def on_comment_moderated(
     services.record_decision(moderator, item, comment, chosen, category, text, seconds, in_place=True)
 
 
-def _settle_item(moderator, comment: Comment) -> tuple[ModerationItem, int | None]:
+def _settle_item(moderator: User, comment: Comment) -> tuple[ModerationItem, int | None]:
     """The comment's item, decided now by this moderator; with the seconds it waited if it was queued."""
     now = utcnow()
     inserted = insert_unless_exists(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from participation.accounts.models import User
 from participation.extensions import db
 from participation.moderation import reasons
 from participation.moderation.models import Appeal, Decision
@@ -19,7 +20,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_moderation(user) -> dict[str, Any]:
+def export_moderation(user: User) -> dict[str, Any]:
     """Decisions that concern the person (with the stated reasons) and the appeals they filed."""
     decisions = db.session.scalars(
         select(Decision).where(Decision.subject_id == user.id).order_by(Decision.id)

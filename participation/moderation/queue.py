@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from participation.accounts.models import User
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
 from participation.discussions.dialect import insert_unless_exists
@@ -112,7 +113,7 @@ def allowed_actions(item: ModerationItem, target: Comment | WikiRevision | None)
     return [Action.DISMISS]  # removed or deleted by the author meanwhile: only close the reports
 
 
-def claim(item: ModerationItem, expected_version: int, moderator) -> None:
+def claim(item: ModerationItem, expected_version: int, moderator: User) -> None:
     """The conditional UPDATE: only one decision per version of an open item can succeed."""
     if not update_if_version(
         ModerationItem,

@@ -29,7 +29,7 @@ def _sanction_checks(days: int, reason_code: str, text: str) -> None:
         raise SanctionTooLong(days)
 
 
-def mute(moderator, target: User, days: int, reason_code: str, text: str) -> Decision:
+def mute(moderator: User, target: User, days: int, reason_code: str, text: str) -> Decision:
     """Mute a citizen's account for some days: reading and surveys stay, writing stops."""
     if not policy.can_mute(moderator, target):
         raise NotAllowed("mute")
@@ -41,7 +41,7 @@ def mute(moderator, target: User, days: int, reason_code: str, text: str) -> Dec
     return decision
 
 
-def unmute(moderator, target: User) -> None:
+def unmute(moderator: User, target: User) -> None:
     """Lift a mute early (audit-logged)."""
     if not policy.can_mute(moderator, target) or not target.is_muted:
         raise NotAllowed("unmute")
@@ -50,7 +50,7 @@ def unmute(moderator, target: User) -> None:
     db.session.flush()
 
 
-def block(admin, target: User, days: int, reason_code: str, text: str) -> Decision:
+def block(admin: User, target: User, days: int, reason_code: str, text: str) -> Decision:
     """Block an account (admins): no login, sessions end; the person gets a statement of reasons."""
     if not policy.can_block(admin, target):
         raise NotAllowed("block")
@@ -64,7 +64,7 @@ def block(admin, target: User, days: int, reason_code: str, text: str) -> Decisi
 
 
 def _sanction_decision(
-    actor, target: User, action: Action, reason_code: str, text: str, ends_at: datetime
+    actor: User, target: User, action: Action, reason_code: str, text: str, ends_at: datetime
 ) -> Decision:
     decision = Decision(
         subject_id=target.id,
@@ -88,7 +88,7 @@ def _sanction_decision(
     return decision
 
 
-def lift_expired_blocks(actor=None) -> int:
+def lift_expired_blocks(actor: User | None = None) -> int:
     """Housekeeping (`flask moderation lift-blocks`): clear blocks that have ended.
 
     Not needed for them to end: an ended block no longer applies (User.is_blocked), and the next

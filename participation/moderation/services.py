@@ -7,6 +7,7 @@ decisions on the discussion page: in_place.py. Services flush, views commit.
 
 from __future__ import annotations
 
+from participation.accounts.models import User
 from participation.core.audit import record
 from participation.core.permissions import NotAllowed
 from participation.discussions import services as discussion_services
@@ -47,7 +48,7 @@ def checked_reason(action: Action, reason_code: str | None, text: str | None) ->
 
 
 def decide(
-    moderator,
+    moderator: User,
     item: ModerationItem,
     expected_version: int,
     action: str,
@@ -78,7 +79,7 @@ def decide(
     return record_decision(moderator, item, target, chosen, category, text, seconds_since(opened_at))
 
 
-def _apply_to_comment(moderator, item: ModerationItem, comment: Comment, action: Action, text) -> None:
+def _apply_to_comment(moderator: User, item: ModerationItem, comment: Comment, action: Action, text) -> None:
     outcome = _COMMENT_OUTCOMES.get(action)
     if action == Action.DISMISS and item.auto_hidden and comment.status == CommentStatus.HIDDEN:
         # Unfounded reports hid it automatically: dismissing them publishes it again.
@@ -87,7 +88,7 @@ def _apply_to_comment(moderator, item: ModerationItem, comment: Comment, action:
         discussion_services.moderate_comment(moderator, comment, outcome, text)
 
 
-def _apply_to_revision(moderator, revision: WikiRevision, action: Action, text: str | None) -> None:
+def _apply_to_revision(moderator: User, revision: WikiRevision, action: Action, text: str | None) -> None:
     try:
         if action == Action.PUBLISH:
             wiki_services.approve(moderator, revision, revision.version)
@@ -99,7 +100,7 @@ def _apply_to_revision(moderator, revision: WikiRevision, action: Action, text: 
 
 
 def record_decision(
-    moderator,
+    moderator: User,
     item: ModerationItem,
     target: Comment | WikiRevision,
     action: Action,

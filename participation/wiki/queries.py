@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from participation.accounts.models import User
 from participation.core.search import contains
 from participation.extensions import db
+from participation.projects.models import Project
 from participation.wiki import policy
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 
@@ -63,7 +65,7 @@ def history(page: WikiPage, viewer, number: int):
     return db.paginate(visible_revisions_query(page, viewer), page=number, per_page=50, error_out=False)
 
 
-def own_pending(page: WikiPage, user) -> WikiRevision | None:
+def own_pending(page: WikiPage, user: User) -> WikiRevision | None:
     """The reader's own change to this page that waits for review, if any."""
     if user is None or not user.is_authenticated:
         return None
@@ -79,7 +81,7 @@ def own_pending(page: WikiPage, user) -> WikiRevision | None:
     )
 
 
-def has_own_revision(page: WikiPage, user) -> bool:
+def has_own_revision(page: WikiPage, user: User) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return (
@@ -110,7 +112,7 @@ def pending_queue(number: int):
     return db.paginate(query, page=number, per_page=50, error_out=False)
 
 
-def approved_revision_count(user) -> int:
+def approved_revision_count(user: User) -> int:
     """Answer to core's contributions question: the account's published changes (first-N pre-moderation)."""
     return (
         db.session.scalar(
@@ -133,13 +135,13 @@ def pages_for_project(project_id: int) -> list[WikiPage]:
     )
 
 
-def project_panel(project, **_options: Any) -> dict[str, Any] | None:
+def project_panel(project: Project, **_options: Any) -> dict[str, Any] | None:
     """The project page's wiki panel: its published pages, or nothing when it has none."""
     pages = pages_for_project(project.id)
     return {"pages": pages} if pages else None
 
 
-def export_revisions(user) -> list[dict]:
+def export_revisions(user: User) -> list[dict]:
     """The wiki part of "Meine Daten": every revision the person wrote, whatever its state."""
     rows = db.session.scalars(
         select(WikiRevision)

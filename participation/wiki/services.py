@@ -8,6 +8,7 @@ from flask import url_for
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from participation.accounts.models import User
 from participation.core.audit import record
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.types import utcnow
@@ -67,7 +68,7 @@ def _page_path(page: WikiPage) -> str:
 
 
 def create_page(
-    author, *, title: str, body: str, summary: str, slug: str = "", project_id: int | None = None
+    author: User, *, title: str, body: str, summary: str, slug: str = "", project_id: int | None = None
 ):
     """Propose a new page (citizens) or publish it (staff); returns the first revision.
 
@@ -101,7 +102,7 @@ def create_page(
 
 
 def _propose_for_unpublished(
-    author, page: WikiPage, *, title: str, body: str, summary: str, project_id: int | None
+    author: User, page: WikiPage, *, title: str, body: str, summary: str, project_id: int | None
 ) -> WikiRevision:
     """A new page's text for an address that only pending (or refused) proposals use so far."""
     if page.is_published or not policy.can_edit_page(author, page):
@@ -120,7 +121,7 @@ def _propose_for_unpublished(
 
 
 def propose_edit(
-    author,
+    author: User,
     page: WikiPage,
     *,
     title: str,
@@ -147,7 +148,7 @@ def propose_edit(
     return _add_revision(author, page, title=title, body=body, summary=summary, base=base_revision_id)
 
 
-def _add_revision(author, page: WikiPage, *, title: str, body: str, summary: str, base: int | None):
+def _add_revision(author: User, page: WikiPage, *, title: str, body: str, summary: str, base: int | None):
     direct = policy.publishes_directly(author)
     if not direct:
         # A citizen's newer proposal replaces their earlier one on the same page.
@@ -185,7 +186,7 @@ def _withdraw_where(*conditions: ColumnElement[bool]) -> None:
     _settled(list(db.session.scalars(statement)))
 
 
-def withdraw_all_of(user) -> None:
+def withdraw_all_of(user: User) -> None:
     """Account deletion: the person's pending proposals end (their texts stay in the history)."""
     _withdraw_where(WikiRevision.author_id == user.id)
 
@@ -244,7 +245,7 @@ def _outdate_others(page: WikiPage, published: WikiRevision) -> None:
 
 
 def _decide(
-    moderator, revision: WikiRevision, expected_version: int, state: RevisionState, reason: str | None
+    moderator: User, revision: WikiRevision, expected_version: int, state: RevisionState, reason: str | None
 ) -> None:
     """The conditional UPDATE: only one decision per pending revision can ever succeed."""
     if not update_if_version(
@@ -262,7 +263,7 @@ def _decide(
     _settled([revision.id])
 
 
-def approve(moderator, revision: WikiRevision, expected_version: int) -> None:
+def approve(moderator: User, revision: WikiRevision, expected_version: int) -> None:
     """Publish a pending change: move the page's pointer, outdate the rest, tell the author."""
     if not policy.can_review_wiki(moderator):
         raise NotAllowed("review wiki")
@@ -278,7 +279,7 @@ def approve(moderator, revision: WikiRevision, expected_version: int) -> None:
     notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
 
 
-def reject_revision(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
+def reject_revision(moderator: User, revision: WikiRevision, expected_version: int, reason: str) -> None:
     """Refuse a pending change with a reason; the caller tells the author (notice or statement of reasons)."""
     if not policy.can_review_wiki(moderator):
         raise NotAllowed("review wiki")
@@ -287,7 +288,7 @@ def reject_revision(moderator, revision: WikiRevision, expected_version: int, re
     _decide(moderator, revision, expected_version, RevisionState.REJECTED, reason)
 
 
-def reject(moderator, revision: WikiRevision, expected_version: int, reason: str) -> None:
+def reject(moderator: User, revision: WikiRevision, expected_version: int, reason: str) -> None:
     """Refuse a pending change on the review page: logged, and the author gets the reason by e-mail."""
     reject_revision(moderator, revision, expected_version, reason)
     page = revision.page
@@ -296,7 +297,7 @@ def reject(moderator, revision: WikiRevision, expected_version: int, reason: str
     notify(revision.author, "wiki_rejected", {"title": revision.title, "reason": reason}, path)
 
 
-def reinstate(moderator, revision: WikiRevision) -> bool:
+def reinstate(moderator: User, revision: WikiRevision) -> bool:
     """Undo a refusal after a successful appeal: publish the change, or mark it outdated if the page moved on.
 
     Returns True when the change is now the page's approved text. Outdated: the author is told
@@ -330,7 +331,7 @@ def reinstate(moderator, revision: WikiRevision) -> bool:
     return publishable
 
 
-def withdraw(author, revision: WikiRevision) -> None:
+def withdraw(author: User, revision: WikiRevision) -> None:
     """The author takes back their own pending change."""
     if not policy.can_withdraw_revision(author, revision):
         raise NotAllowed("withdraw wiki revision")
@@ -338,7 +339,7 @@ def withdraw(author, revision: WikiRevision) -> None:
     db.session.expire(revision)
 
 
-def restore(moderator, revision: WikiRevision, summary: str) -> WikiRevision:
+def restore(moderator: User, revision: WikiRevision, summary: str) -> WikiRevision:
     """Publish an earlier approved text again as a new approved revision (audit-logged)."""
     if not policy.can_restore_revision(moderator, revision):
         raise NotAllowed("restore wiki revision")
@@ -357,7 +358,7 @@ def restore(moderator, revision: WikiRevision, summary: str) -> WikiRevision:
     return restored
 
 
-def set_locked(moderator, page: WikiPage, locked: bool) -> None:
+def set_locked(moderator: User, page: WikiPage, locked: bool) -> None:
     """Lock a page so only staff can edit it, or unlock it again (audit-logged)."""
     if not policy.can_lock_page(moderator, page):
         raise NotAllowed("lock wiki page")
