@@ -33,17 +33,17 @@ from participation.extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# In import order (ARCHITECTURE.md): a domain may use those before it, never those after.
-# Each registers its own blueprint, CLI, privacy parts, demo data and template helpers.
+# In layer order (the import contract in pyproject.toml): a domain may use those before it, never
+# those after. Each registers its own blueprint, CLI, privacy parts, demo data and template helpers.
 DOMAINS: tuple[ModuleType, ...] = (
     accounts,
-    admin,
     notifications,
     projects,
     surveys,
     discussions,
     wiki,
     moderation,
+    admin,
 )
 
 
