@@ -160,7 +160,7 @@ EXPECTED_KIND = {
     "surveys.results_texts": SURVEY_EDITOR,
     "surveys.results_report": SURVEY_EDITOR,
     "surveys.export_form": SURVEY_EDITOR,
-    "surveys.export_file": SURVEY_EDITOR,
+    "surveys.export_file": POST_ONLY,  # a download of the rows is an action on record
     "wiki.index": PUBLIC,
     "wiki.page": PUBLIC,
     "wiki.history": PUBLIC,
@@ -684,6 +684,7 @@ EXPECTED_POST_KIND = {
     "surveys.add_page_condition": SURVEY_EDITOR,
     "surveys.delete_condition": SURVEY_EDITOR,
     "surveys.condition_mode": SURVEY_EDITOR,
+    "surveys.export_file": SURVEY_EDITOR,
     "wiki.create": PARTICIPANT,
     "wiki.edit": PARTICIPANT,
     "wiki.approve": MODERATOR,

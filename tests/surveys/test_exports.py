@@ -15,13 +15,13 @@ from participation.extensions import db
 from participation.surveys.exports import reading, writers
 from participation.surveys.models import Survey
 from participation.surveys.results.services import compute
-from tests.conftest import ROLE_SETS, login
+from tests.conftest import ROLE_SETS, login, post
 from tests.surveys.results_factories import FREE_TEXT, answer, close_and_publish, results_survey
 
 
 def download(client, survey, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    response = client.get(f"/umfragen/verwaltung/{survey.id}/export/datei?{query}")
+    response = post(client, f"/umfragen/verwaltung/{survey.id}/export/datei?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response
 
@@ -202,14 +202,16 @@ def test_export_permission_matrix(app, client, make_user, planner, survey, route
     }
     if role in users:
         login(client, users[role]())
-    response = client.get(route.format(id=survey.id))
+    url = route.format(id=survey.id)
+    # The file downloads are POSTs (an action on record); the form and the report are reads.
+    response = post(client, url) if "/export/datei" in url else client.get(url)
     assert response.status_code == expected
     if expected != 200:
         assert b"Q01" not in response.data
 
 
 def test_every_export_is_audit_logged(app, client, planner, survey):
-    """Who exported which survey in which format, with the time."""
+    """Who exported which survey in which format, with the time (the printable report is a read)."""
     login(client, planner)
     for fmt in ("csv", "xlsx", "ods", "json"):
         download(client, survey, format=fmt)
@@ -218,7 +220,7 @@ def test_every_export_is_audit_logged(app, client, planner, survey):
         entries = db.session.scalars(
             select(AuditLogEntry).where(AuditLogEntry.action == "surveys.exported")
         ).all()
-        assert sorted(e.details["format"] for e in entries) == ["csv", "json", "ods", "report", "xlsx"]
+        assert sorted(e.details["format"] for e in entries) == ["csv", "json", "ods", "xlsx"]
         assert {(e.actor_id, e.target_id) for e in entries} == {(planner.id, survey.id)}
         assert all(e.created_at is not None for e in entries)
 
@@ -234,7 +236,7 @@ def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, 
     monkeypatch.setattr(reading, "read_batches", broken)
     answer(app, survey, mode="Rad")
     login(client, planner)
-    response = client.get(f"/umfragen/verwaltung/{survey.id}/export/datei?format={fmt}")
+    response = post(client, f"/umfragen/verwaltung/{survey.id}/export/datei?format={fmt}")
     assert response.status_code == 500
     assert "Export fehlgeschlagen" in response.get_data(as_text=True)
     assert "Content-Disposition" not in response.headers
@@ -259,7 +261,7 @@ def test_failure_mid_stream_leaves_a_broken_marker(app, client, planner, survey,
     answer(app, survey, mode="Rad")
     answer(app, survey, mode="Auto")
     login(client, planner)
-    response = client.get(f"/umfragen/verwaltung/{survey.id}/export/datei?format=csv", buffered=False)
+    response = post(client, f"/umfragen/verwaltung/{survey.id}/export/datei?format=csv", buffered=False)
     assert response.status_code == 200
     body = b""
     with pytest.raises(RuntimeError):

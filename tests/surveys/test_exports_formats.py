@@ -15,7 +15,7 @@ from odf.teletype import extractText
 from odf.text import P
 from openpyxl import load_workbook
 
-from tests.conftest import login
+from tests.conftest import login, post
 from tests.surveys.results_factories import FREE_TEXT, answer, results_survey
 
 FORMULAS = ("=SUMME(A1:A9)", "+1+2", "-Rabatt", "@home")
@@ -46,7 +46,7 @@ def filled(app, client, planner):
 
 def _get(client, built, fmt, **params) -> bytes:
     query = "&".join([f"format={fmt}"] + [f"{k}={v}" for k, v in params.items()])
-    response = client.get(f"/umfragen/verwaltung/{built.id}/export/datei?{query}")
+    response = post(client, f"/umfragen/verwaltung/{built.id}/export/datei?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response.data
 

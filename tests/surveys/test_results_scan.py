@@ -20,7 +20,7 @@ from participation.surveys.exports import reading
 from participation.surveys.models import Survey
 from participation.surveys.results.services import compute
 from participation.surveys.results.sql import ResultFilter
-from tests.conftest import count_queries, login
+from tests.conftest import count_queries, login, post
 from tests.surveys.results_factories import answer
 
 
@@ -96,7 +96,7 @@ def test_results_queries_do_not_grow_with_responses_or_filters(app, survey):
 
 
 def _csv(client, built) -> list[list[str]]:
-    response = client.get(f"/umfragen/verwaltung/{built.id}/export/datei?format=csv-technisch")
+    response = post(client, f"/umfragen/verwaltung/{built.id}/export/datei?format=csv-technisch")
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
 

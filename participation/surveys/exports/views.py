@@ -34,12 +34,12 @@ BROKEN_MARKER = "\r\n### EXPORT ABGEBROCHEN – DIESE DATEI IST UNVOLLSTÄNDIG #
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str:
-    value = request.args.get(name, allowed[0])
+    value = request.values.get(name, allowed[0])
     return value if value in allowed else allowed[0]
 
 
 def read_options(survey) -> ExportOptions:
-    """Options from the query string; unknown values fall back to the defaults."""
+    """Options from the export form; unknown values fall back to the defaults."""
     return ExportOptions(
         answers=_choice("antworten", ("labels", "codes")),
         headers=_choice("kopf", ("codes", "texte", "beides"))
@@ -82,12 +82,13 @@ def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
         raise
 
 
-@bp.route("/verwaltung/<int:survey_id>/export/datei")
+# A POST: handing out the rows is an action on record (audit log), and reads never write.
+@bp.route("/verwaltung/<int:survey_id>/export/datei", methods=["POST"])
 def export_file(survey_id: int):
     """The file in the chosen format (default: CSV for German Excel)."""
     survey = load_survey(survey_id)
     require(can_export_results(current_user, survey))
-    fmt = request.args.get("format", "csv")
+    fmt = request.values.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
     options = read_options(survey)

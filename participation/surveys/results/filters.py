@@ -1,4 +1,4 @@
-"""The results filter from the query string, shared by the results pages, the report and the exports."""
+"""The results filter from the request (query or export form): results pages, report and exports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from participation.surveys.results.sql import ResultFilter
 def _date_arg(name: str) -> date | None:
     """A day (YYYY-MM-DD) from the query string, or None."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat(request.values.get(name, ""))
     except ValueError:
         return None
 
@@ -24,9 +24,9 @@ def read_filter(survey: Survey, staff: bool) -> ResultFilter:
 
     An unknown or tampered key filters nothing (the page then shows everyone, as the select says).
     """
-    found = results_categories.find(survey.questions, request.args.get("antwort", "").strip())
+    found = results_categories.find(survey.questions, request.values.get("antwort", "").strip())
     question, category = found if found else (None, None)
-    channel = request.args.get("kanal") if staff else None
+    channel = request.values.get("kanal") if staff else None
     if channel not in {c.value for c in CHANNEL_LABELS}:
         channel = None
     return ResultFilter(

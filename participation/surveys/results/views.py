@@ -9,10 +9,8 @@ from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.core import audit
 from participation.core.paging import page_arg
 from participation.core.permissions import require
-from participation.extensions import db
 from participation.surveys import policy, services
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
@@ -160,13 +158,15 @@ def results_texts(survey_id: int, question_id: int):
 
 @bp.route("/verwaltung/<int:survey_id>/bericht")
 def results_report(survey_id: int):
-    """A printable report with every chart and table, for "print to PDF" (recorded like an export)."""
+    """A printable report with every chart and table, for "print to PDF".
+
+    It shows what the results page shows (figures, no free texts, no single responses), so like
+    that page it is a read and leaves no audit entry; the raw-data exports are POSTs on record.
+    """
     survey = load_survey(survey_id)
     require(can_export_results(current_user, survey))
     flt = read_filter(survey, True)
     results = services.compute(survey, flt, threshold=threshold(), with_texts=False)
-    audit.record(current_user, "surveys.exported", survey, format="report")
-    db.session.commit()
     return render_template(
         "surveys/results/results_report.html",
         survey=survey,
