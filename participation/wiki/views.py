@@ -10,7 +10,7 @@ from limits import parse
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from participation.core.forms import PostOnlyForm
+from participation.core.forms import PostOnlyForm, add_error
 from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.extensions import db, limiter
@@ -141,10 +141,10 @@ def create():
                 if error.args[0]
                 else _("Aus dem Titel lässt sich keine Adresse bilden. Bitte geben Sie eine Adresse an.")
             )
-            form.slug.errors.append(message)
+            add_error(form.slug, message)
         except services.TitleTaken:
             db.session.rollback()
-            form.title.errors = [*form.title.errors, _("Eine Seite mit diesem Titel gibt es bereits.")]
+            add_error(form.title, _("Eine Seite mit diesem Titel gibt es bereits."))
         else:
             slug = revision.page.slug
             db.session.commit()
@@ -211,10 +211,10 @@ def edit(slug: str):
             form.base_revision_id.data = str(conflict.id) if conflict else None
         except services.TitleTaken:
             db.session.rollback()
-            form.title.errors = [*form.title.errors, _("Eine Seite mit diesem Titel gibt es bereits.")]
+            add_error(form.title, _("Eine Seite mit diesem Titel gibt es bereits."))
         except services.NoChange:
             db.session.rollback()
-            form.body.errors = [*form.body.errors, _("Sie haben nichts geändert.")]
+            add_error(form.body, _("Sie haben nichts geändert."))
         else:
             db.session.commit()
             _flash_saved(revision)
