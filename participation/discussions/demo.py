@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from participation.accounts.models import User
 from participation.accounts.services import create_user
 from participation.core.markup import render_markdown
 from participation.core.types import utcnow
-from participation.discussions.models import Comment, CommentVote
+from participation.discussions.models import Comment, CommentReport, CommentStatus, CommentVote
 from participation.extensions import db
 from participation.projects.models import Project
 
@@ -245,4 +245,55 @@ def seed_discussions(users: dict[str, User]) -> None:
             for voter in voters:
                 db.session.add(CommentVote(comment_id=comment.id, user_id=everyone[voter].id, value=1))
             by_key[key] = comment
+    db.session.flush()
+
+
+# --- for the moderation desk's demo (it never writes discussions' rows itself) ---------------------
+
+
+def demo_comment(project: Project, author: User, body: str, status: CommentStatus, when: datetime) -> Comment:
+    """A demo comment with the given status and date; the existing one on later runs."""
+    existing = db.session.scalar(
+        select(Comment).where(
+            Comment.project_id == project.id, Comment.author_id == author.id, Comment.body == body
+        )
+    )
+    if existing is not None:
+        return existing
+    comment = Comment(
+        project_id=project.id,
+        author_id=author.id,
+        body=body,
+        body_html=str(render_markdown(body)),
+        status=status.value,
+        created_at=when,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def demo_report(
+    comment: Comment, reporter: User | None, reason: str, text: str | None, when: datetime
+) -> None:
+    """A demo report of the comment, dated; nothing when the reporter is missing or reported already."""
+    if reporter is None or db.session.scalar(
+        select(CommentReport.id).where(
+            CommentReport.comment_id == comment.id, CommentReport.reporter_id == reporter.id
+        )
+    ):
+        return
+    db.session.add(
+        CommentReport(
+            comment_id=comment.id, reporter_id=reporter.id, reason=reason, text=text, created_at=when
+        )
+    )
+
+
+def demo_hidden(comment: Comment, moderator: User, reason: str, when: datetime) -> None:
+    """A moderator's decision in the past: the comment hidden and its reports resolved at `when`."""
+    comment.status = CommentStatus.HIDDEN.value
+    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = when, moderator.id, reason
+    for report in db.session.scalars(select(CommentReport).where(CommentReport.comment_id == comment.id)):
+        report.resolved_at, report.resolved_by_id, report.resolution = when, moderator.id, "hide"
     db.session.flush()

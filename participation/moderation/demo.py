@@ -16,9 +16,9 @@ from sqlalchemy import select
 from participation.accounts.models import User
 from participation.accounts.services import create_user
 from participation.core.audit import record
-from participation.core.markup import render_markdown
 from participation.core.types import utcnow
-from participation.discussions.models import Comment, CommentReport, CommentStatus
+from participation.discussions.demo import demo_comment, demo_hidden, demo_report
+from participation.discussions.models import Comment, CommentStatus
 from participation.extensions import db
 from participation.moderation.models import Action, Decision, ItemStatus, ModerationItem, TargetType
 from participation.projects.models import Project
@@ -58,41 +58,6 @@ def _project(slug: str) -> Project | None:
     return db.session.scalar(select(Project).where(Project.slug == slug))
 
 
-def _comment(project: Project, author: User, body: str, status: CommentStatus, when) -> Comment:
-    existing = db.session.scalar(
-        select(Comment).where(
-            Comment.project_id == project.id, Comment.author_id == author.id, Comment.body == body
-        )
-    )
-    if existing is not None:
-        return existing
-    comment = Comment(
-        project_id=project.id,
-        author_id=author.id,
-        body=body,
-        body_html=str(render_markdown(body)),
-        status=status.value,
-        created_at=when,
-    )
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-def _report(comment: Comment, reporter: User | None, reason: str, text: str | None, when) -> None:
-    if reporter is None or db.session.scalar(
-        select(CommentReport.id).where(
-            CommentReport.comment_id == comment.id, CommentReport.reporter_id == reporter.id
-        )
-    ):
-        return
-    db.session.add(
-        CommentReport(
-            comment_id=comment.id, reporter_id=reporter.id, reason=reason, text=text, created_at=when
-        )
-    )
-
-
 def _item(comment: Comment, opened_at) -> ModerationItem:
     item = db.session.scalar(
         select(ModerationItem).where(
@@ -123,20 +88,24 @@ def seed_moderation(users: dict[str, User]) -> None:
     )
     jonas, lena = _known(JONAS), _known(LENA)
     if radweg is not None:
-        rude = _comment(radweg, _person(*RUDE), RUDE_TEXT, CommentStatus.PUBLISHED, now - timedelta(days=2))
-        _report(rude, jonas, "abuse", None, now - timedelta(hours=30))
-        _report(rude, lena, "abuse", "Beleidigt alle, die anderer Meinung sind.", now - timedelta(hours=26))
+        rude = demo_comment(
+            radweg, _person(*RUDE), RUDE_TEXT, CommentStatus.PUBLISHED, now - timedelta(days=2)
+        )
+        demo_report(rude, jonas, "abuse", None, now - timedelta(hours=30))
+        demo_report(
+            rude, lena, "abuse", "Beleidigt alle, die anderer Meinung sind.", now - timedelta(hours=26)
+        )
         _item(rude, now - timedelta(hours=30))
         debated = db.session.scalar(
             select(Comment).where(Comment.project_id == radweg.id, Comment.body == DEBATED_TEXT)
         )
         if debated is not None:
-            _report(debated, users.get(ANNA), "off_topic", None, now - timedelta(hours=5))
+            demo_report(debated, users.get(ANNA), "off_topic", None, now - timedelta(hours=5))
             _item(debated, now - timedelta(hours=5))
     if spielplatz is not None:
         # A new account's first comment, held by pre-moderation until a moderator publishes it.
         newcomer = _person(*NEWCOMER, days_old=1)
-        held = _comment(spielplatz, newcomer, HELD_TEXT, CommentStatus.PENDING, now - timedelta(hours=3))
+        held = demo_comment(spielplatz, newcomer, HELD_TEXT, CommentStatus.PENDING, now - timedelta(hours=3))
         _item(held, held.created_at)
     if markt is not None:
         _seed_decided(markt, users[MODERATOR], users.get(ANNA), now)
@@ -146,17 +115,14 @@ def _seed_decided(project: Project, moderator: User, reporter: User | None, now)
     """Spam reported by Anna, hidden by the demo moderator with a reason: a decision with statement."""
     author = _person(*SPAM, days_old=6)
     reported_at, decided_at = now - timedelta(days=5), now - timedelta(days=5) + timedelta(hours=3)
-    spam = _comment(project, author, SPAM_TEXT, CommentStatus.PUBLISHED, reported_at - timedelta(hours=1))
-    _report(spam, reporter, "spam", None, reported_at)
+    spam = demo_comment(project, author, SPAM_TEXT, CommentStatus.PUBLISHED, reported_at - timedelta(hours=1))
+    demo_report(spam, reporter, "spam", None, reported_at)
     item = _item(spam, reported_at)
     if not item.is_open:
         return  # decided in an earlier run
-    spam.status = CommentStatus.HIDDEN.value
-    spam.hidden_at, spam.hidden_by_id, spam.hidden_reason = decided_at, moderator.id, SPAM_REASON
+    demo_hidden(spam, moderator, SPAM_REASON, decided_at)
     item.status, item.decided_at, item.decided_by_id = ItemStatus.DECIDED.value, decided_at, moderator.id
     item.version += 1
-    for report in db.session.scalars(select(CommentReport).where(CommentReport.comment_id == spam.id)):
-        report.resolved_at, report.resolved_by_id, report.resolution = decided_at, moderator.id, "hide"
     decision = Decision(
         item_id=item.id,
         subject_id=author.id,

@@ -12,6 +12,7 @@ from participation.extensions import db
 from participation.projects.models import Project
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 from participation.wiki.render import slugify
+from participation.wiki.signals import wiki_change_proposed
 
 PLANNER = "planung@musterstadt.example"
 MODERATOR = "moderation@musterstadt.example"
@@ -206,15 +207,18 @@ def _seed_pending_change(citizen) -> None:
     )
     if exists:
         return
-    db.session.add(
-        WikiRevision(
-            page_id=page.id,
-            author_id=citizen.id,
-            title="Bürgerbüro",
-            body=BUERGERBUERO_PROPOSAL,
-            summary="Samstagsöffnung ergänzt (steht im Amtsblatt vom März)",
-            base_revision_id=page.approved_revision_id,
-            state=RevisionState.PENDING.value,
-            created_at=utcnow() - timedelta(days=1),
-        )
+    # Written here rather than through services.propose_edit: the change is dated a day back.
+    revision = WikiRevision(
+        page_id=page.id,
+        author_id=citizen.id,
+        title="Bürgerbüro",
+        body=BUERGERBUERO_PROPOSAL,
+        summary="Samstagsöffnung ergänzt (steht im Amtsblatt vom März)",
+        base_revision_id=page.approved_revision_id,
+        state=RevisionState.PENDING.value,
+        created_at=utcnow() - timedelta(days=1),
     )
+    db.session.add(revision)
+    db.session.flush()
+    # Announced like every proposal: the moderation queue takes it in.
+    wiki_change_proposed.send(revision)
