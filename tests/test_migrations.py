@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import flask_migrate
 import pytest
@@ -14,9 +15,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import column, create_engine, insert, inspect, select, table, text
 
 from participation import create_app
+from participation.core.types import UTCDateTime
 from participation.extensions import db
 
 
@@ -166,11 +168,6 @@ def test_the_migrated_schema_enforces_the_model_constraints(migration_app):
 
 def test_0005_gives_moderation_blocks_their_end(migration_app):
     """Blocks made before `blocked_until` existed get the end of the block decision taken with them."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import column, insert, select, table
-
-    from participation.core.types import UTCDateTime
 
     users = table(
         "users",
@@ -262,11 +259,6 @@ def test_0005_gives_moderation_blocks_their_end(migration_app):
 
 def test_0009_puts_waiting_wiki_changes_into_the_moderation_queue(migration_app):
     """Pending changes without a queue item get one; open items of settled changes close."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import column, insert, select, table
-
-    from participation.core.types import UTCDateTime
 
     proposed = datetime(2026, 11, 2, 9, tzinfo=UTC)
     with preserved_logging():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
 
-from participation.accounts.models import Role
+from participation.accounts.models import Role, User
 from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment, CommentRevision
 from participation.extensions import db
@@ -236,9 +237,6 @@ def test_new_accounts_are_rate_limited_with_german_message_and_text_kept(app, cl
 
 
 def test_older_accounts_are_not_rate_limited(app, client, project, make_user):
-    from datetime import timedelta
-
-    from participation.accounts.models import User
 
     user = make_user()
     with app.app_context():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale, format_datetime
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql
 
@@ -228,9 +230,6 @@ def test_permalink_answers_404_for_unknown_or_foreign_comments(client, make_proj
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_fast_date_labels_match_the_datetime_filter(app, language):
-    from datetime import UTC, datetime
-
-    from flask_babel import force_locale, format_datetime
 
     with app.test_request_context(), force_locale(language):
         fast = thread._datetime_formatter()

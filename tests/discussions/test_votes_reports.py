@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from participation.discussions.models import CommentReport, CommentVote
 from participation.extensions import db
@@ -56,7 +57,6 @@ def test_sequential_double_vote_leaves_one_row(app, client, project, make_user, 
 
 
 def test_database_refuses_a_second_vote_row(app, project, make_user, add_comment):
-    from sqlalchemy.exc import IntegrityError
 
     voter, comment_id = make_user(), add_comment(project, make_user().id)
     with app.app_context():

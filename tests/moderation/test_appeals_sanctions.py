@@ -11,6 +11,7 @@ from participation.discussions.models import Comment
 from participation.extensions import db
 from participation.moderation.models import Appeal, Decision
 from participation.projects.models import Project
+from participation.wiki import services as wiki_services
 from tests.conftest import ROLE_SETS, post
 from tests.moderation.conftest import client_for, decide, item_for, report_as
 
@@ -163,8 +164,6 @@ def test_sanctions_enforced_on_every_write_route(app, people, project, add_comme
     author = client_for(app, people["author"])
     _sanction(app, people, kind)
     if route.startswith("wiki"):
-        from participation.wiki import services as wiki_services
-
         with app.app_context():
             page = wiki_services.create_page(
                 db.session.get(User, people["mod"].id), title="Bäume", body="Text", summary="neu"

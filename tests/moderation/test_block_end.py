@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from participation.accounts import services as accounts
 from participation.accounts.models import User
 from participation.core.models import AuditLogEntry
 from participation.core.types import utcnow
@@ -112,8 +113,6 @@ def test_an_ended_block_can_be_followed_by_a_new_one(app, people):
 def test_an_admin_whose_block_ended_counts_as_active_admin(app, people, make_user):
     other_admin = make_user(ROLE_SETS["admin"])
     with app.app_context():
-        from participation.accounts import services as accounts
-
         target = db.session.get(User, other_admin.id)
         accounts.block(None, target, "Kurz gesperrt.", until=utcnow() - timedelta(minutes=1))
         db.session.commit()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from participation.accounts.models import User
 from participation.core.models import AuditLogEntry
 from participation.core.settings import set_setting
+from participation.discussions import services as discussions
 from participation.discussions.models import Comment, CommentReport
 from participation.extensions import db
-from participation.moderation.models import Appeal, Decision, ModerationItem
+from participation.moderation import queue
+from participation.moderation.errors import DecisionConflict, ReasonRequired, UnknownReason
+from participation.moderation.models import Appeal, Decision, ModerationItem, TargetType
+from participation.moderation.queue import open_item
 from participation.notifications.models import Notification
 from tests.conftest import post
 from tests.moderation.conftest import client_for, item_for, report_as
@@ -161,9 +167,6 @@ def test_restore_in_place_decides_an_auto_hidden_item_and_tells_reporters(app, p
 def test_hiding_a_held_comment_in_place_closes_its_item(app, people, project, add_comment):
     comment_id = add_comment(project, people["author"].id, status="pending")
     with app.app_context():
-        from participation.moderation.models import TargetType
-        from participation.moderation.queue import open_item
-
         open_item(TargetType.COMMENT, comment_id, project.id, people["author"].id)
         db.session.commit()
     item = item_for(app, "comment", comment_id)
@@ -197,11 +200,6 @@ def test_the_moderation_desk_refuses_a_hide_without_category_at_the_service(
     app, people, project, add_comment
 ):
     """The rule holds below the form too: the receiver refuses, the transaction leaves nothing behind."""
-    import pytest
-
-    from participation.accounts.models import User
-    from participation.discussions import services as discussions
-    from participation.moderation.errors import ReasonRequired, UnknownReason
 
     comment_id = add_comment(project, people["author"].id)
     with app.test_request_context():
@@ -224,8 +222,6 @@ def test_in_place_decision_after_a_queue_decision_changes_nothing(
     app, people, project, add_comment, monkeypatch
 ):
     """If a queue decision wins the race, the in-place one is rolled back with a clear message."""
-    from participation.moderation import queue
-    from participation.moderation.errors import DecisionConflict
 
     comment_id = add_comment(project, people["author"].id)
     report_as(app, people["r1"], project, comment_id)

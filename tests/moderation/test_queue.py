@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from participation.accounts.models import User
 from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment, CommentReport
 from participation.extensions import db
+from participation.moderation.models import TargetType
+from participation.moderation.queue import open_item
 from participation.notifications.models import Notification
+from participation.wiki import services as wiki_services
+from participation.wiki.models import WikiRevision
 from tests.moderation.conftest import client_for, decide, item_for, report_as
 
 
@@ -84,9 +89,6 @@ def test_transitions_publish_remove_restore(app, people, project, add_comment):
     moderator = client_for(app, people["mod"])
     held = add_comment(project, people["author"].id, status="pending")
     with app.app_context():
-        from participation.moderation.models import TargetType
-        from participation.moderation.queue import open_item
-
         open_item(TargetType.COMMENT, held, project.id, people["author"].id)
         db.session.commit()
     item = item_for(app, "comment", held)
@@ -169,8 +171,6 @@ def test_filters_by_type_reason_and_project(app, people, make_project, add_comme
 
 
 def test_pending_wiki_change_in_queue_rejected_with_statement(app, people, mailbox):
-    from participation.accounts.models import User
-    from participation.wiki import services as wiki_services
 
     with app.app_context():
         author = db.session.get(User, people["author"].id)
@@ -183,8 +183,6 @@ def test_pending_wiki_change_in_queue_rejected_with_statement(app, people, mailb
     response = decide(moderator, item.id, "reject", item.version, "thema", "Gehört nicht ins Wiki.")
     assert response.status_code == 302
     with app.app_context():
-        from participation.wiki.models import WikiRevision
-
         assert db.session.get(WikiRevision, revision_id).state == "rejected"
     body = mailbox.body(mailbox.last_to(people["author"].email))
     assert "Gehört nicht ins Wiki." in body and "Regel 3" in body

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from participation.core.models import AuditLogEntry
+from participation.core.models import AppendOnlyError, AuditLogEntry
 from participation.extensions import db
+from participation.moderation import reasons
 from participation.moderation.models import Appeal, Decision
+from participation.moderation.transparency import TIMEZONE, monthly_figures
 from tests.conftest import ROLE_SETS, login, post
 from tests.moderation.conftest import client_for, decide, item_for, report_as
 
@@ -138,7 +140,6 @@ def test_no_route_changes_or_deletes_audit_rows(app, people, world):
         post(admin, path, {"id": before[0][0], "action": "x", "reason": "überschrieben"}, token_from="/")
     with app.app_context():
         after = [(e.id, e.action, e.reason) for e in db.session.scalars(select(AuditLogEntry).order_by("id"))]
-        from participation.core.models import AppendOnlyError
 
         entry = db.session.get(AuditLogEntry, before[0][0])
         db.session.delete(entry)
@@ -187,8 +188,6 @@ def test_transparency_figures_match_hand_counts(app, people, project, add_commen
         item = item_for(app, "comment", comment_id)
         decide(moderator, item.id, action, item.version, code, "Begründung" if code else "")
     with app.app_context():
-        from participation.moderation.transparency import TIMEZONE, monthly_figures
-
         decision = db.session.scalar(select(Decision).where(Decision.action == "hide").limit(1))
         db.session.add(
             Appeal(decision_id=decision.id, author_id=people["author"].id, text="x", status="upheld")
@@ -219,8 +218,6 @@ def test_admin_changes_settings_and_bad_categories_are_refused(app, people):
     )
     assert good.status_code == 302
     with app.app_context():
-        from participation.moderation import reasons
-
         assert reasons.threshold() == 5 and reasons.first_n() == 2
         assert [c.code for c in reasons.categories()] == ["laerm"]
         assert (

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from participation.core.types import utcnow
 from participation.discussions.models import CommentReport
 from participation.extensions import db
 from participation.moderation.models import Appeal, Decision
-from participation.moderation.transparency import month_bounds, monthly_figures
+from participation.moderation.transparency import TIMEZONE, month_bounds, monthly_figures
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -122,8 +123,6 @@ def test_figures_per_berlin_month_match_hand_counts(app, app_ctx, people, projec
 
 
 def test_page_shows_berlin_months(app, people, project, add_comment):
-    from participation.core.types import utcnow
-    from participation.moderation.transparency import TIMEZONE
 
     with app.app_context():
         db.session.add(

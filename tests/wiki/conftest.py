@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from participation.extensions import db
 from participation.wiki import services
 from participation.wiki.models import WikiPage, WikiRevision
-from tests.conftest import ROLE_SETS, get_user, post
+from tests.conftest import CSRF_RE, ROLE_SETS, get_user, post
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,6 @@ def make_page(app, staff):
 
 def edit_form(client, slug: str) -> dict:
     """The values a browser would send back from the edit form (incl. the hidden base revision)."""
-    import re
-
-    from tests.conftest import CSRF_RE
 
     html = client.get(f"/wiki/{slug}/bearbeiten").get_data(as_text=True)
     base = re.search(r'name="base_revision_id" type="hidden" value="([^"]*)"', html) or re.search(
@@ -94,7 +92,6 @@ def approved_id(app, page_id: int) -> int | None:
 
 def decide(client, revision_id: int, action: str = "freigeben", **data):
     """Approve ("freigeben") or reject ("ablehnen") with the version shown on the review page."""
-    import re
 
     html = client.get(f"/wiki/pruefung/{revision_id}").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', html)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import select
 
+from participation.accounts.models import Role
+from participation.accounts.services import create_user
 from participation.core.models import AuditLogEntry
 from participation.extensions import db
-from tests.conftest import ROLE_SETS, login, post
+from participation.projects.models import Project
+from participation.wiki.models import WikiPage
+from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, login, post
 from tests.wiki.conftest import approved_id, decide, edit_form, propose, revisions
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -40,11 +46,6 @@ def test_nobody_publishes_over_newer_text(app, client, make_page, logged_in, rol
 
 
 def _make_staff(app):
-    import secrets
-
-    from participation.accounts.models import Role
-    from participation.accounts.services import create_user
-    from tests.conftest import TEST_PASSWORD, UserInfo
 
     with app.app_context():
         user = create_user(
@@ -263,8 +264,6 @@ def test_xss_in_title_body_summary_and_diff_is_escaped(app, client, make_page, m
 
 
 def test_staff_link_a_page_to_a_project_and_citizens_cannot(app, client, make_user, logged_in):
-    from participation.projects.models import Project
-    from participation.wiki.models import WikiPage
 
     with app.app_context():
         project = Project(slug="radweg", title="Radweg Bahnhofstraße", summary="Sicher radeln.")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from participation.extensions import db
+from participation.wiki.models import WikiPage, WikiRevision
 from tests.conftest import ROLE_SETS, login, post
 from tests.wiki.conftest import propose, revisions
 
@@ -37,8 +39,6 @@ def world(app, make_page, make_user) -> World:
         author, "/wiki/neu", {"title": "Entwurfsseite", "body": "Entwurf."}, token_from="/wiki/neu"
     )
     draft_slug = response.headers["Location"].rsplit("/", 1)[-1]
-    from participation.extensions import db
-    from participation.wiki.models import WikiPage
 
     with app.app_context():
         draft = db.session.query(WikiPage).filter_by(slug=draft_slug).one()
@@ -176,8 +176,6 @@ def test_post_routes_require_csrf(app, client, world, make_user):
     login(client, make_user(ROLE_SETS["moderator"]))
     response = client.post(f"/wiki/pruefung/{world.pending_id}/freigeben", data={"version": "1"})
     assert response.status_code == 400
-    from participation.extensions import db
-    from participation.wiki.models import WikiRevision
 
     with app.app_context():
         assert db.session.get(WikiRevision, world.pending_id).state == "pending"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 
 import pytest
 from sqlalchemy import func, select
 
+from participation.core.demo import seed_demo
+from participation.core.permissions import InvalidState
 from participation.extensions import db
 from participation.wiki.diff import diff_chunks, render_diff
 from participation.wiki.models import WikiPage, WikiRevision
@@ -124,7 +127,6 @@ def test_page_list_query_count_does_not_grow(app, client, make_page):
 
 
 def test_demo_seed_is_idempotent_and_has_a_pending_change(app):
-    from participation.core.demo import seed_demo
 
     with app.app_context():
         seed_demo()
@@ -180,7 +182,6 @@ def _sides(chunks):
 
 
 def test_diff_always_reconstructs_both_texts():
-    import random
 
     rng = random.Random(3)
     words = ["Rathaus", "Markt", "der", "die", "und", "\n\n", "Bank"]
@@ -202,7 +203,6 @@ def test_long_repetitive_texts_still_give_a_correct_diff():
 
 
 def test_revisions_are_immutable(app, make_page):
-    from participation.core.permissions import InvalidState
 
     page = make_page(body="Original.")
     with app.app_context():
