@@ -97,8 +97,10 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
-        # How long an unremembered login stays valid on the server without activity.
+        # An unremembered login ends after this long without activity (measured in the signed
+        # session cookie) and at the latest after SESSION_MAX_LIFETIME (the server-side row).
         "SESSION_IDLE_LIFETIME": timedelta(hours=12),
+        "SESSION_MAX_LIFETIME": timedelta(hours=24),
         "VERIFY_TOKEN_MAX_AGE": int(timedelta(days=3).total_seconds()),
         "RESET_TOKEN_MAX_AGE": int(timedelta(hours=2).total_seconds()),
         "WTF_CSRF_TIME_LIMIT": None,

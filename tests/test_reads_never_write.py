@@ -16,7 +16,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import event, update
 
-from participation.accounts.models import User, UserSession
+from participation.accounts.activity import ACTIVE_KEY
+from participation.accounts.models import User
 from participation.core.demo import seed_demo
 from participation.core.types import utcnow
 from participation.extensions import db
@@ -153,9 +154,7 @@ def test_no_get_route_writes_for_the_people_the_content_concerns(app, client, co
 def test_first_get_after_five_idle_minutes_writes_nothing(app, client, make_user, role):
     """A login session idle for more than five minutes: the next GET must not write its last-seen time."""
     client = client_as(client, make_user, role)
-    with app.app_context():
-        db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=10)))
-        db.session.commit()
-        db.session.remove()
+    with client.session_transaction() as session:
+        session[ACTIVE_KEY] = int((utcnow() - timedelta(minutes=10)).timestamp())
     problems = writes_by_route(app, client, [("core.home", "/"), ("accounts.profile", "/konto/")])
     assert problems == [], "GET routes that wrote:\n" + "\n".join(problems)

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from participation.accounts import (
+    activity,
     cli,
     demo,
     policy,
@@ -41,4 +42,4 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # Our server-side sessions replace Flask-Login's IP/user-agent fingerprint (no IP is used).
     login_manager.session_protection = None
-    login_manager.user_loader(services.load_session_user)
+    login_manager.user_loader(activity.load_user)

@@ -12,7 +12,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from participation.accounts import tokens
@@ -122,7 +122,7 @@ def start_session(user: User, remember: bool) -> str:
     """Create a server-side login session and return its token for the cookie."""
     clear_ended_block(user)
     token = secrets.token_urlsafe(32)
-    lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "SESSION_IDLE_LIFETIME"]
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "SESSION_MAX_LIFETIME"]
     now = utcnow()
     db.session.add(
         UserSession(
@@ -130,7 +130,6 @@ def start_session(user: User, remember: bool) -> str:
             user=user,
             remember=remember,
             created_at=now,
-            last_seen_at=now,
             expires_at=now + lifetime,
         )
     )
@@ -138,8 +137,12 @@ def start_session(user: User, remember: bool) -> str:
     return token
 
 
-def load_session_user(token: str) -> User | None:
-    """The user of a live session token; expired sessions and blocked accounts give None."""
+def load_session_user(token: str, last_active: datetime | None = None) -> User | None:
+    """The user of a live session token; ended, expired or idle sessions and blocked accounts give None.
+
+    `last_active` comes from the signed session cookie (accounts.activity): the idle timeout is
+    checked without writing anything, so a GET stays a pure read.
+    """
     session_row = db.session.scalars(UserSession.by_token(token)).unique().first()
     if session_row is None:
         return None
@@ -147,15 +150,9 @@ def load_session_user(token: str) -> User | None:
     user = session_row.user
     if session_row.expires_at <= now or not user.is_active:
         return None
-    if not session_row.remember and (now - session_row.last_seen_at).total_seconds() > 300:
-        # Sliding idle timeout, written at most every five minutes to spare the database, in a
-        # transaction of its own: the request's session is the view's to commit, not the loader's.
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(UserSession)
-                .where(UserSession.id == session_row.id)
-                .values(last_seen_at=now, expires_at=now + current_app.config["SESSION_IDLE_LIFETIME"])
-            )
+    idle_limit = current_app.config["SESSION_IDLE_LIFETIME"]
+    if not session_row.remember and last_active is not None and now - last_active > idle_limit:
+        return None
     user.current_session_token = token
     return user
 

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from participation.accounts import services
+from participation.accounts import activity, services
 from participation.accounts.forms import (
     LoginForm,
     RegisterForm,
@@ -88,6 +88,7 @@ def _complete_login(user, remember: bool):
     services.start_session(user, remember=remember)
     db.session.commit()
     login_user(user, remember=remember)
+    activity.mark_active()
     flash(_("Sie sind angemeldet."), "success")
     return redirect(safe_next(request.args.get("next"), url_for("core.home")))
 

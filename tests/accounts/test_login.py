@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from participation.accounts import services
+from participation.accounts.activity import ACTIVE_KEY
 from participation.accounts.models import UserSession
 from participation.core.types import utcnow
 from participation.extensions import db
@@ -370,29 +371,54 @@ def test_language_choice_survives_the_session_renewal(client, make_user):
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 
 
-def _age_sessions(app, user_id: int, *, idle_minutes: int, expires_in_minutes: int) -> None:
-    with app.app_context():
-        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == user_id)):
-            row.last_seen_at = utcnow() - timedelta(minutes=idle_minutes)
-            row.expires_at = utcnow() + timedelta(minutes=expires_in_minutes)
-        db.session.commit()
+def _idle_for(client, minutes: int) -> None:
+    """Pretend the browser's last request was `minutes` ago (the signed cookie holds that time)."""
+    with client.session_transaction() as session:
+        session[ACTIVE_KEY] = int((utcnow() - timedelta(minutes=minutes)).timestamp())
 
 
-def test_activity_slides_the_idle_timeout(app, client, make_user):
-    """A request after five idle minutes moves the session's expiry forward (in its own transaction)."""
+def _active_at(client) -> datetime:
+    with client.session_transaction() as session:
+        return datetime.fromtimestamp(session[ACTIVE_KEY], UTC)
+
+
+def test_activity_slides_the_idle_timeout_in_the_cookie(app, client, make_user):
+    """A request after five idle minutes renews the last-active time in the cookie, not in the database."""
     user = make_user()
     login(client, user)
-    _age_sessions(app, user.id, idle_minutes=10, expires_in_minutes=1)
+    assert (utcnow() - _active_at(client)).total_seconds() < 60
+    _idle_for(client, 11 * 60)
     assert client.get("/konto/").status_code == 200
-    with app.app_context():
-        row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
-        assert (row.expires_at - utcnow()).total_seconds() > 11 * 3600
-        assert (utcnow() - row.last_seen_at).total_seconds() < 60
+    assert (utcnow() - _active_at(client)).total_seconds() < 60
+    _idle_for(client, 11 * 60)  # 22 hours of use in all, never 12 idle: still logged in
+    assert client.get("/konto/").status_code == 200
 
 
-def test_an_idle_session_past_its_expiry_is_logged_out(app, client, make_user):
+def test_an_idle_session_is_logged_out(app, client, make_user):
+    """Twelve hours without a request end an unremembered login, even though its row still lives."""
     user = make_user()
     login(client, user)
-    _age_sessions(app, user.id, idle_minutes=13 * 60, expires_in_minutes=-1)
+    _idle_for(client, 12 * 60 + 1)
     response = client.get("/konto/")
     assert response.status_code == 302 and "/konto/anmelden" in response.location
+
+
+def test_a_session_past_its_server_side_end_is_logged_out(app, client, make_user):
+    """However active: an unremembered login ends at its row's expiry (24 hours after logging in)."""
+    user = make_user()
+    login(client, user)
+    with app.app_context():
+        row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+        assert timedelta(hours=23) < row.expires_at - utcnow() <= timedelta(hours=24)
+        row.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.get("/konto/")
+    assert response.status_code == 302 and "/konto/anmelden" in response.location
+
+
+def test_an_idle_remembered_session_stays(app, client, make_user):
+    """ "Angemeldet bleiben" has no idle timeout: a day without requests does not log out."""
+    user = make_user()
+    login(client, user, remember=True)
+    _idle_for(client, 24 * 60)
+    assert client.get("/konto/").status_code == 200
