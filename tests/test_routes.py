@@ -187,7 +187,7 @@ EXPECTED_KIND = {
     "moderation.unmute": POST_ONLY,
     "moderation.block": POST_ONLY,
     "moderation.log": MODERATOR,
-    "moderation.log_csv": MODERATOR,
+    "moderation.log_csv": POST_ONLY,  # the download goes on record
     "moderation.settings": ADMIN,
 }
 
@@ -699,6 +699,7 @@ EXPECTED_POST_KIND = {
     "moderation.unmute": MODERATOR,
     "moderation.block": ADMIN,
     "moderation.settings": ADMIN,
+    "moderation.log_csv": MODERATOR,
 }
 
 

@@ -54,10 +54,11 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@bp.route("/protokoll.csv")
+# A POST: the download itself goes on record (moderation.log_exported), and reads never write.
+@bp.route("/protokoll.csv", methods=["POST"])
 @policy_required(policy.can_moderate)
 def log_csv():
-    """The filtered moderation log as CSV (at most 10,000 rows)."""
+    """The filtered moderation log as CSV (at most 10,000 rows; the filter stays in the query string)."""
     _form, query = _log_query()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
