@@ -11,13 +11,13 @@ from sqlalchemy import delete, func, select, update
 
 from participation.accounts.models import User
 from participation.accounts.policy import is_staff
+from participation.core.dialect import insert_unless_exists
 from participation.core.markup import render_markdown
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.ratelimit import user_key
 from participation.core.settings import PREMODERATION_FIRST_N, get_int, published_contributions
 from participation.core.types import utcnow
 from participation.discussions import policy
-from participation.discussions.dialect import insert_unless_exists
 from participation.discussions.models import (
     REASONS_NEEDING_TEXT,
     Comment,

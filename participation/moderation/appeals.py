@@ -9,11 +9,11 @@ from sqlalchemy import select
 from participation.accounts import services as account_services
 from participation.accounts.models import User
 from participation.core.audit import record
+from participation.core.dialect import insert_unless_exists
 from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
 from participation.discussions import services as discussion_services
-from participation.discussions.dialect import insert_unless_exists
 from participation.discussions.models import Comment, CommentStatus
 from participation.extensions import db
 from participation.moderation import policy

@@ -9,10 +9,10 @@ statement of reasons the author can appeal.
 from __future__ import annotations
 
 from participation.accounts.models import User
+from participation.core.dialect import insert_unless_exists
 from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
-from participation.discussions.dialect import insert_unless_exists
 from participation.discussions.models import Comment
 from participation.extensions import db
 from participation.moderation import policy, queue, reasons, services

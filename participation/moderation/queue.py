@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from participation.accounts.models import User
+from participation.core.dialect import insert_unless_exists
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
-from participation.discussions.dialect import insert_unless_exists
 from participation.discussions.models import Comment, CommentStatus
 from participation.extensions import db
 from participation.moderation.errors import DecisionConflict

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from participation.core.forms import PostOnlyForm, add_error
 from participation.core.paging import page_arg
@@ -78,10 +77,7 @@ def page(slug: str):
 def _project_url(page) -> str | None:
     if page.project is None:
         return None
-    try:
-        return url_for("projects.detail", project_slug=page.project.slug)
-    except BuildError:  # the projects pages are not registered in this app
-        return None
+    return url_for("projects.detail", project_slug=page.project.slug)
 
 
 def _project_field(form) -> None:

@@ -1,13 +1,15 @@
-"""The one place with database-specific SQL for discussions: INSERT ... ON CONFLICT DO NOTHING."""
+"""The one place with database-specific SQL shared by the domains: INSERT ... ON CONFLICT DO NOTHING."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from participation.extensions import db
 
 
-def insert_unless_exists(model, **values) -> bool:
+def insert_unless_exists(model: Any, **values: Any) -> bool:
     """Insert a row unless a unique constraint already holds one; True when this call inserted it.
 
     Used instead of a savepoint (pysqlite's SAVEPOINT handling is unreliable): on PostgreSQL a
