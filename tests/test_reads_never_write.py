@@ -21,8 +21,8 @@ from participation.accounts.models import User
 from participation.core.demo import seed_demo
 from participation.core.types import utcnow
 from participation.extensions import db
-from participation.surveys.answering import submit_response
 from participation.surveys.models import Survey
+from participation.surveys.services import submit_response
 from tests.conftest import login
 from tests.surveys.factories import two_page_survey
 from tests.test_routes import (

@@ -26,8 +26,7 @@ from participation.moderation import services as moderation
 from participation.moderation.models import ModerationItem, TargetType
 from participation.notifications.models import Notification
 from participation.projects import services as projects
-from participation.surveys import builder
-from participation.surveys.answering import submit_response
+from participation.surveys import services as survey_services
 from participation.surveys.models import Condition, Survey
 from participation.wiki import services as wiki
 from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, csrf_token, login, post
@@ -292,15 +291,15 @@ def build_world(app, make_user) -> World:
         proposal = wiki.create_page(
             person(wiki_author), title="Stadtbücherei", body="Neu am Markt.", summary="Neue Seite"
         )
-        response = submit_response(
+        response = survey_services.submit_response(
             db.session.get(Survey, survey.id),
             {f"q{survey.q['cycle']}": [str(survey.o["nein"])]},
             user=person(respondent),
         )
         item_id, decision_id, appeal_id = moderated(person, project, author, target, moderator)
         closed_survey = db.session.get(Survey, closed.id)
-        builder.close(person(planner), closed_survey)
-        builder.set_results_published(person(planner), closed_survey, True)
+        survey_services.close(person(planner), closed_survey)
+        survey_services.set_results_published(person(planner), closed_survey, True)
         condition_id = db.session.scalar(select(Condition.id).where(Condition.page_id == survey.pages[1]))
         db.session.commit()
         built = World(

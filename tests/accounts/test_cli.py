@@ -15,7 +15,7 @@ from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.core.models import AuditLogEntry, LegalPage
 from participation.discussions.models import Comment, CommentReport
 from participation.extensions import db
-from participation.moderation.models import Decision, ModerationItem
+from participation.moderation.models import Decision, ModerationItem, TargetType
 from tests.conftest import ROLE_SETS, TEST_PASSWORD, UserInfo, login
 
 PASSWORD = "Gartenzaun-Kastanie-42"
@@ -260,7 +260,11 @@ def test_seed_demo_gives_the_demo_moderator_a_queue_with_work_and_a_decision(app
     printed = printed_accounts(cli("seed-demo").output)
     moderator_email = next(a.email for a in DEMO_ACCOUNTS if a.roles == ROLE_SETS["moderator"])
     with app.app_context():
-        items = db.session.scalars(select(ModerationItem).order_by(ModerationItem.id)).all()
+        everything = db.session.scalars(select(ModerationItem).order_by(ModerationItem.id)).all()
+        # The demo's pending wiki change waits in the queue too (it entered when it was proposed).
+        [wiki_item] = [i for i in everything if i.target_type == TargetType.WIKI_REVISION.value]
+        assert wiki_item.is_open
+        items = [i for i in everything if i.target_type == TargetType.COMMENT.value]
         open_items = [i for i in items if i.is_open]
         comments = {i.id: db.session.get(Comment, i.target_id) for i in items}
         reporters = {
@@ -294,7 +298,7 @@ def test_seed_demo_gives_the_demo_moderator_a_queue_with_work_and_a_decision(app
     browser = app.test_client()
     login(browser, UserInfo(0, moderator_email, printed[moderator_email], ""))
     queue = browser.get("/moderation").get_data(as_text=True)
-    for item in open_items:
+    for item in [*open_items, wiki_item]:
         assert f'/moderation/eintrag/{item.id}"' in queue
     assert f'/moderation/eintrag/{decided_id}"' not in queue
     assert "Wiki-Änderung: Bürgerbüro" in queue and '<span class="tag">wartet auf Freigabe</span>' in queue
