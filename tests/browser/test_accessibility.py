@@ -352,8 +352,8 @@ def describe(violations: list[dict]) -> str:
                 detail = ""
                 if isinstance(data, dict) and "contrastRatio" in data:
                     detail = (
-                        f" [fg {data.get('fgColor')} bg {data.get('bgColor')} ratio {data.get('contrastRatio')}"
-                        f" need {data.get('expectedContrastRatio')}]"
+                        f" [fg {data.get('fgColor')} bg {data.get('bgColor')}"
+                        f" ratio {data.get('contrastRatio')} need {data.get('expectedContrastRatio')}]"
                     )
                 lines.append(f"      {check['message']}{detail}")
     return "\n".join(lines)
@@ -403,7 +403,9 @@ def test_axe_check_catches_a_real_violation(site: Site) -> None:
     site.page.evaluate(
         """() => {
             const main = document.querySelector('main');
-            main.insertAdjacentHTML('beforeend', '<input type="text" id="unlabelled"><img src="/static/img/logo.svg">');
+            main.insertAdjacentHTML(
+                'beforeend', '<input type="text" id="unlabelled"><img src="/static/img/logo.svg">'
+            );
         }"""
     )
     result = Axe().run(site.page, options=AXE_OPTIONS)
