@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
+
+# One style per language, four-digit years everywhere ("06.11.2026, 04:00 Uhr" / "6 Nov 2026, 04:00").
+# Babel's "short" styles have two-digit years and no "Uhr", hence explicit CLDR patterns.
+DATETIME_PATTERNS: dict[str, str] = {"de": "dd.MM.yyyy, HH:mm 'Uhr'", "en": "d MMM yyyy, HH:mm"}
+DATE_PATTERNS: dict[str, str] = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
+MONTH_PATTERNS: dict[str, str] = {"de": "MMMM yyyy", "en": "MMMM yyyy"}
 
 
 def select_locale() -> str:
@@ -31,11 +40,42 @@ def current_locale() -> str:
     return language
 
 
+def _pattern(patterns: dict[str, str]) -> str:
+    """The pattern for the reader's language (German for a language without its own)."""
+    return patterns.get(current_locale(), patterns["de"])
+
+
+def datetime_pattern() -> str:
+    """The CLDR pattern of a date with time in the reader's language."""
+    return _pattern(DATETIME_PATTERNS)
+
+
+def format_when(value: datetime | None) -> str:
+    """A moment in Berlin time: "06.11.2026, 04:00 Uhr" (German), "6 Nov 2026, 04:00" (English)."""
+    return format_datetime(value, datetime_pattern()) if value else ""
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A calendar day: "06.11.2026" (German), "6 Nov 2026" (English)."""
+    return format_date(value, _pattern(DATE_PATTERNS)) if value else ""
+
+
+def format_month(value: date | datetime | None) -> str:
+    """A calendar month: "Dezember 2026" (German), "December 2026" (English)."""
+    return format_date(value, _pattern(MONTH_PATTERNS)) if value else ""
+
+
+def format_number(value: float | Decimal, digits: int = 1) -> str:
+    """A decimal with a fixed number of digits and the reader's decimal mark: "3,0" (German)."""
+    text: str = format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0")
+    return text
+
+
 def register_filters(app: Flask) -> None:
     """Jinja filters for dates and numbers in the reader's language (German: 27.11.2026, 2,5)."""
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
-        format_datetime(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = format_when
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt)
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = lambda value, fmt="#,##0.0 %": format_percent(value, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from string import Template
 
 from flask_babel import lazy_gettext as _l
@@ -328,6 +329,27 @@ def legal_page_title(slug: str) -> str:
     return _TITLES[slug]
 
 
+# A line that starts a Markdown block of its own (heading, list item, table row, quote).
+_BLOCK_START = re.compile(r"^\s*(#|[-*+] |\d+\. |\||>)")
+
+
+def unwrap_paragraphs(text: str) -> str:
+    """Join the lines of each paragraph and list item into one line.
+
+    The templates are wrapped for reading in the source; the renderer turns every newline inside a
+    paragraph into a <br>, so the stored text must have none.
+    """
+    lines: list[str] = []
+    for line in text.splitlines():
+        previous = lines[-1] if lines else ""
+        joinable = previous.strip() and not previous.lstrip().startswith(("#", "|"))
+        if joinable and line.strip() and not _BLOCK_START.match(line):
+            lines[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def default_legal_text(slug: str, site_name: str) -> str:
     """Return the German Markdown default text for ``slug``; KeyError if unknown."""
-    return _TEXTS[slug].substitute(site_name=site_name)
+    return unwrap_paragraphs(_TEXTS[slug].substitute(site_name=site_name))

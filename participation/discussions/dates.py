@@ -1,4 +1,4 @@
-"""Date labels for long comment threads: Babel's "short" format resolved once per page, not per comment."""
+"""Date labels for long comment threads: the site's date-time pattern resolved once per page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates
 from flask_babel import get_locale, get_timezone
+
+from participation.core.i18n import datetime_pattern
 
 # Numeric LDML fields of the "short" date and time patterns, computed without Babel's per-call set-up.
 _DATE_FIELDS = {
@@ -37,23 +39,21 @@ def _fast_zone(timezone):
 
 
 def _datetime_formatter():
-    """The `datetime` Jinja filter ("short", reader's language and time zone), resolved once per page.
+    """The `datetime` Jinja filter (reader's language and time zone), resolved once per page.
 
     Flask-Babel looks up locale and time zone on every call (~90 µs). Here the pattern is parsed
     once and split: the date fields are filled once per local day, the time fields once per
     minute of the day, so each comment costs one time-zone conversion and two look-ups.
-    Patterns with other fields (month names, ...) fall back to Babel.
+    Patterns with other fields (weekday names, ...) fall back to Babel.
     """
     locale, timezone = get_locale(), _fast_zone(get_timezone())
-    pattern = dates.get_datetime_format("short", locale=locale)
-    pattern = pattern.replace("{1}", dates.get_date_format("short", locale=locale).pattern)
-    parsed = dates.parse_pattern(
-        pattern.replace("{0}", dates.get_time_format("short", locale=locale).pattern)
-    )
+    parsed = dates.parse_pattern(datetime_pattern())
     periods = dates.get_period_names("abbreviated", locale=locale)
+    months = dates.get_month_names("abbreviated", locale=locale)
+    date_fields = {**_DATE_FIELDS, "MMM": lambda v: months[v.month]}
     time_fields = {**_TIME_FIELDS, "a": lambda v: periods["pm" if v.hour >= 12 else "am"]}
     names = set(re.findall(r"%\((\w+)\)s", parsed.format))
-    if not names <= set(_DATE_FIELDS) | set(time_fields):
+    if not names <= set(date_fields) | set(time_fields):
         return lambda value: parsed.apply(value.astimezone(timezone), locale)
     # Per local day: the pattern with the date filled in and the time fields left as %(name)s.
     keep_time = {name: f"%({name})s" for name in names & set(time_fields)}
@@ -65,7 +65,7 @@ def _datetime_formatter():
         day_key = (local.year, local.month, local.day)
         day = days.get(day_key)
         if day is None:
-            filled = {name: _DATE_FIELDS[name](local).replace("%", "%%") for name in names - keep_time.keys()}
+            filled = {name: date_fields[name](local).replace("%", "%%") for name in names - keep_time.keys()}
             day = days[day_key] = parsed.format % {**filled, **keep_time}
         minute_key = local.hour * 60 + local.minute
         time = minutes.get(minute_key)

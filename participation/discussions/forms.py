@@ -56,7 +56,7 @@ class ReportForm(FlaskForm):
             Length(max=1000, message=_l("Die Erläuterung darf höchstens 1.000 Zeichen lang sein.")),
             SafeText(multiline=True),
         ],
-        description=_l("Pflicht bei „rechtswidriger Inhalt“ und „Sonstiges“: Was genau ist das Problem?"),
+        description=_l("Pflicht bei „Rechtswidriger Inhalt“ und „Sonstiges“: Was genau ist das Problem?"),
     )
 
     def validate_text(self, field) -> None:

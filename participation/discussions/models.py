@@ -46,8 +46,8 @@ REPORT_REASON_LABELS = {
     ReportReason.SPAM: _l("Spam"),
     ReportReason.ABUSE: _l("Beleidigung oder Hassrede"),
     ReportReason.OFF_TOPIC: _l("Off-Topic"),
-    ReportReason.PERSONAL_DATA: _l("personenbezogene Daten"),
-    ReportReason.UNLAWFUL: _l("rechtswidriger Inhalt"),
+    ReportReason.PERSONAL_DATA: _l("Personenbezogene Daten"),
+    ReportReason.UNLAWFUL: _l("Rechtswidriger Inhalt"),
     ReportReason.OTHER: _l("Sonstiges"),
 }
 # A free text is required for these reasons: the moderators need to know what is meant.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, literal_column, select
@@ -34,6 +34,17 @@ class Month:
     appeals: int = 0
     appeal_outcomes: dict[str, int] = field(default_factory=dict)
     median_seconds: float | None = None
+
+    @property
+    def starts_on(self) -> date:
+        """The month's first day, for the reader's month name ("Dezember 2026")."""
+        year, month = self.month.split("-")
+        return date(int(year), int(month), 1)
+
+    @property
+    def median_hours(self) -> float | None:
+        """The median time to a decision in hours (shown with one decimal in the reader's format)."""
+        return None if self.median_seconds is None else self.median_seconds / 3600
 
 
 def month_bounds(now: datetime, count: int) -> tuple[list[str], list[datetime]]:

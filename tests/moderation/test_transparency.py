@@ -122,6 +122,22 @@ def test_figures_per_berlin_month_match_hand_counts(app, app_ctx, people, projec
     assert "2025-12" not in later and later[-1] == "2026-01"
 
 
+ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
 def test_page_shows_berlin_months(app, people, project, add_comment):
 
     with app.app_context():
@@ -137,6 +153,25 @@ def test_page_shows_berlin_months(app, people, project, add_comment):
         )
         db.session.commit()
     html = app.test_client().get("/moderation/transparenz").get_data(as_text=True)
-    key = utcnow().astimezone(TIMEZONE).strftime("%Y-%m")
-    assert f'<h2 id="monat-{key}">{key}</h2>' in html
-    assert "Werbung oder Spam: 1" in html and "2.0 Stunden" in html
+    local = utcnow().astimezone(TIMEZONE)
+    key = local.strftime("%Y-%m")
+    month_name = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ][local.month - 1]
+    assert f'<h2 id="monat-{key}">{month_name} {local.year}</h2>' in html
+    assert "Werbung oder Spam: 1" in html and "2,0 Stunden" in html
+    english = app.test_client().get("/moderation/transparenz", headers={"Accept-Language": "en"})
+    assert f'<h2 id="monat-{key}">{ENGLISH_MONTHS[local.month - 1]} {local.year}</h2>' in english.get_data(
+        as_text=True
+    )
