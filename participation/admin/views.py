@@ -13,7 +13,7 @@ from participation.admin import services
 from participation.admin.forms import AuditFilterForm, BlockForm, LegalPageForm, RolesForm, UserSearchForm
 from participation.core.forms import PostOnlyForm, add_error
 from participation.core.legal import legal_page_source, save_legal_page
-from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
+from participation.core.legal_texts import LEGAL_PAGE_SLUGS, LEGAL_SLUG_ARGS, legal_page_title
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
@@ -139,9 +139,7 @@ def settings_redirect():
     return redirect(url_for("admin.settings"), code=308)
 
 
-@bp.route(
-    "/einstellungen/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>", methods=["GET", "POST"]
-)
+@bp.route(f"/einstellungen/<any({LEGAL_SLUG_ARGS}):slug>", methods=["GET", "POST"])
 @policy_required(policy.can_administer)
 def edit_legal_page(slug: str):
     """Edit one legal page's Markdown text."""

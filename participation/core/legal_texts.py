@@ -1,4 +1,4 @@
-"""German default texts (Markdown) for the legal pages linked in every footer."""
+"""German default texts (Markdown) for the pages linked in every footer: legal pages, Leichte Sprache, DGS."""
 
 from __future__ import annotations
 
@@ -7,7 +7,19 @@ from string import Template
 
 from flask_babel import lazy_gettext as _l
 
-LEGAL_PAGE_SLUGS: tuple[str, ...] = ("impressum", "datenschutz", "barrierefreiheit", "netiquette")
+from participation.core.access_texts import GEBAERDENSPRACHE, LEICHTE_SPRACHE
+
+# Leichte Sprache and Gebärdensprache: BITV 2.0 § 4 asks for both explanations on the start page.
+LEGAL_PAGE_SLUGS: tuple[str, ...] = (
+    "impressum",
+    "datenschutz",
+    "barrierefreiheit",
+    "netiquette",
+    "leichte-sprache",
+    "gebaerdensprache",
+)
+# The slugs for a route's any() converter; quoted, because a bare "leichte-sprache" is no argument.
+LEGAL_SLUG_ARGS = ", ".join(f'"{slug}"' for slug in LEGAL_PAGE_SLUGS)
 
 # Lazy strings: they render in the reader's language wherever they are used as text.
 _TITLES: dict[str, str] = {
@@ -15,6 +27,8 @@ _TITLES: dict[str, str] = {
     "datenschutz": _l("Datenschutz"),
     "barrierefreiheit": _l("Barrierefreiheit"),
     "netiquette": _l("Netiquette"),
+    "leichte-sprache": _l("Leichte Sprache"),
+    "gebaerdensprache": _l("Gebärdensprache"),
 }
 
 _IMPRESSUM = Template("""\
@@ -321,6 +335,8 @@ _TEXTS = {
     "datenschutz": _DATENSCHUTZ,
     "barrierefreiheit": _BARRIEREFREIHEIT,
     "netiquette": _NETIQUETTE,
+    "leichte-sprache": LEICHTE_SPRACHE,
+    "gebaerdensprache": GEBAERDENSPRACHE,
 }
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from participation.core.forms import PostOnlyForm
 from participation.core.legal import legal_page_body
-from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
+from participation.core.legal_texts import LEGAL_PAGE_SLUGS, LEGAL_SLUG_ARGS, legal_page_title
 from participation.core.security import safe_next
 from participation.extensions import db
 
@@ -34,9 +34,9 @@ def home() -> str:
     return render_template("core/home.html", sections=sections)
 
 
-@bp.route("/<any(impressum, datenschutz, barrierefreiheit, netiquette):slug>")
+@bp.route(f"/<any({LEGAL_SLUG_ARGS}):slug>")
 def legal_page(slug: str) -> str:
-    """Impressum, Datenschutz, Barrierefreiheit or Netiquette as edited by admins."""
+    """A legal page (Impressum, Datenschutz, ...), Leichte Sprache or Gebärdensprache as edited by admins."""
     if slug not in LEGAL_PAGE_SLUGS:
         abort(404)
     return render_template("core/legal_page.html", title=legal_page_title(slug), body=legal_page_body(slug))

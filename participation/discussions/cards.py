@@ -65,6 +65,10 @@ class CommentCards:
         self.t_delete, self.t_report = _html(_("Löschen")), _html(_("Melden"))
         self.t_hide, self.t_restore = _html(_("Ausblenden")), _html(_("Wiederherstellen"))
         self.t_versions = _html(_("Frühere Versionen"))
+        # The administration's voice, named in text (not only by colour) for screen readers too.
+        department = getattr(project, "department", None)
+        office = _html(_("Stadtverwaltung")) + (f" · {_html(department)}" if department else "")
+        self.official = f' <span class="badge official-mark">{office}</span>'
 
     def _kind(self, status: str, own: bool) -> tuple:
         """Everything the card of a comment with this status (own or not) shows besides its data."""
@@ -109,7 +113,7 @@ class CommentCards:
                 name = names.get(c.author_name)
                 if name is None:
                     name = names[c.author_name] = _html(c.author_name)
-                meta = f"<strong>{name}</strong> · "
+                meta = f"<strong>{name}</strong>{self.official if c.author_official else ''} · "
             else:
                 meta = ""
             if c.parent_id:

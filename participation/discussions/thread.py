@@ -2,7 +2,8 @@
 
 The query count does not depend on the number of comments: the page of top-level comments
 (keyset, never OFFSET) and all their replies come from one statement that works on SQLite and
-PostgreSQL. The authors' names and the viewer's own votes are joined into that statement
+PostgreSQL. The authors' names, whether they speak for the municipality (any role: planner,
+moderator, admin) and the viewer's own votes are joined into that statement
 (rather than two extra IN queries) so the whole project page, with the header's session, role
 and notification queries and the other panels, stays within six queries.
 
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import BigInteger, Integer, Text, and_, cast, func, literal_column, null, or_, select
+from sqlalchemy import BigInteger, Integer, Text, and_, cast, exists, func, literal_column, null, or_, select
 
-from participation.accounts.models import DELETED_ACCOUNT_LABEL, User
+from participation.accounts.models import DELETED_ACCOUNT_LABEL, User, UserRole
 from participation.discussions.cards import MAX_INDENT, CommentCards
 from participation.discussions.dates import _datetime_formatter
 from participation.discussions.models import Comment, CommentVote
@@ -59,6 +60,7 @@ class ThreadItem:
     author_name: str = ""
     created_label: str = ""
     reply_to_name: str | None = None
+    author_official: bool = False  # a planner, moderator or admin: marked "Stadtverwaltung"
 
     @property
     def view(self) -> VisibleBody:
@@ -159,6 +161,8 @@ def _query(tree, viewer_id: int | None):
             User.display_name.label("author_display_name"),
             # A flag, not the date: the page needs no datetime conversion per row for it.
             User.deleted_at.is_not(None).label("author_deleted"),
+            # Roles as they are now, in the same statement: every role is one of the municipality's.
+            exists().where(UserRole.user_id == Comment.author_id).label("author_official"),
         )
         .join(tree, Comment.id == tree.c.id)
         .join(User, User.id == Comment.author_id)
@@ -192,7 +196,7 @@ def _build(rows, viewer, sort: str, limit: int | None) -> Thread:
     # Positional unpacking: reading a Row's columns by name costs more than the rest of the loop.
     for (
         comment_id, parent_id, author_id, status, body_html, score, upvotes, downvotes,
-        created_at, edited_at, depth, my_vote, display_name, author_deleted,
+        created_at, edited_at, depth, my_vote, display_name, author_deleted, author_official,
     ) in rows:  # fmt: skip
         if depth == 0:
             top_level += 1
@@ -205,7 +209,7 @@ def _build(rows, viewer, sort: str, limit: int | None) -> Thread:
         item = ThreadItem(
             comment_id, parent_id, author_id, status, score, upvotes, downvotes, created_at,
             edited_at, depth, my_vote, body_html, sight_of(status, author_id),
-            author_name, format_datetime(created_at),
+            author_name, format_datetime(created_at), None, bool(author_official) and not author_deleted,
         )  # fmt: skip
         if parent_id:
             parent = by_id.get(parent_id)

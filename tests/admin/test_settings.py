@@ -1,4 +1,4 @@
-"""Admin settings: editing the four legal pages, sanitising their text, and the footer links on every page."""
+"""Admin settings: editing the legal and access pages, sanitising their text, the footer links."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from participation.core.demo import seed_legal_pages
 from participation.core.models import AuditLogEntry, LegalPage
 from participation.extensions import db
 from tests.conftest import post
 
-SLUGS = ("impressum", "datenschutz", "barrierefreiheit", "netiquette")
+SLUGS = ("impressum", "datenschutz", "barrierefreiheit", "netiquette", "leichte-sprache", "gebaerdensprache")
 TITLES = {
     "impressum": "Impressum",
     "datenschutz": "Datenschutz",
     "barrierefreiheit": "Barrierefreiheit",
     "netiquette": "Netiquette",
+    "leichte-sprache": "Leichte Sprache",
+    "gebaerdensprache": "Gebärdensprache",
 }
 EMPTY = "Der Text darf nicht leer sein."
 
@@ -225,3 +228,57 @@ def test_every_page_footer_links_all_legal_pages(client, logged_in, who, path):
     footer = footer_of(client.get(path).get_data(as_text=True))
     for slug, title in TITLES.items():
         assert f'<a href="/{slug}">{title}</a>' in footer
+
+
+@pytest.mark.parametrize("slug", ["leichte-sprache", "gebaerdensprache"])
+@pytest.mark.parametrize("who", ["citizen", "moderator", "planner"])
+def test_only_admins_edit_the_access_pages(app, client, logged_in, who, slug):
+    logged_in(who)
+    assert client.get(f"/admin/einstellungen/{slug}").status_code == 403
+    response = post(client, f"/admin/einstellungen/{slug}", {"body": "Übernommen"})
+    assert response.status_code == 403
+    assert stored(app, slug) is None
+
+
+@pytest.mark.parametrize("slug", ["leichte-sprache", "gebaerdensprache"])
+def test_admin_edits_the_access_pages(app, client, logged_in, slug):
+    logged_in("admin")
+    assert save(client, slug, "Unser **Video** folgt.").status_code == 302
+    assert stored(app, slug) == "Unser **Video** folgt."
+    assert "<strong>Video</strong>" in client.get(f"/{slug}").get_data(as_text=True)
+
+
+def test_start_page_links_leichte_sprache_and_gebaerdensprache(client):
+    html = client.get("/").get_data(as_text=True)
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert '<a href="/leichte-sprache">Informationen in Leichter Sprache</a>' in main
+    assert '<a href="/gebaerdensprache">Informationen in Deutscher Gebärdensprache</a>' in main
+
+
+def test_leichte_sprache_default_is_easy_read(client):
+    html = client.get("/leichte-sprache").get_data(as_text=True)
+    article = html.split('<article class="prose">', 1)[1].split("</article>", 1)[0]
+    sentences = re.findall(r"<p>(.*?)</p>", article, re.S)
+    # One statement per line: every paragraph is one short sentence.
+    assert len(sentences) > 30
+    for sentence in sentences:
+        text = re.sub(r"<[^>]+>", "", sentence)
+        assert len(text.split()) <= 15, text
+    for topic in ("Vorhaben", "Umfrage", "Diskussion", "Wissens-Seiten", "Konto", "Hilfe"):
+        assert topic in article
+
+
+def test_gebaerdensprache_default_embeds_nothing_from_elsewhere(client):
+    html = client.get("/gebaerdensprache").get_data(as_text=True)
+    article = html.split('<article class="prose">', 1)[1].split("</article>", 1)[0]
+    assert "Gebärdensprache" in article and "[" in article  # the placeholder the admin replaces
+    assert "<iframe" not in article and "<video" not in article and "http" not in article
+
+
+def test_seeding_stores_every_default_text_once(app):
+    with app.app_context():
+        seed_legal_pages()
+        seed_legal_pages()
+        db.session.commit()
+        slugs = set(db.session.scalars(select(LegalPage.slug)))
+    assert slugs == set(SLUGS)

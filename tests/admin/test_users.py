@@ -340,7 +340,15 @@ GET_ROUTES = [
     "/admin/protokoll",
     "/admin/einstellungen",
 ] + [
-    f"/admin/einstellungen/{slug}" for slug in ("impressum", "datenschutz", "barrierefreiheit", "netiquette")
+    f"/admin/einstellungen/{slug}"
+    for slug in (
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+        "netiquette",
+        "leichte-sprache",
+        "gebaerdensprache",
+    )
 ]
 POST_ROUTES = [
     ("/admin/benutzer/{target}/rollen", {"roles": ["moderator", "admin"]}),

@@ -78,6 +78,8 @@ for _slug, _title in [
     ("datenschutz", "Datenschutz"),
     ("barrierefreiheit", "Barrierefreiheit"),
     ("netiquette", "Netiquette"),
+    ("leichte-sprache", "Leichte Sprache"),
+    ("gebaerdensprache", "Gebärdensprache"),
 ]:
 
     def _legal_page(site: Site, slug: str = _slug, title: str = _title) -> None:
