@@ -9,6 +9,7 @@ from participation.discussions.models import CommentReport
 from participation.extensions import db
 from participation.moderation.models import Appeal, Decision
 from participation.moderation.transparency import TIMEZONE, month_bounds, monthly_figures
+from tests.conftest import login
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -175,3 +176,22 @@ def test_page_shows_berlin_months(app, people, project, add_comment):
     assert f'<h2 id="monat-{key}">{ENGLISH_MONTHS[local.month - 1]} {local.year}</h2>' in english.get_data(
         as_text=True
     )
+
+
+def test_decisions_are_named_as_actions_with_their_date(app, people):
+    with app.app_context():
+        db.session.add(
+            Decision(
+                subject_id=people["author"].id,
+                moderator_id=people["mod"].id,
+                action="hide",
+                reason_code="spam",
+                reason_text="Werbung",
+                created_at=utc(2026, 11, 6, 3, 0),
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, people["mod"])
+    html = client.get(f"/moderation/konto/{people['author'].id}").get_data(as_text=True)
+    assert "Ausgeblendet am 06.11.2026, 04:00 Uhr</a> – Werbung" in html
