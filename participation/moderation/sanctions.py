@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import format_datetime
 from sqlalchemy import select
 
 from participation.accounts import services as account_services
 from participation.accounts.models import User
 from participation.core.audit import record
+from participation.core.i18n import format_when
 from participation.core.permissions import NotAllowed
 from participation.core.types import utcnow
 from participation.extensions import db
@@ -37,7 +37,7 @@ def mute(moderator: User, target: User, days: int, reason_code: str, text: str) 
     ends_at = utcnow() + timedelta(days=days)
     target.muted_until, target.mute_reason = ends_at, text
     decision = _sanction_decision(moderator, target, Action.MUTE, reason_code, text, ends_at)
-    send_statement(decision, str(WHAT[Action.MUTE]) % {"place": format_datetime(ends_at, "dd.MM.yyyy HH:mm")})
+    send_statement(decision, str(WHAT[Action.MUTE]) % {"place": format_when(ends_at)})
     return decision
 
 

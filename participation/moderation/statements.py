@@ -7,10 +7,10 @@ send_statement: what was decided, why (category, text, Netiquette rule), who dec
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from participation.accounts.models import User
+from participation.core.i18n import format_when
 from participation.extensions import db
 from participation.moderation import reasons
 from participation.moderation.models import ACTION_LABELS, Action, Decision
@@ -76,7 +76,7 @@ def send_statement(decision: Decision, what: str) -> None:
         "text": decision.reason_text or "–",
     }
     if decision.action == Action.BLOCK.value:
-        params["until"] = format_datetime(decision.ends_at, "dd.MM.yyyy HH:mm") if decision.ends_at else "–"
+        params["until"] = format_when(decision.ends_at) if decision.ends_at else "–"
         notify(subject, BLOCK_KIND, params, None)
         return
     notify(subject, STATEMENT_KIND, params, url_for("moderation.appeal", decision_id=decision.id))

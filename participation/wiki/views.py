@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 from sqlalchemy import select
 
 from participation.core.forms import PostOnlyForm, add_error
+from participation.core.i18n import format_when
 from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.extensions import db, limiter
@@ -272,7 +272,7 @@ def restore(slug: str, revision_id: int):
     require(policy.can_restore_revision(current_user, revision))
     if not PostOnlyForm().validate_on_submit():
         abort(400)
-    summary = _("Fassung vom %(date)s wiederhergestellt", date=format_datetime(revision.created_at, "short"))
+    summary = _("Fassung vom %(date)s wiederhergestellt", date=format_when(revision.created_at))
     try:
         services.restore(current_user, revision, summary)
     except (services.EditConflict, services.TitleTaken):

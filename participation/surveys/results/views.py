@@ -9,6 +9,7 @@ from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.i18n import format_day
 from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.surveys import policy, services
@@ -42,8 +43,8 @@ def fmt_pct(value) -> str:
 
 
 def fmt_day(value: date | None) -> str:
-    """A day as DD.MM.YYYY; a dash when there is none."""
-    return value.strftime("%d.%m.%Y") if value else "–"
+    """A day in the reader's language ("06.11.2026" / "6 Nov 2026"); a dash when there is none."""
+    return format_day(value) if value else "–"
 
 
 def helpers(results) -> dict:
