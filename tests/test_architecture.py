@@ -13,6 +13,7 @@ import tokenize
 import tomllib
 from pathlib import Path
 
+import grimp
 from blinker import Signal
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -41,6 +42,48 @@ def test_import_contracts_hold():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"Contracts: [1-9]\d* kept, 0 broken", result.stdout), result.stdout
+
+
+def import_cycles(graph) -> list[list[str]]:
+    """The groups of modules that import each other in a ring (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_through_others():
+    """No import cycles between modules, at the top of a file or inside a function."""
+    assert import_cycles(grimp.build_graph("participation")) == []
+
+
+def test_cycle_check_finds_a_ring():
+    """The check itself: a three-module ring is reported, a chain is not."""
+    graph = grimp.ImportGraph()
+    for importer, imported in [("p.a", "p.b"), ("p.b", "p.c"), ("p.c", "p.a"), ("p.c", "p.d")]:
+        graph.add_import(importer=importer, imported=imported)
+    assert import_cycles(graph) == [["p.a", "p.b", "p.c"]]
 
 
 # --- imports inside functions --------------------------------------------------------------------
