@@ -285,3 +285,24 @@ def render_plain(source: str) -> str:
     rendered = render_markdown(source, wiki_link_resolver=lambda title: ("#", True))
     text = html.unescape(bleach.clean(str(rendered), tags=set(), strip=True))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def plain_excerpt(source: str, term: str = "", context: int = 90) -> str:
+    """A plain-text piece of user Markdown for lists and search hits, cut at word boundaries.
+
+    Markdown is rendered and stripped first, so "# Öffnungszeiten | Tag |" or "**fett**" never show
+    as markup; the piece is centred on the first match of `term` (case-insensitive) when there is one.
+    The result is text: templates escape it.
+    """
+    flat = " ".join(render_plain(source).split())
+    index = flat.lower().find(term.lower()) if term else -1
+    start, end = (0, 2 * context) if index < 0 else (index - context, index + len(term) + context)
+    start, end = max(0, start), min(len(flat), end)
+    if start > 0:
+        # Move forward to the next word start, so no word is cut in half (never past the match).
+        space = flat.find(" ", start, index if index >= 0 else end)
+        start = space + 1 if space >= 0 else start
+    if end < len(flat):
+        space = flat.rfind(" ", max(start, index + len(term) if index >= 0 else start), end)
+        end = space if space > 0 else end
+    return ("…" if start > 0 else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from participation.accounts.models import User
+from participation.core.markup import plain_excerpt
 from participation.core.search import contains
 from participation.extensions import db
 from participation.projects.models import Project
@@ -39,14 +40,8 @@ def published_pages(term: str, number: int, project_id: int | None = None):
 
 
 def excerpt(body: str, term: str) -> str:
-    """A short piece of the source around the first match (plain text, escaped by the template)."""
-    flat = " ".join(body.split())
-    index = flat.lower().find(term.lower()) if term else -1
-    if index < 0:
-        return flat[: 2 * EXCERPT_CHARS] + ("…" if len(flat) > 2 * EXCERPT_CHARS else "")
-    start = max(0, index - EXCERPT_CHARS)
-    end = min(len(flat), index + len(term) + EXCERPT_CHARS)
-    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    """A short plain-text piece of the page around the first match (Markdown stripped, whole words)."""
+    return plain_excerpt(body, term, EXCERPT_CHARS)
 
 
 def visible_revisions_query(page: WikiPage, viewer):

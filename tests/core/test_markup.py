@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import Markup
 
-from participation.core.markup import render_markdown, render_plain
+from participation.core.markup import plain_excerpt, render_markdown, render_plain
 
 ALLOWED_ATTRS = {"a": {"href", "title", "rel"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 ALLOWED_TAGS = {
@@ -604,3 +604,23 @@ def test_odd_inputs_render(source: str) -> None:
     output = render_markdown(source, wiki_link_resolver=resolver)
     assert isinstance(output, Markup)
     assert_safe(output)
+
+
+def test_plain_excerpt_shows_text_not_markdown(app_ctx):
+    """Lists and search hits show what the reader sees, not the Markdown source (#11: plain excerpts)."""
+    source = (
+        "# Öffnungszeiten\n\n| Tag | Uhrzeit |\n|---|---|\n| Montag | 8 Uhr |\n\nDas **Bürgerbüro** hilft."
+    )
+    text = plain_excerpt(source)
+    assert text == "Öffnungszeiten Tag Uhrzeit Montag 8 Uhr Das Bürgerbüro hilft."
+    assert not any(mark in text for mark in ("#", "|", "**", "<"))
+
+
+def test_plain_excerpt_centres_on_the_term_and_cuts_at_word_boundaries(app_ctx):
+    words = " ".join(f"Wort{number}" for number in range(60))
+    text = plain_excerpt(words + " Brunnen " + words, "brunnen", context=30)
+    assert "Brunnen" in text and text.startswith("…") and text.endswith("…")
+    inner = text.strip("…").split(" ")
+    # Every piece is a whole word of the source: nothing cut in half at either end.
+    assert all(piece == "Brunnen" or piece.startswith("Wort") and piece[4:].isdigit() for piece in inner)
+    assert plain_excerpt("kurz", "fehlt") == "kurz"

@@ -112,6 +112,18 @@ def test_search_escapes_like_wildcards(app, client, make_page):
     assert ">Rabatt</a>" in client.get("/wiki/?q=ERM%C3%84%C3%9F").get_data(as_text=True)
 
 
+def test_search_hits_show_plain_text_not_markdown(app, client, make_page):
+    """The list's excerpt is what a reader sees on the page: no '#', table pipes or asterisks."""
+    make_page(
+        title="Bürgerbüro",
+        body="# Öffnungszeiten\n\n| Tag | Uhrzeit |\n|---|---|\n| Montag | 8 Uhr |\n\n**Neu** ab Mai.",
+    )
+    html = client.get("/wiki/?q=Montag").get_data(as_text=True)
+    excerpt = html.split('<p class="muted">')[1].split("</p>")[0]
+    assert "Öffnungszeiten Tag Uhrzeit Montag 8 Uhr Neu ab Mai." in excerpt
+    assert not any(mark in excerpt for mark in ("# ", "|", "**"))
+
+
 def test_page_list_query_count_does_not_grow(app, client, make_page):
     make_page(title="Seite 1", body="Eins")
     with app.app_context():
