@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, request
 
+from participation.core.feedback import flashes_claimed
 from participation.core.forms import PostOnlyForm
 from participation.core.i18n import current_locale, register_filters
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
@@ -45,4 +46,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["legal_links"] = _legal_links
+    app.jinja_env.globals["flashes_claimed"] = flashes_claimed
     app.context_processor(_globals)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import get_flashed_messages
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -91,8 +92,22 @@ class CommentCards:
             policy.can_restore_comment(viewer, probe),
         )
 
-    def write(self, items, focus_id) -> Markup:
-        """One `<li>` per item, in the order given; the focused comment (permalink) is marked."""
+    def notices(self) -> str:
+        """This request's messages for the card they concern (core.feedback), announced to screen readers."""
+        out = []
+        # Flask types the result as a list of str, although with_categories gives (category, text) pairs.
+        flashed: list[tuple[str, str]] = get_flashed_messages(with_categories=True)  # type: ignore[assignment]
+        for category, message in flashed:
+            role = "alert" if category == "error" else "status"
+            out.append(f'<p class="flash flash-{_html(category)}" role="{role}">{_html(message)}</p>')
+        return f'<div class="flash-messages comment-notice">{"".join(out)}</div>\n' if out else ""
+
+    def write(self, items, focus_id, notice_id=None) -> Markup:
+        """One `<li>` per item, in the order given; the focused comment (permalink) is marked.
+
+        The card of `notice_id` carries this request's messages (the confirmation of what was
+        just done to that comment), where the browser's anchor puts the reader's eye.
+        """
         kinds, viewer_id, base = self.kinds, self.viewer_id, self.base
         out: list[str] = []
         add = out.append
@@ -133,6 +148,8 @@ class CommentCards:
                 f'<a href="{url}#kommentar-{cid}">{_html(c.created_label)}</a>'
                 f"{t_edited if c.edited_at and rule.readable else ''}</p>\n{banner}"
             )
+            if c.id == notice_id:
+                add(self.notices())
             if rule.readable:
                 add(f'<div class="prose comment-body">{c.body_html}</div>\n')
             if vote:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template
+from flask import redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.feedback import flash_at
 from participation.core.permissions import InvalidState, require
 from participation.discussions import policy, services
 from participation.discussions.forms import ModerationForm
-from participation.discussions.views import bp, load_comment
+from participation.discussions.views import anchor_of, bp, load_comment
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
 
@@ -26,10 +27,10 @@ def _moderate(
         except InvalidState as error:
             # Decided meanwhile (e.g. from the queue) or refused by the moderation desk: nothing saved.
             db.session.rollback()
-            flash(error.user_message, "error")
+            flash_at(anchor_of(comment), error.user_message, "error")
             return redirect(services.permalink(project, comment.id))
         db.session.commit()
-        flash(done, "success")
+        flash_at(anchor_of(comment), done)
         return redirect(services.permalink(project, comment.id))
     status = 400 if form.errors else 200
     return render_template(

@@ -84,9 +84,12 @@ class Thread:
     next_cursor: str | None = None
     sort: str = "oldest"
 
-    def cards(self, viewer, project, *, comment_base: str, reply_base: str, focus_id=None) -> Markup:
+    def cards(
+        self, viewer, project, *, comment_base: str, reply_base: str, focus_id=None, notice_id=None
+    ) -> Markup:
         """The `<li>` cards of all items for the project page (see cards.CommentCards)."""
-        return CommentCards(viewer, project, comment_base, reply_base).write(self.items, focus_id)
+        cards = CommentCards(viewer, project, comment_base, reply_base)
+        return cards.write(self.items, focus_id, notice_id)
 
 
 def _order(sort: str):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from participation.core.feedback import claim_flashes, flash_anchor, flash_at
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import InvalidState, require
 from participation.core.security import safe_next
@@ -38,13 +39,23 @@ def discussion_panel(project, focus: Comment | None = None, **_options) -> dict:
         comments = thread.read_page(
             project.id, current_user, SORT_PARAMS[sort_param], request.args.get("nach")
         )
+    anchor = flash_anchor() or ""
+    notice_id = int(anchor.removeprefix("kommentar-")) if anchor.startswith("kommentar-") else None
+    on_page = notice_id is not None and any(item.id == notice_id for item in comments.items)
     return {
         "thread": comments,
+        # The confirmation of what was just done to a comment is shown at that comment (core.feedback).
+        "notice_id": notice_id if on_page and claim_flashes(anchor) else None,
         "focus_id": focus.id if focus is not None else None,
         "sort_param": sort_param,
         "sort_labels": SORT_LABELS,
         "form": CommentForm(formdata=None),
     }
+
+
+def anchor_of(comment: Comment) -> str:
+    """The id of the comment's card on the project page (permalinks end in #kommentar-N)."""
+    return f"kommentar-{comment.id}"
 
 
 def load_comment(project_slug: str, comment_id: int):
@@ -133,10 +144,12 @@ def create(project_slug: str):
         )
     db.session.commit()
     if comment.is_published:
-        flash(_("Ihr Kommentar wurde veröffentlicht."), "success")
+        flash_at(anchor_of(comment), _("Ihr Kommentar wurde veröffentlicht."))
     else:
-        flash(
-            _("Ihr Kommentar wartet auf Freigabe durch die Moderation. Bis dahin sehen nur Sie ihn."), "info"
+        flash_at(
+            anchor_of(comment),
+            _("Ihr Kommentar wartet auf Freigabe durch die Moderation. Bis dahin sehen nur Sie ihn."),
+            "info",
         )
     return redirect(services.permalink(project, comment.id))
 
@@ -156,7 +169,7 @@ def edit(project_slug: str, comment_id: int):
     if form.body.data != comment.body:
         services.edit_comment(current_user, project, comment, form.body.data)
         db.session.commit()
-        flash(_("Ihr Kommentar wurde geändert."), "success")
+        flash_at(anchor_of(comment), _("Ihr Kommentar wurde geändert."))
     return redirect(services.permalink(project, comment.id))
 
 
@@ -169,7 +182,7 @@ def delete(project_slug: str, comment_id: int):
     if form.validate_on_submit():
         services.delete_comment(current_user, project, comment)
         db.session.commit()
-        flash(_("Ihr Kommentar wurde gelöscht."), "success")
+        flash_at(anchor_of(comment), _("Ihr Kommentar wurde gelöscht."))
         return redirect(services.permalink(project, comment.id))
     view = visible_body(comment, current_user)
     return render_template(
@@ -205,7 +218,7 @@ def report(project_slug: str, comment_id: int):
             already = True
         else:
             db.session.commit()
-            flash(_("Danke. Die Moderation sieht sich den Kommentar an."), "success")
+            flash_at(anchor_of(comment), _("Danke. Die Moderation sieht sich den Kommentar an."))
             return redirect(services.permalink(project, comment.id))
     elif request.method == "POST":
         status = 409 if already else 400
