@@ -37,6 +37,8 @@ ALLOWED_TAGS = frozenset(
         "blockquote",
         "code",
         "pre",
+        # h2 only from pages whose text an admin writes (top_level=2); user text stops at h3.
+        "h2",
         "h3",
         "h4",
         "h5",
@@ -193,9 +195,9 @@ class _WikiLinkProcessor(InlineProcessor):
 class _SafeTreeprocessor(Treeprocessor):
     """Shift headings, replace images by links, drop unsafe links and mark the rest as user content."""
 
-    def __init__(self, md: markdown.Markdown, heading_offset: int) -> None:
+    def __init__(self, md: markdown.Markdown, heading_offset: int, top_level: int) -> None:
         super().__init__(md)
-        self.heading_offset = heading_offset
+        self.heading_offset, self.top_level = heading_offset, top_level
 
     def run(self, parent: etree.Element, in_link: bool = False) -> None:
         """Sanitise the children of parent, recursively."""
@@ -207,8 +209,9 @@ class _SafeTreeprocessor(Treeprocessor):
             if el.tag != "a":
                 heading = _HEADING_RE.match(el.tag)
                 if heading:
-                    # h1/h2 belong to the page layout, so user headings never go above h3.
-                    el.tag = f"h{min(max(int(heading.group(1)) + self.heading_offset, 3), 6)}"
+                    # h1 (and h2 on most pages) belong to the layout: headings never go above top_level.
+                    level = int(heading.group(1)) + self.heading_offset
+                    el.tag = f"h{min(max(level, self.top_level), 6)}"
                 self.run(el, in_link)
                 continue
             self.run(el, in_link=True)
@@ -232,7 +235,9 @@ class _SafeTreeprocessor(Treeprocessor):
         el.attrib.update(href=src, title=title)
 
 
-def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | None) -> markdown.Markdown:
+def _build_markdown(
+    heading_offset: int, top_level: int, wiki_link_resolver: WikiLinkResolver | None
+) -> markdown.Markdown:
     """Configure a Markdown instance without raw HTML and with this module's processors."""
     md = markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
@@ -258,18 +263,26 @@ def _build_markdown(heading_offset: int, wiki_link_resolver: WikiLinkResolver | 
     )
     md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(?=\S)(.+?)(?<=\S)~~", "del"), "del", 65)
     # Below "unescape" (0) so backslash-escape placeholders in hrefs are already resolved.
-    md.treeprocessors.register(_SafeTreeprocessor(md, heading_offset), "safe", -10)
+    md.treeprocessors.register(_SafeTreeprocessor(md, heading_offset, top_level), "safe", -10)
     return md
 
 
 def render_markdown(
-    source: str, *, heading_offset: int = 2, wiki_link_resolver: WikiLinkResolver | None = None
+    source: str,
+    *,
+    heading_offset: int = 2,
+    top_level: int = 3,
+    wiki_link_resolver: WikiLinkResolver | None = None,
 ) -> Markup:
-    """Render user Markdown to sanitised HTML that is safe to insert into a page."""
+    """Render user Markdown to sanitised HTML that is safe to insert into a page.
+
+    Headings move down by `heading_offset` and never above `top_level`: comments and wiki pages
+    sit under the page's h1 and h2; legal pages (top_level=2) start their sections at h2.
+    """
     source = _CONTROL_RE.sub("", source.replace("\r\n", "\n").replace("\r", "\n"))
     try:
         # A fresh instance per call: Markdown objects keep state and are not thread-safe.
-        rendered = _build_markdown(heading_offset, wiki_link_resolver).convert(source)
+        rendered = _build_markdown(heading_offset, top_level, wiki_link_resolver).convert(source)
     except RecursionError:
         # Python-Markdown recurses per nesting level (thousands of "- " or "*"); show the text instead.
         rendered = "<p>" + str(escape(source)).replace("\n", "<br>\n") + "</p>"

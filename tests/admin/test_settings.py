@@ -99,7 +99,7 @@ def test_saving_impressum_shows_rendered_markdown(app, client, logged_in):
     page = client.get("/impressum").get_data(as_text=True)
     assert "<strong>Beispielhausen</strong>" in page
     assert "<li>Telefon: 01234 5678</li>" in page
-    assert "Impressum der Stadt</h3>" in page  # user headings never outrank the page's own h1
+    assert "Impressum der Stadt</h2>" in page  # sections sit under the page's own h1, never beside it
     assert "Der Text wurde gespeichert." in page
     # The other pages keep their templates.
     assert "Beispielhausen" not in client.get("/datenschutz").get_data(as_text=True)
@@ -198,7 +198,7 @@ def test_unedited_pages_show_the_german_template(client, slug):
 
 def test_unedited_impressum_has_its_heading_text(client):
     html = client.get("/impressum").get_data(as_text=True)
-    assert re.search(r"<h3>Impressum</h3>", html)
+    assert re.search(r"<h2>Impressum</h2>", html)
     assert "Angaben gemäß § 5" in html
 
 

@@ -10,6 +10,7 @@ from flask import render_template_string
 
 from participation.core.i18n import format_day, format_month, format_number, format_when
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
+from participation.core.markup import render_markdown
 from participation.discussions.dates import _datetime_formatter
 
 WINTER = datetime(2026, 11, 6, 3, 0, tzinfo=UTC)  # CET: UTC+1
@@ -71,3 +72,22 @@ def test_legal_pages_have_no_hard_line_breaks(client, slug):
     main = html[html.index("<main") : html.index("</main>")]
     assert "<br" not in main
     assert not [p for p in re.findall(r"<p>(.*?)</p>", main, re.S) if "\n" in p]
+
+
+@pytest.mark.parametrize("slug", LEGAL_PAGE_SLUGS)
+def test_legal_pages_keep_heading_order(client, slug):
+    """Sections start at h2 under the page's h1 and never skip a level going down (Lighthouse, WCAG 1.3.1)."""
+    html = client.get(f"/{slug}").get_data(as_text=True)
+    main = html[html.index("<main") : html.index("</main>")]
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    if len(levels) > 1:
+        assert levels[1] == 2
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_comment_headings_stay_below_the_page_layout(app):
+    """Only admin-written pages may use h2: a citizen's '#' heading is still h3."""
+    with app.test_request_context():
+        assert str(render_markdown("# Titel")) == "<h3>Titel</h3>"
+        assert str(render_markdown("# Titel", heading_offset=1, top_level=2)) == "<h2>Titel</h2>"
