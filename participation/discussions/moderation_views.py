@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from participation.core.feedback import flash_at
 from participation.core.permissions import InvalidState, require
-from participation.discussions import policy, services
+from participation.discussions import links, policy, services
 from participation.discussions.forms import ModerationForm
-from participation.discussions.views import anchor_of, bp, load_comment
+from participation.discussions.views import bp, load_comment
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
 
@@ -27,11 +27,11 @@ def _moderate(
         except InvalidState as error:
             # Decided meanwhile (e.g. from the queue) or refused by the moderation desk: nothing saved.
             db.session.rollback()
-            flash_at(anchor_of(comment), error.user_message, "error")
-            return redirect(services.permalink(project, comment.id))
+            flash_at(links.comment_anchor(comment.id), error.user_message, "error")
+            return redirect(links.permalink(project, comment.id))
         db.session.commit()
-        flash_at(anchor_of(comment), done)
-        return redirect(services.permalink(project, comment.id))
+        flash_at(links.comment_anchor(comment.id), done)
+        return redirect(links.permalink(project, comment.id))
     status = 400 if form.errors else 200
     return render_template(
         "discussions/comment_moderate.html",

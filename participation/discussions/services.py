@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import delete, func, select, update
@@ -18,6 +18,7 @@ from participation.core.ratelimit import user_key
 from participation.core.settings import PREMODERATION_FIRST_N, get_int, published_contributions
 from participation.core.types import utcnow
 from participation.discussions import policy
+from participation.discussions.links import permalink
 from participation.discussions.models import (
     REASONS_NEEDING_TEXT,
     Comment,
@@ -65,12 +66,6 @@ class InvalidVote(InvalidState):
 
 class UnknownOutcome(InvalidState):
     """A moderation decision makes a comment published, hidden or removed (removing needs a person)."""
-
-
-def permalink(project: Project, comment_id: int) -> str:
-    """The local path that opens the thread at this comment."""
-    path = url_for("discussions.permalink", project_slug=project.slug, comment_id=comment_id)
-    return f"{path}#kommentar-{comment_id}"
 
 
 # --- rate limit for new accounts ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from participation.core.feedback import claim_flashes, flash_anchor, flash_at
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import InvalidState, require
 from participation.core.security import safe_next
-from participation.discussions import policy, services, thread
+from participation.discussions import links, policy, services, thread
 from participation.discussions.forms import CommentForm, EditCommentForm, ReportForm, VoteForm
 from participation.discussions.models import Comment
 from participation.discussions.visibility import visible_body
@@ -39,23 +39,20 @@ def discussion_panel(project, focus: Comment | None = None, **_options) -> dict:
         comments = thread.read_page(
             project.id, current_user, SORT_PARAMS[sort_param], request.args.get("nach")
         )
-    anchor = flash_anchor() or ""
-    notice_id = int(anchor.removeprefix("kommentar-")) if anchor.startswith("kommentar-") else None
-    on_page = notice_id is not None and any(item.id == notice_id for item in comments.items)
+    notice_id = links.comment_id_of_anchor(flash_anchor())
+    if notice_id is not None and any(item.id == notice_id for item in comments.items):
+        claim_flashes(links.comment_anchor(notice_id))
+    else:
+        notice_id = None
     return {
         "thread": comments,
         # The confirmation of what was just done to a comment is shown at that comment (core.feedback).
-        "notice_id": notice_id if on_page and claim_flashes(anchor) else None,
+        "notice_id": notice_id,
         "focus_id": focus.id if focus is not None else None,
         "sort_param": sort_param,
         "sort_labels": SORT_LABELS,
         "form": CommentForm(formdata=None),
     }
-
-
-def anchor_of(comment: Comment) -> str:
-    """The id of the comment's card on the project page (permalinks end in #kommentar-N)."""
-    return f"kommentar-{comment.id}"
 
 
 def load_comment(project_slug: str, comment_id: int):
@@ -71,8 +68,8 @@ def _back(project, comment_id: int) -> str:
     """Back to the page the vote came from, at the comment (the thread form sends no fragment)."""
     target = safe_next(request.form.get("next"), "")
     if not target:
-        return services.permalink(project, comment_id)
-    return target if "#" in target else f"{target}#kommentar-{comment_id}"
+        return links.permalink(project, comment_id)
+    return target if "#" in target else f"{target}#{links.comment_anchor(comment_id)}"
 
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>")
@@ -144,14 +141,14 @@ def create(project_slug: str):
         )
     db.session.commit()
     if comment.is_published:
-        flash_at(anchor_of(comment), _("Ihr Kommentar wurde veröffentlicht."))
+        flash_at(links.comment_anchor(comment.id), _("Ihr Kommentar wurde veröffentlicht."))
     else:
         flash_at(
-            anchor_of(comment),
+            links.comment_anchor(comment.id),
             _("Ihr Kommentar wartet auf Freigabe durch die Moderation. Bis dahin sehen nur Sie ihn."),
             "info",
         )
-    return redirect(services.permalink(project, comment.id))
+    return redirect(links.permalink(project, comment.id))
 
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
@@ -169,8 +166,8 @@ def edit(project_slug: str, comment_id: int):
     if form.body.data != comment.body:
         services.edit_comment(current_user, project, comment, form.body.data)
         db.session.commit()
-        flash_at(anchor_of(comment), _("Ihr Kommentar wurde geändert."))
-    return redirect(services.permalink(project, comment.id))
+        flash_at(links.comment_anchor(comment.id), _("Ihr Kommentar wurde geändert."))
+    return redirect(links.permalink(project, comment.id))
 
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
@@ -182,8 +179,8 @@ def delete(project_slug: str, comment_id: int):
     if form.validate_on_submit():
         services.delete_comment(current_user, project, comment)
         db.session.commit()
-        flash_at(anchor_of(comment), _("Ihr Kommentar wurde gelöscht."))
-        return redirect(services.permalink(project, comment.id))
+        flash_at(links.comment_anchor(comment.id), _("Ihr Kommentar wurde gelöscht."))
+        return redirect(links.permalink(project, comment.id))
     view = visible_body(comment, current_user)
     return render_template(
         "discussions/comment_delete.html", project=project, comment=comment, view=view, form=form
@@ -218,8 +215,10 @@ def report(project_slug: str, comment_id: int):
             already = True
         else:
             db.session.commit()
-            flash_at(anchor_of(comment), _("Danke. Die Moderation sieht sich den Kommentar an."))
-            return redirect(services.permalink(project, comment.id))
+            flash_at(
+                links.comment_anchor(comment.id), _("Danke. Die Moderation sieht sich den Kommentar an.")
+            )
+            return redirect(links.permalink(project, comment.id))
     elif request.method == "POST":
         status = 409 if already else 400
     view = visible_body(comment, current_user)

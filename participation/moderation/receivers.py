@@ -12,6 +12,7 @@ from participation.accounts.models import User
 from participation.accounts.policy import is_staff
 from participation.core.audit import record
 from participation.discussions import services as discussion_services
+from participation.discussions.links import permalink
 from participation.discussions.models import Comment, CommentReport, CommentStatus
 from participation.discussions.signals import (
     comment_held,
@@ -51,7 +52,7 @@ def on_comment_reported(comment: Comment, *, report: CommentReport, project: Pro
         author,
         AUTO_HIDDEN_KIND,
         {"project": project.title},
-        discussion_services.permalink(project, comment.id),
+        permalink(project, comment.id),
     )
     db.session.flush()
 

@@ -16,6 +16,7 @@ from participation.projects.models import Project
 from participation.surveys import services
 from participation.surveys.answering.codes import ALPHABET, CODE_LENGTH, hash_code
 from participation.surveys.models import Answer, Channel, ParticipationCode, Response, Survey
+from participation.surveys.questions.base import answer_row
 
 OPEN_TITLE = "Neugestaltung Marktplatz"
 CLOSED_TITLE = "Radverkehr in Musterstadt 2025"
@@ -377,16 +378,5 @@ def _random_codes(count: int) -> list[str]:
 
 
 def _row(response_id: str, question_id: int, **values) -> dict:
-    row = {
-        "response_id": response_id,
-        "question_id": question_id,
-        "option_id": None,
-        "row_id": None,
-        "value_number": None,
-        "value_text": None,
-        "value_date": None,
-        "rank": None,
-        "dont_know": False,
-    }
-    row.update(values)
-    return row
+    """One answer row of a demo response (the question types' own row shape)."""
+    return {"response_id": response_id, "question_id": question_id, **answer_row(**values)}

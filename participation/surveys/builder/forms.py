@@ -100,17 +100,9 @@ class NewQuestionForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
-    qtype = SelectField(_l("Fragetyp"), choices=QUESTION_TYPE_CHOICES)
-    text = TextAreaField(
-        _l("Fragetext"),
-        filters=TEXT,
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Fragetext ein.")),
-            Length(max=2000),
-            SafeText(multiline=True),
-        ],
-    )
+class QuestionForm(NewQuestionForm):
+    """A question's full settings: type and text as when it was added, and everything else."""
+
     help_text = TextAreaField(
         _l("Hilfetext"), filters=TEXT, validators=[Length(max=2000), SafeText(multiline=True)]
     )

@@ -43,7 +43,8 @@ def _int_setting(question, key: str, default: int) -> int:
         return default
 
 
-def _row(**values) -> dict:
+def answer_row(**values) -> dict:
+    """An answer row with every value column empty except those given (the typed-row storage)."""
     base = {
         "option_id": None,
         "row_id": None,
@@ -79,7 +80,7 @@ class QuestionType:
         return _first(raw, self.name(question)) or None
 
     def to_rows(self, question, value) -> list[dict]:
-        return [_row(value_text=value)]
+        return [answer_row(value_text=value)]
 
     def from_rows(self, question, rows) -> Any:
         return rows[0].value_text if rows else None

@@ -12,7 +12,7 @@ from participation.surveys.questions.base import (
     _int_setting,
     _label_of,
     _other_text,
-    _row,
+    answer_row,
 )
 
 
@@ -30,7 +30,7 @@ class SingleChoiceType(QuestionType):
 
     def to_rows(self, question, value):
         option_id, other = value
-        return [_row(option_id=option_id, value_text=other)]
+        return [answer_row(option_id=option_id, value_text=other)]
 
     def from_rows(self, question, rows):
         return (rows[0].option_id, rows[0].value_text) if rows else None
@@ -81,7 +81,7 @@ class MultipleChoiceType(QuestionType):
     def to_rows(self, question, value):
         ids, other = value
         other_ids = {o.id for o in question.choices if o.is_other}
-        return [_row(option_id=i, value_text=other if i in other_ids else None) for i in ids]
+        return [answer_row(option_id=i, value_text=other if i in other_ids else None) for i in ids]
 
     def from_rows(self, question, rows):
         if not rows:
@@ -140,7 +140,7 @@ class RankingType(QuestionType):
         return ranks
 
     def to_rows(self, question, value):
-        return [_row(option_id=i, rank=r) for i, r in value.items()]
+        return [answer_row(option_id=i, rank=r) for i, r in value.items()]
 
     def from_rows(self, question, rows):
         return {r.option_id: r.rank for r in rows} if rows else None

@@ -17,7 +17,7 @@ from participation.surveys.questions.base import (
     _german,
     _german_date,
     _int_setting,
-    _row,
+    answer_row,
 )
 
 
@@ -50,7 +50,7 @@ class NumberType(QuestionType):
         return number
 
     def to_rows(self, question, value):
-        return [_row(value_number=value)]
+        return [answer_row(value_number=value)]
 
     def from_rows(self, question, rows):
         if not rows or rows[0].value_number is None:
@@ -94,8 +94,8 @@ class ScaleType(QuestionType):
 
     def to_rows(self, question, value):
         if value == DONT_KNOW:
-            return [_row(dont_know=True)]
-        return [_row(value_number=Decimal(value))]
+            return [answer_row(dont_know=True)]
+        return [answer_row(value_number=Decimal(value))]
 
     def from_rows(self, question, rows):
         if not rows:
@@ -161,7 +161,7 @@ class YesNoType(QuestionType):
         return text == "ja"
 
     def to_rows(self, question, value):
-        return [_row(value_number=Decimal(1 if value else 0))]
+        return [answer_row(value_number=Decimal(1 if value else 0))]
 
     def from_rows(self, question, rows):
         return bool(rows[0].value_number) if rows else None
@@ -194,7 +194,7 @@ class DateType(QuestionType):
         return value
 
     def to_rows(self, question, value):
-        return [_row(value_date=value)]
+        return [answer_row(value_date=value)]
 
     def from_rows(self, question, rows):
         return rows[0].value_date if rows else None
