@@ -30,6 +30,7 @@ from participation.core.security import init_security
 from participation.core.templating import init_templating
 from participation.core.views import bp as core_bp
 from participation.extensions import babel, csrf, db, limiter, migrate
+from participation.navigation import init_navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_security(app)
     init_templating(app)
+    init_navigation(app)
     register_cli(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

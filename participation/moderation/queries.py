@@ -131,6 +131,14 @@ def open_appeals(limit: int = 100) -> list[tuple[Appeal, Decision]]:
     )
 
 
+def open_work_count() -> int:
+    """Open queue items plus open appeals: the number beside "Moderation" in the header (one query)."""
+    open_items = ModerationItem.status == ItemStatus.OPEN.value
+    items = select(func.count(ModerationItem.id)).where(open_items).scalar_subquery()
+    appeals = select(func.count(Appeal.id)).where(Appeal.status == AppealStatus.OPEN.value).scalar_subquery()
+    return int(db.session.scalar(select(items + appeals)) or 0)
+
+
 def projects_with_items() -> list[Project]:
     """Projects that have open items (for the project filter)."""
     ids = select(ModerationItem.project_id).where(ModerationItem.status == ItemStatus.OPEN.value)
