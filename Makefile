@@ -76,7 +76,7 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 extract-messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__' --project participation --version 0.1.0 -o participation/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* __pycache__' --project participation --version 0.1.0 -o participation/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -m participation.core.catalogs fill-german
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from participation.accounts.policy import Viewer, can_administer
@@ -52,7 +53,12 @@ _PUBLIC_SURVEY_PAGES = (
 )
 
 SECTIONS: tuple[Section, ...] = (
-    Section("projects", _l("Vorhaben"), "projects.index", ("projects.", "discussions.")),
+    Section(
+        "projects",
+        lazy_pgettext("main navigation", "Vorhaben"),
+        "projects.index",
+        ("projects.", "discussions."),
+    ),
     Section("surveys", _l("Umfragen"), "surveys.survey_list", _PUBLIC_SURVEY_PAGES),
     Section("wiki", _l("Wissen"), "wiki.index", ("wiki.",)),
     Section("transparency", _l("Transparenz"), "moderation.transparency", ("moderation.transparency",)),
