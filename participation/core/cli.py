@@ -1,4 +1,4 @@
-"""Command-line tools of core: a development server that logs no IPs.
+"""Command-line tools of core: a development server that logs no IPs; rebuilding the search index.
 
 Domains add their own commands (`flask user ...`, `flask seed-demo`, `flask surveys seal` ...).
 """
@@ -7,13 +7,30 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from werkzeug import serving
+
+from participation.core.fulltext import reindex
+from participation.extensions import db
 
 
 def register_cli(app: Flask) -> None:
     """Attach core's commands to `flask --app app ...`."""
     app.cli.add_command(serve_command)
+    app.cli.add_command(search_group)
+
+
+search_group = AppGroup("search", help="Suche: den Suchindex neu aufbauen.")
+
+
+@search_group.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the whole search index from what anonymous visitors may read (one transaction)."""
+    counts = reindex()
+    db.session.commit()
+    for kind, count in counts.items():
+        click.echo(f"{kind}: {count}")
+    click.echo(f"{sum(counts.values())} Dokumente im Suchindex.")
 
 
 class NoAddressRequestHandler(serving.WSGIRequestHandler):

@@ -319,3 +319,15 @@ def plain_excerpt(source: str, term: str = "", context: int = 90) -> str:
         space = flat.rfind(" ", max(start, index + len(term) if index >= 0 else start), end)
         end = space if space > 0 else end
     return ("…" if start > 0 else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def stored_html_to_text(rendered: str) -> str:
+    """Plain text of HTML that render_markdown made and the database stores (for the search index).
+
+    Faster than render_plain for 100,000 comments: the HTML is already sanitized, so dropping its
+    tags and unescaping entities gives the words; the result is text, escaped wherever it is shown.
+    """
+    return " ".join(html.unescape(_TAG_RE.sub(" ", rendered)).split())

@@ -12,10 +12,13 @@ from werkzeug.wrappers import Response
 from participation.core.forms import PostOnlyForm
 from participation.core.legal import legal_page_body
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, LEGAL_SLUG_ARGS, legal_page_title
+from participation.core.search_views import search_page
 from participation.core.security import safe_next
 from participation.extensions import db
 
 bp = Blueprint("core", __name__)
+# The site-wide search (core.search, /suche) lives in its own module; the header's box sends `q` there.
+bp.add_url_rule("/suche", "search", search_page)
 
 # Sections domains add to the start page, keyed by name (a second app replaces, never repeats),
 # shown in the order of their first registration.

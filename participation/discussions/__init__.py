@@ -17,6 +17,7 @@ from participation.discussions import (
     moderation_views,  # noqa: F401  (adds routes to bp)
     policy,
     privacy,
+    search_source,
     services,
 )
 from participation.discussions.views import bp, discussion_panel
@@ -37,3 +38,4 @@ def init_app(app: Flask) -> None:
     register_exporter("discussions", privacy.export_discussions)
     register_demo_seeder("discussions", demo.seed_discussions)
     contributions_wanted.connect(services.published_comment_count, weak=False)
+    search_source.register()

@@ -9,7 +9,7 @@ from flask import Flask
 from participation.core.demo import register_demo_seeder
 from participation.core.templating import register_template_policies
 from participation.core.views import register_home_section
-from participation.projects import demo, policy, services
+from participation.projects import demo, policy, search_source, services
 from participation.projects.contact import contact_links
 from participation.projects.panels import register_project_panel
 from participation.projects.views import bp
@@ -31,3 +31,4 @@ def init_app(app: Flask) -> None:
     register_home_section("projects", "projects/_home_section.html", _home_section)
     register_demo_seeder("projects", demo.seed_projects)
     app.add_template_filter(contact_links, "contact_links")
+    search_source.register()

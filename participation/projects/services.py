@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from participation.accounts.models import User
 from participation.core import audit
+from participation.core.fulltext import match_ids, parse_query
 from participation.core.permissions import InvalidState, NotAllowed
-from participation.core.search import contains
 from participation.extensions import db
-from participation.projects import policy
+from participation.projects import policy, search_source
 from participation.projects.models import Phase, Project
 
 PAGE_SIZE = 20
@@ -122,14 +122,14 @@ def delete_project(actor: User, project: Project) -> None:
 def list_query(
     q: str | None = None, phase: str | None = None, district: str | None = None
 ) -> Select[Project]:
-    """Projects for the public list: filter by phase and district, search in the title."""
+    """Projects for the public list: filter by phase and district, search their texts (site-wide engine)."""
     query = select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
     if phase:
         query = query.where(Project.phase == phase)
     if district:
         query = query.where(Project.district == district)
     if q:
-        query = query.where(contains(Project.title, q))
+        query = query.where(Project.id.in_(match_ids(search_source.KIND, parse_query(q))))
     return query
 
 

@@ -18,6 +18,7 @@ from participation.core.templating import register_template_policies
 from participation.core.views import register_home_section
 from participation.extensions import db
 from participation.projects import register_project_panel
+from participation.surveys import search_source
 from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
 from participation.surveys.builder import codes_views as _codes_views  # noqa: F401
 from participation.surveys.builder import preview_views as _preview_views  # noqa: F401
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     register_home_section("surveys", "surveys/_home_section.html", home_section)
     # The project page lists linked surveys before the wiki pages and the discussion.
     register_project_panel("surveys", "surveys/_project_panel.html", survey_panel, order=30)
+    search_source.register()
     app.cli.add_command(_cli_group())
 
 

@@ -19,6 +19,7 @@ from participation.wiki import (
     policy,
     queries,
     review_views,  # noqa: F401  (review routes on wiki.bp)
+    search_source,
 )
 from participation.wiki.demo import seed_wiki
 from participation.wiki.privacy import erase_wiki_data
@@ -53,3 +54,4 @@ def init_app(app: Flask) -> None:
         register_kind(kind, text)
     # Linked wiki pages on project pages, after the surveys and before the discussion.
     register_project_panel("wiki", "wiki/_project_panel.html", queries.project_panel, order=40)
+    search_source.register()

@@ -8,11 +8,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from participation.accounts.models import User
+from participation.core.fulltext import match_ids, parse_query
 from participation.core.markup import plain_excerpt
-from participation.core.search import contains
 from participation.extensions import db
 from participation.projects.models import Project
-from participation.wiki import policy
+from participation.wiki import policy, search_source
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 
 PAGE_SIZE = 20
@@ -35,7 +35,8 @@ def published_pages(term: str, number: int, project_id: int | None = None):
     if project_id is not None:
         query = query.where(WikiPage.project_id == project_id)
     if term:
-        query = query.where(or_(contains(WikiPage.title, term), contains(approved.body, term)))
+        # The site-wide engine: German word forms, only published text (the index holds nothing else).
+        query = query.where(WikiPage.id.in_(match_ids(search_source.KIND, parse_query(term))))
     return db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
 
 

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from participation.accounts.models import User
 from participation.core.audit import record
+from participation.core.fulltext import mark_stale
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
 from participation.extensions import db
 from participation.notifications.services import notify
-from participation.wiki import policy
+from participation.wiki import policy, search_source
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 from participation.wiki.render import slugify
 from participation.wiki.signals import wiki_change_proposed, wiki_changes_settled
@@ -216,6 +217,8 @@ def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Excepti
         db.session.expire(page)
         raise error(page.approved_revision) if error is EditConflict else error()
     db.session.expire(page)
+    # The bulk UPDATE bypassed the ORM: the search index takes the newly published text now.
+    mark_stale(search_source.KIND, [page.id])
     _outdate_others(page, revision)
 
 
