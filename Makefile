@@ -54,6 +54,8 @@ translations: $(CATALOGS:.po=.mo)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	# The search index starts empty after migration 0011 on an existing database; rebuilding is idempotent.
+	$(FLASK) search reindex
 	HOST=$(HOST) PORT=$(PORT) $(FLASK) serve
 
 test: install-dev chromium
