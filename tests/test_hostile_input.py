@@ -92,7 +92,7 @@ FORMS = {
     "email": ("citizen", "POST", "/konto/e-mail",
               {"email": "neu@example.org", "current_password": TEST_PASSWORD},
               ("email", "current_password")),
-    "block": ("admin", "POST", None, {"reason": "Wiederholte Beleidigungen"}, ("reason",)),
+    "block": ("admin", "POST", None, {"reason": "Wiederholte Beleidigungen", "confirmed": "1"}, ("reason",)),
     "legal": ("admin", "POST", "/admin/einstellungen/impressum", {"body": "# Impressum\n\nText"}, ("body",)),
     "user_search": ("admin", "GET", "/admin/benutzer", {"q": "anna"}, ("q",)),
     "audit_search": ("admin", "GET", "/admin/protokoll", {"action": "user", "actor": "anna"},

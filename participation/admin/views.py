@@ -11,6 +11,7 @@ from participation.accounts import services as accounts
 from participation.accounts.models import Role, User
 from participation.admin import services
 from participation.admin.forms import AuditFilterForm, BlockForm, LegalPageForm, RolesForm, UserSearchForm
+from participation.core.confirm import Confirmation, confirmation_page, confirmed
 from participation.core.forms import PostOnlyForm, add_error
 from participation.core.legal import legal_page_source, save_legal_page
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, LEGAL_SLUG_ARGS, legal_page_title
@@ -87,7 +88,11 @@ def block_user(user_id: int):
     user = _load_user(user_id)
     require(policy.can_block(current_user, user))
     form = BlockForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # A valid form asks first (an account that cannot be blocked goes straight to the refusal).
+    if valid and not user.is_blocked and not confirmed():
+        return confirmation_page(_block_confirmation(user, form.reason.data or ""))
+    if valid:
         try:
             accounts.block(current_user, user, form.reason.data or "")
         except InvalidState:
@@ -98,6 +103,28 @@ def block_user(user_id: int):
             return redirect(url_for("admin.user_detail", user_id=user.id))
     roles_form = RolesForm(roles=sorted(user.roles))
     return render_template("admin/user_detail.html", user=user, roles_form=roles_form, block_form=form), 400
+
+
+def _block_confirmation(user: User, reason: str) -> Confirmation:
+    """What blocking does: the person is logged out and cannot take part until the block is lifted."""
+    return Confirmation(
+        title=_("Konto von %(name)s sperren?", name=user.public_name),
+        details=[(_("Grund der Sperrung"), reason)],
+        happens=[
+            _("Die Person wird sofort auf allen Geräten abgemeldet und kann sich nicht mehr anmelden."),
+            _(
+                "Solange die Sperre gilt, kann sie nicht mehr mitmachen: nicht kommentieren, bewerten, "
+                "melden, an Umfragen mit Konto teilnehmen oder das Wiki bearbeiten."
+            ),
+            _("Die Sperre gilt, bis sie hier aufgehoben wird. Der Grund wird im Protokoll festgehalten."),
+        ],
+        final=_(
+            "Die Abmeldung und der Eintrag im Protokoll lassen sich nicht rückgängig machen. "
+            "Die Sperre selbst können Sie später aufheben."
+        ),
+        button=_("Ja, Konto sperren"),
+        cancel_url=url_for("admin.user_detail", user_id=user.id),
+    )
 
 
 @bp.route("/benutzer/<int:user_id>/entsperren", methods=["POST"])

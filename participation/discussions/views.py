@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from participation.core.confirm import Confirmation, confirmation_page, confirmed
 from participation.core.feedback import claim_flashes, flash_anchor, flash_at
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import InvalidState, require
@@ -172,18 +173,30 @@ def edit(project_slug: str, comment_id: int):
 
 @bp.route("/<project_slug>/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
 def delete(project_slug: str, comment_id: int):
-    """Delete one's own comment after confirmation; replies stay under a placeholder."""
+    """Delete one's own comment after the confirmation step (GET, or a POST without confirmed=1)."""
     project, comment = load_comment(project_slug, comment_id)
     require(policy.can_delete_comment(current_user, project, comment))
-    form = PostOnlyForm()
-    if form.validate_on_submit():
+    if PostOnlyForm().validate_on_submit() and confirmed():
         services.delete_comment(current_user, project, comment)
         db.session.commit()
         flash_at(links.comment_anchor(comment.id), _("Ihr Kommentar wurde gelöscht."))
         return redirect(links.permalink(project, comment.id))
-    view = visible_body(comment, current_user)
-    return render_template(
-        "discussions/comment_delete.html", project=project, comment=comment, view=view, form=form
+    confirmation = Confirmation(
+        title=_("Kommentar löschen"),
+        happens=[
+            _("Der Text Ihres Kommentars und alle seine früheren Fassungen werden gelöscht."),
+            _("Antworten anderer bleiben stehen, unter dem Hinweis „Kommentar gelöscht“."),
+        ],
+        final=_("Der gelöschte Text lässt sich nicht wiederherstellen, auch nicht von der Moderation."),
+        button=_("Ja, Kommentar endgültig löschen"),
+        cancel_url=links.permalink(project, comment.id),
+    )
+    return confirmation_page(
+        confirmation,
+        "discussions/comment_delete.html",
+        project=project,
+        comment=comment,
+        view=visible_body(comment, current_user),
     )
 
 

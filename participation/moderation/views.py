@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.accounts.models import User
+from participation.core.confirm import confirmation_page, confirmed
 from participation.core.forms import PostOnlyForm
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, NotAllowed, policy_required, require
 from participation.discussions.models import REPORT_REASON_LABELS, Comment
 from participation.discussions.visibility import visible_body
 from participation.extensions import db
-from participation.moderation import appeals, policy, queries, reasons, sanctions, services
+from participation.moderation import appeals, confirmations, policy, queries, reasons, sanctions, services
 from participation.moderation.errors import AlreadyAppealed, DecisionConflict
 from participation.moderation.forms import (
     AppealDecisionForm,
@@ -27,12 +28,14 @@ from participation.moderation.forms import (
 from participation.moderation.models import (
     ACTION_LABELS,
     APPEAL_LABELS,
+    Action,
     Appeal,
     Decision,
     ModerationItem,
 )
 from participation.moderation.queue import allowed_actions, target_of
 from participation.projects.models import Project
+from participation.wiki.models import WikiRevision
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -127,14 +130,20 @@ def item(item_id: int):
 def decide(item_id: int):
     """Decide; a second moderator acting on the same version gets a clear message and nothing changes."""
     item = _load(ModerationItem, item_id)
+    target = target_of(item)
     form = DecisionForm()
-    form.set_actions(allowed_actions(item, target_of(item)))
+    form.set_actions(allowed_actions(item, target))
     version, valid = _checked(form)
     if not valid:
         if item.is_open and version == item.version:
             return _item_page(item, form, 400)
         flash(DecisionConflict().user_message, "error")
         return redirect(url_for("moderation.item", item_id=item.id))
+    # Rejecting a wiki change tells its author at once and cannot be taken back: ask first.
+    if form.action.data == Action.REJECT.value and isinstance(target, WikiRevision) and not confirmed():
+        return confirmation_page(
+            confirmations.reject_wiki_change(item.id, target, form.reason_code.data, form.text.data or "")
+        )
     try:
         services.decide(current_user, item, version, form.action.data, form.reason_code.data, form.text.data)
     except InvalidState as error:  # DecisionConflict, NotWaiting and its kinds
@@ -290,6 +299,10 @@ def block(user_id: int):
     form = SanctionForm(prefix="block")
     if not form.validate_on_submit():
         return _account_page(target, block_form=form, status=400)
+    if not target.is_blocked and not confirmed():
+        return confirmation_page(
+            confirmations.block(target, form.days.data or 0, form.reason_code.data, form.text.data or "")
+        )
     try:
         sanctions.block(
             current_user, target, form.days.data or 0, form.reason_code.data, form.text.data or ""

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.confirm import Confirmation, confirmation_page, confirmed
 from participation.core.forms import PostOnlyForm, SelectChoice, add_error
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
@@ -98,11 +99,10 @@ def edit(project_slug: str):
 
 @bp.route("/<project_slug>/loeschen", methods=["GET", "POST"])
 def delete(project_slug: str):
-    """Delete a project without contributions, after confirmation."""
+    """Delete a project without comments, after the confirmation step (GET, or a POST without confirmed=1)."""
     project = load_project(project_slug)
     require(policy.can_delete_project(current_user, project))
-    form = PostOnlyForm()
-    if form.validate_on_submit():
+    if PostOnlyForm().validate_on_submit() and confirmed():
         try:
             services.delete_project(current_user, project)
         except InvalidState:
@@ -115,7 +115,34 @@ def delete(project_slug: str):
         db.session.commit()
         flash(_("Das Vorhaben wurde gelöscht."), "success")
         return redirect(url_for("projects.index"))
-    return render_template("projects/project_delete.html", project=project, form=form)
+    return confirmation_page(_delete_confirmation(project), "projects/project_delete.html", project=project)
+
+
+def _delete_confirmation(project: Project) -> Confirmation:
+    """What deleting a project does, and what becomes of the surveys and wiki pages linked to it."""
+    return Confirmation(
+        title=_("Vorhaben „%(title)s“ löschen?", title=project.title),
+        happens=[
+            _(
+                "Das Vorhaben wird mit Beschreibung, Zeitplan und Kontaktangaben gelöscht; "
+                "seine Seite ist danach nicht mehr erreichbar."
+            ),
+            _(
+                "Verknüpfte Umfragen und Wiki-Seiten bleiben mit allen Antworten und Fassungen erhalten, "
+                "gehören dann aber zu keinem Vorhaben mehr."
+            ),
+            _(
+                "Das geht nur, solange niemand das Vorhaben kommentiert hat; sonst schließen Sie "
+                "stattdessen die Diskussion."
+            ),
+        ],
+        final=_(
+            "Das gelöschte Vorhaben lässt sich nicht wiederherstellen, und die Verknüpfungen der "
+            "Umfragen und Wiki-Seiten gehen verloren."
+        ),
+        button=_("Ja, Vorhaben endgültig löschen"),
+        cancel_url=url_for("projects.detail", project_slug=project.slug),
+    )
 
 
 def _form_data(form: ProjectForm) -> dict:

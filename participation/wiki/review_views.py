@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.confirm import Confirmation, confirmation_page, confirmed
 from participation.core.paging import page_arg
 from participation.core.permissions import policy_required
 from participation.extensions import db
@@ -105,6 +106,8 @@ def reject(revision_id: int):
         if form.version.errors or form.csrf_token.errors:
             abort(400)
         return _render_review(revision, form, 400)
+    if revision.is_pending and not confirmed():
+        return confirmation_page(_reject_confirmation(revision, form.reason.data or ""))
     try:
         services.reject(current_user, revision, form.version.data or 0, form.reason.data or "")
     except services.DecisionConflict:
@@ -114,3 +117,24 @@ def reject(revision_id: int):
     db.session.commit()
     flash(_("Die Änderung wurde abgelehnt; die Autorin oder der Autor wurde benachrichtigt."), "success")
     return redirect(url_for("wiki.review_list"))
+
+
+def _reject_confirmation(revision: WikiRevision, reason: str) -> Confirmation:
+    """What rejecting does: the change is not published and the author is told the reasons."""
+    return Confirmation(
+        title=_("Änderung „%(title)s“ ablehnen?", title=revision.title),
+        details=[(_("Begründung für die Ablehnung"), reason)],
+        happens=[
+            _("Die Änderung wird nicht veröffentlicht; die geprüfte Fassung der Seite bleibt, wie sie ist."),
+            _(
+                "Die Autorin oder der Autor erhält sofort eine Nachricht mit Ihrer Begründung. "
+                "Die Entscheidung wird protokolliert."
+            ),
+        ],
+        final=_(
+            "Eine abgelehnte Änderung lässt sich nicht wieder zur Prüfung stellen, und die Nachricht ist "
+            "verschickt. Die Autorin oder der Autor kann aber eine neue Änderung vorschlagen."
+        ),
+        button=_("Ja, Änderung ablehnen"),
+        cancel_url=url_for("wiki.review", revision_id=revision.id),
+    )

@@ -37,7 +37,7 @@ def test_admin_sees_entry_with_actor_action_target_and_reason(client, logged_in,
     post(
         client,
         f"/admin/benutzer/{target.id}/sperren",
-        {"reason": "Beleidigungen im Forum"},
+        {"reason": "Beleidigungen im Forum", "confirmed": "1"},
         token_from="/admin/",
     )
     html = client.get("/admin/protokoll").get_data(as_text=True)

@@ -237,7 +237,7 @@ def test_unknown_or_deleted_user_is_404(app, client, logged_in, make_user, metho
     suffix, data = {
         "GET": ("", None),
         "POST roles": ("/rollen", {"roles": ["moderator"]}),
-        "POST block": ("/sperren", {"reason": "Spam"}),
+        "POST block": ("/sperren", {"reason": "Spam", "confirmed": "1"}),
         "POST unblock": ("/entsperren", {}),
     }[method]
     for user_id in (gone.id, 987654):
@@ -270,7 +270,12 @@ def test_block_ends_sessions_and_login(app, client, logged_in, make_user):
     assert copy.get("/konto/").status_code == 200  # the copied cookie works before the block
 
     reason = "Wiederholte Beleidigungen"
-    response = post(client, f"/admin/benutzer/{target.id}/sperren", {"reason": reason}, token_from="/admin/")
+    response = post(
+        client,
+        f"/admin/benutzer/{target.id}/sperren",
+        {"reason": reason, "confirmed": "1"},
+        token_from="/admin/",
+    )
     assert response.status_code == 302
     assert blocked_at(app, target.id) is not None
 
@@ -288,7 +293,12 @@ def test_block_ends_sessions_and_login(app, client, logged_in, make_user):
 def test_unblock(app, client, logged_in, make_user):
     admin = logged_in("admin")
     target = make_user()
-    post(client, f"/admin/benutzer/{target.id}/sperren", {"reason": "Spam"}, token_from="/admin/")
+    post(
+        client,
+        f"/admin/benutzer/{target.id}/sperren",
+        {"reason": "Spam", "confirmed": "1"},
+        token_from="/admin/",
+    )
     detail = client.get(f"/admin/benutzer/{target.id}").get_data(as_text=True)
     assert f'action="/admin/benutzer/{target.id}/entsperren"' in detail
     response = post(client, f"/admin/benutzer/{target.id}/entsperren", {}, token_from="/admin/")
@@ -323,7 +333,10 @@ def test_another_admin_can_be_blocked_while_one_remains(app, client, logged_in, 
     logged_in("admin")
     other = make_user(ROLE_SETS["admin"])
     response = post(
-        client, f"/admin/benutzer/{other.id}/sperren", {"reason": "Ausgeschieden"}, token_from="/admin/"
+        client,
+        f"/admin/benutzer/{other.id}/sperren",
+        {"reason": "Ausgeschieden", "confirmed": "1"},
+        token_from="/admin/",
     )
     assert response.status_code == 302
     assert blocked_at(app, other.id) is not None
@@ -352,7 +365,7 @@ GET_ROUTES = [
 ]
 POST_ROUTES = [
     ("/admin/benutzer/{target}/rollen", {"roles": ["moderator", "admin"]}),
-    ("/admin/benutzer/{target}/sperren", {"reason": "Spam"}),
+    ("/admin/benutzer/{target}/sperren", {"reason": "Spam", "confirmed": "1"}),
     ("/admin/benutzer/{target}/entsperren", {}),
     ("/admin/einstellungen/impressum", {"body": "# Geändert"}),
 ]

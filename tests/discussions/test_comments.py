@@ -204,7 +204,7 @@ def test_delete_leaves_a_placeholder_and_keeps_replies(
     mine = add_comment(project, me.id, "Mein geheimer Text")
     reply = add_comment(project, make_user(name="Rita Reply").id, "Eine Antwort bleibt", parent_id=mine)
     assert client.get(project.comment_url(mine, "loeschen")).status_code == 200
-    assert post(client, project.comment_url(mine, "loeschen")).status_code == 302
+    assert post(client, project.comment_url(mine, "loeschen"), {"confirmed": "1"}).status_code == 302
     comment = load_comment(app, mine)
     assert comment.status == "deleted" and comment.body == "" and comment.body_html == ""
     html = client.get(project.url).get_data(as_text=True)

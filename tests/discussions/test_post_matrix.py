@@ -94,12 +94,12 @@ CASES = [
             after.comments[target][1] == "Neu gefasst." and (target, "Ein Kommentar.") in after.revisions
         ),
     ),
-    ("delete others", "kommentare/{id}/loeschen", "others", lambda target: {}, NOBODY, None),
+    ("delete others", "kommentare/{id}/loeschen", "others", lambda target: {"confirmed": "1"}, NOBODY, None),
     (
         "delete own",
         "kommentare/{id}/loeschen",
         "own",
-        lambda target: {},
+        lambda target: {"confirmed": "1"},
         PARTICIPANTS,
         lambda before, after, target: after.comments[target][0] == "deleted",
     ),

@@ -58,6 +58,7 @@ def decide(client, item_id: int, action: str, version: int, code: str = "", text
     return post(
         client,
         f"{path}/entscheiden",
-        {"action": action, "reason_code": code, "text": text, "version": str(version)},
+        # confirmed=1: the second step of a reject (core/confirm.py); the other actions ignore it.
+        {"action": action, "reason_code": code, "text": text, "version": str(version), "confirmed": "1"},
         token_from=path,
     )

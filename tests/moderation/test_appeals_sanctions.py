@@ -150,7 +150,12 @@ def _sanction(app, people, kind: str) -> None:
     response = post(
         actor,
         f"{path}/{action}",
-        {f"{kind}-days": "7", f"{kind}-reason_code": "spam", f"{kind}-text": "Werbung in Serie."},
+        {
+            f"{kind}-days": "7",
+            f"{kind}-reason_code": "spam",
+            f"{kind}-text": "Werbung in Serie.",
+            "confirmed": "1",
+        },
         token_from=path,
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]

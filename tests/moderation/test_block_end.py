@@ -19,7 +19,12 @@ from tests.moderation.conftest import client_for
 def _block(app, people, days: int = 7) -> None:
     admin = client_for(app, people["admin"])
     path = f"/moderation/konto/{people['author'].id}"
-    data = {"block-days": str(days), "block-reason_code": "spam", "block-text": "Werbung in Serie."}
+    data = {
+        "block-days": str(days),
+        "block-reason_code": "spam",
+        "block-text": "Werbung in Serie.",
+        "confirmed": "1",
+    }
     assert post(admin, f"{path}/sperren", data, token_from=path).status_code == 302
 
 
@@ -81,7 +86,9 @@ def test_a_running_block_still_applies_until_its_end(app, people, project):
 def test_an_admin_block_without_end_never_ends_by_itself(app, people, make_user):
     admin = client_for(app, people["admin"])
     path = f"/admin/benutzer/{people['author'].id}/sperren"
-    assert post(admin, path, {"reason": "Dauerhaft."}, token_from="/admin/").status_code == 302
+    assert (
+        post(admin, path, {"reason": "Dauerhaft.", "confirmed": "1"}, token_from="/admin/").status_code == 302
+    )
     with app.app_context():
         user = db.session.get(User, people["author"].id)
         assert user.blocked_until is None

@@ -88,7 +88,7 @@ def test_planners_and_admins_create_edit_and_delete(app, client, logged_in, role
     )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProjectPhase)) == 0
-    assert post(client, "/projekte/bruecke-muehlbach/loeschen").status_code == 302
+    assert post(client, "/projekte/bruecke-muehlbach/loeschen", {"confirmed": "1"}).status_code == 302
     assert projects(app) == []
     with app.app_context():
         actions = db.session.scalars(
@@ -154,7 +154,7 @@ def test_projects_with_comments_cannot_be_deleted(app, client, logged_in, make_u
         db.session.add(Comment(project_id=project.id, author_id=author.id, body="x", body_html="<p>x</p>"))
         db.session.commit()
     logged_in("admin")
-    response = post(client, "/projekte/mit-diskussion/loeschen")
+    response = post(client, "/projekte/mit-diskussion/loeschen", {"confirmed": "1"})
     assert response.status_code == 302
     assert "Schließen Sie stattdessen die Diskussion" in client.get(response.headers["Location"]).get_data(
         as_text=True
@@ -176,7 +176,7 @@ def test_deleting_a_project_keeps_its_surveys_and_wiki_pages_unlinked(app, clien
         survey_id, page_id = survey.id, page.id
         db.session.remove()
     logged_in("planner")
-    response = post(client, "/projekte/mit-umfrage/loeschen")
+    response = post(client, "/projekte/mit-umfrage/loeschen", {"confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"] == "/projekte/"
     assert projects(app) == []
     with app.app_context():
@@ -313,7 +313,7 @@ def test_project_role_matrix(app, client, make_user, role):
             )
         else:
             assert response.status_code == (200 if role in MANAGERS else 403), (role, path)
-    response = post(client, "/projekte/matrix/loeschen")
+    response = post(client, "/projekte/matrix/loeschen", {"confirmed": "1"})
     assert response.status_code == 302 if role in MANAGERS or role == "anonymous" else 403
     assert (projects(app) == []) == (role in MANAGERS)
     assert client.get("/projekte/gibt-es-nicht").status_code == 404

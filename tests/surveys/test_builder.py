@@ -218,8 +218,8 @@ def test_preview_validates_and_stores_nothing(app, client, planner):
 def test_close_by_hand_and_results_flag(app, client, planner):
     s = two_page_survey(app, planner.id)
     base = f"/umfragen/verwaltung/{s.id}"
-    post(client, f"{base}/beenden", {}, token_from=base)
-    post(client, f"{base}/ergebnisse", {"published": "1"}, token_from=base)
+    post(client, f"{base}/beenden", {"confirmed": "1"}, token_from=base)
+    post(client, f"{base}/ergebnisse", {"published": "1", "confirmed": "1"}, token_from=base)
     with app.app_context():
         survey = db.session.get(Survey, s.id)
         assert survey.state.value == "closed" and survey.results_published

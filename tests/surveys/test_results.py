@@ -334,7 +334,9 @@ def test_free_texts_are_public_only_when_the_planner_publishes_them(
     if texts_published:
         with app.test_client() as owner_client:
             login(owner_client, planner)
-            response = post(owner_client, f"/umfragen/verwaltung/{survey.id}/ergebnisse", {"texts": "1"})
+            response = post(
+                owner_client, f"/umfragen/verwaltung/{survey.id}/ergebnisse", {"texts": "1", "confirmed": "1"}
+            )
             assert response.status_code == 302
     users = {
         "citizen": lambda: make_user(ROLE_SETS["citizen"]),

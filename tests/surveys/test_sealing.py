@@ -236,7 +236,7 @@ def test_closing_by_hand_seals_at_once(app, client, logged_in, make_user):
     s = every_type_survey(app, owner.id)
     _answer_as(app, s.id, make_user().id)
     base = f"/umfragen/verwaltung/{s.id}"
-    assert post(client, f"{base}/beenden", {}, token_from=base).status_code == 302
+    assert post(client, f"{base}/beenden", {"confirmed": "1"}, token_from=base).status_code == 302
     with app.app_context():
         assert db.session.get(Survey, s.id).sealed_at is not None
 
@@ -300,7 +300,10 @@ def test_the_planners_first_post_after_the_end_date_seals(app, client, logged_in
         _answer_as(app, s.id, person)
     _end(app, s.id)
     base = f"/umfragen/verwaltung/{s.id}"
-    assert post(client, f"{base}/ergebnisse", {"published": "1"}, token_from=base).status_code == 302
+    assert (
+        post(client, f"{base}/ergebnisse", {"published": "1", "confirmed": "1"}, token_from=base).status_code
+        == 302
+    )
     with app.app_context():
         survey = db.session.get(Survey, s.id)
         assert survey.sealed_at is not None and survey.results_published

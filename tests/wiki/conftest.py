@@ -95,7 +95,8 @@ def decide(client, revision_id: int, action: str = "freigeben", **data):
 
     html = client.get(f"/wiki/pruefung/{revision_id}").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', html)
-    payload = {"version": version.group(1) if version else "1", **data}
+    # confirmed=1: a reject's second step (core/confirm.py); approving ignores it.
+    payload = {"version": version.group(1) if version else "1", "confirmed": "1", **data}
     return post(
         client, f"/wiki/pruefung/{revision_id}/{action}", payload, token_from=f"/wiki/pruefung/{revision_id}"
     )

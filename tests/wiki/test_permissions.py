@@ -99,7 +99,7 @@ ROUTES = [
         "reject",
         "POST",
         "/wiki/pruefung/{pending_id}/ablehnen",
-        {"version": "1", "reason": "Nein"},
+        {"version": "1", "reason": "Nein", "confirmed": "1"},
         _reviewers(DONE),
     ),
     ("approve-draft", "POST", "/wiki/pruefung/{draft_id}/freigeben", {"version": "1"}, _reviewers(DONE)),

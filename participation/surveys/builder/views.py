@@ -7,11 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from participation.core.confirm import confirmation_page, confirmed
 from participation.core.forms import SelectChoice
 from participation.core.permissions import require
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.surveys import policy, services
+from participation.surveys.answering.sealing import response_count
+from participation.surveys.builder import confirmations
 from participation.surveys.builder.forms import (
     NewQuestionForm,
     PageForm,
@@ -20,7 +23,7 @@ from participation.surveys.builder.forms import (
     to_utc,
 )
 from participation.surveys.errors import SurveyStateError
-from participation.surveys.models import Response, Survey, SurveyPage
+from participation.surveys.models import Response, State, Survey, SurveyPage
 from participation.surveys.questions import TYPES
 from participation.surveys.views import bp, check_csrf, child, load_editable
 
@@ -135,8 +138,12 @@ def publish(survey_id: int):
 
 @bp.route("/verwaltung/<int:survey_id>/beenden", methods=["POST"])
 def close(survey_id: int):
-    """End the survey now."""
+    """End the survey now, after a confirmation step that says how many responses it has."""
     survey = load_editable(survey_id)
+    check_csrf()
+    # Only a survey that can still be ended asks first; otherwise the service refuses and says why.
+    if survey.state in (State.OPEN, State.SCHEDULED) and not confirmed():
+        return confirmation_page(confirmations.end_now(survey, response_count(survey)))
     _act(survey, services.close, _("Die Umfrage ist beendet."), survey)
     return redirect(url_for("surveys.edit", survey_id=survey_id))
 
@@ -145,10 +152,17 @@ def close(survey_id: int):
 def toggle_results(survey_id: int):
     """Publish the results (or withdraw them); the form's "texts" field does the same for free texts."""
     survey = load_editable(survey_id)
+    check_csrf()
     if "texts" in request.form:
-        _act(survey, services.set_texts_published, _("Gespeichert."), survey, request.form["texts"] == "1")
+        publish_texts = request.form["texts"] == "1"
+        # Making something public asks first; hiding it again does not.
+        if publish_texts and not survey.texts_published and not confirmed():
+            return confirmation_page(confirmations.publish_texts(survey))
+        _act(survey, services.set_texts_published, _("Gespeichert."), survey, publish_texts)
     else:
         publish_them = request.form.get("published") == "1"
+        if publish_them and not survey.results_published and not confirmed():
+            return confirmation_page(confirmations.publish_results(survey))
         _act(survey, services.set_results_published, _("Gespeichert."), survey, publish_them)
     return redirect(url_for("surveys.edit", survey_id=survey_id))
 
@@ -163,8 +177,12 @@ def duplicate(survey_id: int):
 
 @bp.route("/verwaltung/<int:survey_id>/loeschen", methods=["POST"])
 def delete(survey_id: int):
-    """Delete a survey without responses."""
+    """Delete a survey without responses, after a confirmation step."""
     survey = load_editable(survey_id)
+    check_csrf()
+    # With responses the service refuses (and says why): no point in asking first.
+    if not services.has_responses(survey) and not confirmed():
+        return confirmation_page(confirmations.delete(survey))
     if _act(survey, services.delete_survey, _("Die Umfrage ist gelöscht."), survey):
         return redirect(url_for("surveys.manage_list"))
     return redirect(url_for("surveys.edit", survey_id=survey_id))
