@@ -288,12 +288,24 @@ def _admin_user_detail_block_error(site: Site) -> None:
     assert site.page.locator("#reason").get_attribute("aria-invalid") == "true"
 
 
+@scenario("admin-user-block-confirmation")
+def _admin_user_block_confirmation(site: Site) -> None:
+    """The confirmation step before blocking: what happens, what cannot be undone, the reason typed."""
+    _admin, target = admin_with_target(site)
+    site.goto(f"/admin/benutzer/{target.id}")
+    site.page.fill("#reason", "Wiederholt beleidigende Beiträge")
+    submit_main_form(site, "Konto sperren", status=200)
+    assert heading(site) == "Konto von Erika Mustermann sperren?"
+    assert "Wiederholt beleidigende Beiträge" in site.page.locator("main").inner_text()
+
+
 @scenario("admin-user-detail-blocked")
 def _admin_user_detail_blocked(site: Site) -> None:
     _admin, target = admin_with_target(site)
     site.goto(f"/admin/benutzer/{target.id}")
     site.page.fill("#reason", "Wiederholt beleidigende Beiträge")
-    submit_main_form(site, "Konto sperren", status=302)
+    submit_main_form(site, "Konto sperren", status=200)  # the confirmation step (core/confirm.py)
+    submit_main_form(site, "Ja, Konto sperren", status=302)
     assert site.page.locator("main button", has_text="Sperre aufheben").is_visible()
 
 
