@@ -109,8 +109,6 @@ GEBAERDENSPRACHE = Template("""\
 **Hinweis für die Verwaltung: Bitte ersetzen Sie die Angaben in eckigen Klammern und löschen Sie
 diesen Hinweis.**
 
-# Informationen in Deutscher Gebärdensprache (DGS)
-
 Hier erklärt die [Gemeinde/Stadt] $site_name in Deutscher Gebärdensprache, was Sie auf dieser
 Beteiligungsplattform finden und wie Sie mitmachen können.
 

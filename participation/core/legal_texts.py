@@ -34,39 +34,37 @@ _TITLES: dict[str, str] = {
 _IMPRESSUM = Template("""\
 **Hinweis für die Verwaltung: Bitte ersetzen Sie die Angaben in eckigen Klammern.**
 
-# Impressum
-
 Angaben gemäß § 5 Digitale-Dienste-Gesetz (DDG) und § 18 Medienstaatsvertrag (MStV).
 
-## Anbieter
+# Anbieter
 
 [Gemeinde/Stadt] $site_name, [Straße Hausnummer], [PLZ] $site_name
 
 Die [Gemeinde/Stadt] $site_name ist eine Körperschaft des öffentlichen Rechts.
 Sie wird vertreten durch den Bürgermeister bzw. die Bürgermeisterin [Vorname Nachname].
 
-## Kontakt
+# Kontakt
 
 - Telefon: [Telefonnummer]
 - E-Mail: [E-Mail-Adresse]
 - Sprechzeiten: [Wochentage und Uhrzeiten]
 
-## Aufsichtsbehörde
+# Aufsichtsbehörde
 
 [Name der Kommunalaufsicht, z. B. Landratsamt oder Regierungspräsidium],
 [Straße Hausnummer], [PLZ Ort]
 
-## Umsatzsteuer
+# Umsatzsteuer
 
 Eine Umsatzsteuer-Identifikationsnummer ist für dieses Angebot nicht erforderlich,
 da die Beteiligungsplattform im Rahmen hoheitlicher Aufgaben betrieben wird.
 
-## Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV
+# Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV
 
 [Vorname Nachname], [Funktion, z. B. Leitung Öffentlichkeitsarbeit],
 [Straße Hausnummer], [PLZ] $site_name
 
-## Über diese Plattform
+# Über diese Plattform
 
 Auf dieser Plattform können Sie sich an Umfragen beteiligen, über Vorhaben in
 $site_name diskutieren und gemeinsam Wissen im Wiki sammeln. Beiträge von
@@ -74,7 +72,7 @@ Bürgerinnen und Bürgern geben die Meinung der jeweiligen Verfasserinnen und
 Verfasser wieder und nicht die Meinung der Verwaltung. Die Moderation achtet auf
 die Einhaltung der [Netiquette](/netiquette).
 
-## Haftung für Inhalte
+# Haftung für Inhalte
 
 Wir erstellen die Inhalte dieser Seiten mit großer Sorgfalt. Für die
 Richtigkeit, Vollständigkeit und Aktualität können wir dennoch keine Gewähr
@@ -83,7 +81,7 @@ wenn wir von einer Rechtsverletzung Kenntnis erlangen. Dann entfernen wir den
 betroffenen Inhalt umgehend. Bitte nutzen Sie dafür die Meldefunktion oder
 schreiben Sie uns an [E-Mail-Adresse].
 
-## Haftung für Links
+# Haftung für Links
 
 Diese Plattform enthält Links zu Webseiten anderer Anbieter. Auf deren Inhalte
 haben wir keinen Einfluss. Für diese Inhalte ist stets der jeweilige Anbieter
@@ -92,7 +90,7 @@ Rechtsverstöße erkennbar. Eine dauerhafte Kontrolle der verlinkten Seiten ist
 ohne konkrete Anhaltspunkte nicht zumutbar. Wenn wir von Rechtsverletzungen
 erfahren, entfernen wir den betreffenden Link umgehend.
 
-## Urheberrecht
+# Urheberrecht
 
 Die von der Verwaltung erstellten Texte, Grafiken und Dokumente unterliegen dem
 deutschen Urheberrecht, soweit nicht anders angegeben. Amtliche Bekanntmachungen
@@ -103,24 +101,22 @@ Stand: [Datum]
 """)
 
 _DATENSCHUTZ = Template("""\
-# Datenschutzerklärung
-
 Der Schutz Ihrer Daten ist uns wichtig. Hier informieren wir Sie nach
 Art. 13 der Datenschutz-Grundverordnung (DSGVO) darüber, welche Daten wir auf
 der Beteiligungsplattform $site_name verarbeiten und welche Rechte Sie haben.
 
-## Verantwortliche Stelle
+# Verantwortliche Stelle
 
 [Gemeinde/Stadt] $site_name, vertreten durch den Bürgermeister bzw. die
 Bürgermeisterin, [Straße Hausnummer], [PLZ] $site_name,
 Telefon [Telefonnummer], E-Mail [E-Mail-Adresse].
 Weitere Angaben finden Sie im [Impressum](/impressum).
 
-## Datenschutzbeauftragte/r
+# Datenschutzbeauftragte/r
 
 [Vorname Nachname], [Anschrift], E-Mail [E-Mail-Adresse des/der Datenschutzbeauftragten].
 
-## Welche Daten wir verarbeiten
+# Welche Daten wir verarbeiten
 
 **Kontodaten:** Wenn Sie sich registrieren, speichern wir Ihre E-Mail-Adresse,
 Ihren Anzeigenamen und Ihr Passwort. Das Passwort speichern wir nur als
@@ -135,7 +131,7 @@ nur, dass Sie bereits teilgenommen haben.
 **Moderation:** Wenn Beiträge gemeldet oder ausgeblendet werden, speichern wir
 die Meldung, die Entscheidung und die Begründung.
 
-## Cookies und Technik
+# Cookies und Technik
 
 Wir verwenden nur ein einziges, technisch notwendiges Sitzungs-Cookie. Es hält
 Sie angemeldet und schützt Formulare vor Missbrauch. Wir setzen kein Tracking
@@ -143,14 +139,14 @@ und keine Analysewerkzeuge ein. Die Plattform lädt keine Schriften, Skripte
 oder Bilder von anderen Servern. IP-Adressen speichern wir weder in der
 Datenbank noch in Protokolldateien.
 
-## E-Mails
+# E-Mails
 
 Wir senden Ihnen E-Mails nur, um Ihre E-Mail-Adresse zu bestätigen, um ein neues
 Passwort zu setzen und für Benachrichtigungen, zum Beispiel über Antworten auf
 Ihre Kommentare. Benachrichtigungen können Sie in Ihrem Profil jederzeit
 abschalten.
 
-## Rechtsgrundlagen
+# Rechtsgrundlagen
 
 Wir verarbeiten Ihre Daten zur Erfüllung unserer Aufgabe im öffentlichen
 Interesse, der Beteiligung der Einwohnerinnen und Einwohner, nach
@@ -159,14 +155,14 @@ z. B. Gemeindeordnung und Landesdatenschutzgesetz]. Freiwillige Angaben und
 Benachrichtigungen beruhen auf Ihrer Einwilligung nach Art. 6 Abs. 1 lit. a DSGVO.
 Eine Einwilligung können Sie jederzeit für die Zukunft widerrufen.
 
-## Speicherdauer
+# Speicherdauer
 
 Wir speichern Ihre Kontodaten, solange Ihr Konto besteht. Nicht bestätigte
 Registrierungen löschen wir nach [Anzahl] Tagen. Umfrageergebnisse bewahren wir
 auf, solange es für die Auswertung und Dokumentation des jeweiligen Vorhabens
 nötig ist, längstens [Zeitraum].
 
-## Ihre Daten selbst verwalten
+# Ihre Daten selbst verwalten
 
 In Ihrem Profil finden Sie die Funktionen **Meine Daten herunterladen** und
 **Konto löschen**. Nach dem Löschen entfernen wir Ihre E-Mail-Adresse, Ihren
@@ -174,7 +170,7 @@ Anzeigenamen und Ihr Passwort. Ihre Beiträge bleiben erhalten, damit
 Diskussionen verständlich bleiben. Sie werden dann als „Gelöschtes Konto“
 angezeigt.
 
-## Ihre Rechte
+# Ihre Rechte
 
 Sie haben das Recht auf
 
@@ -194,8 +190,6 @@ Stand: [Datum]
 """)
 
 _BARRIEREFREIHEIT = Template("""\
-# Erklärung zur Barrierefreiheit
-
 Die [Gemeinde/Stadt] $site_name ist bemüht, ihre Beteiligungsplattform im
 Einklang mit den Vorschriften zur Barrierefreiheit zugänglich zu machen. Grundlage
 sind die Barrierefreie-Informationstechnik-Verordnung (BITV 2.0), [das
@@ -203,7 +197,7 @@ Landesgesetz zur Barrierefreiheit] und die EU-Richtlinie 2016/2102.
 
 Diese Erklärung gilt für die Plattform $site_name unter [Internetadresse].
 
-## Stand der Vereinbarkeit mit den Anforderungen
+# Stand der Vereinbarkeit mit den Anforderungen
 
 Diese Website ist [weitgehend vereinbar] mit den Anforderungen der BITV 2.0.
 
@@ -221,7 +215,7 @@ Bei der Entwicklung haben wir unter anderem auf Folgendes geachtet:
 - Farbkontraste entsprechen den Anforderungen. Informationen werden nicht
   allein über Farbe vermittelt.
 
-## Nicht barrierefreie Inhalte
+# Nicht barrierefreie Inhalte
 
 Die folgenden Inhalte sind nicht oder nur teilweise barrierefrei:
 
@@ -233,13 +227,13 @@ Beiträge von Nutzerinnen und Nutzern, etwa Kommentare oder Wiki-Texte, prüfen
 wir nicht vorab auf Barrierefreiheit. Die Plattform unterstützt aber eine klare
 Textstruktur mit Überschriften und Listen.
 
-## Erstellung dieser Erklärung
+# Erstellung dieser Erklärung
 
 Diese Erklärung wurde am [Datum] erstellt. Grundlage ist [eine Selbstbewertung /
 ein Prüfbericht von Name der Prüfstelle vom Datum]. Zuletzt überprüft wurde die
 Erklärung am [Datum].
 
-## Feedback und Kontakt: Barriere melden
+# Feedback und Kontakt: Barriere melden
 
 Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Oder benötigen Sie
 Informationen in einer barrierefreien Form? Dann schreiben Sie uns gern:
@@ -252,7 +246,7 @@ Bitte beschreiben Sie kurz, auf welcher Seite und bei welcher Funktion die
 Barriere aufgetreten ist. Wir antworten Ihnen so schnell wie möglich, spätestens
 innerhalb von [Anzahl] Wochen.
 
-## Durchsetzungsverfahren und Schlichtungsstelle
+# Durchsetzungsverfahren und Schlichtungsstelle
 
 Wenn Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort erhalten, können
 Sie sich an die zuständige Stelle wenden:
@@ -268,13 +262,11 @@ für Sie kostenlos. Sie brauchen dafür keinen Rechtsbeistand.
 """)
 
 _NETIQUETTE = Template("""\
-# Netiquette: Regeln für Diskussionen
-
 Auf $site_name diskutieren Menschen aus unserer Gemeinde über Vorhaben, die uns
 alle betreffen. Damit das gut gelingt, bitten wir Sie, die folgenden Regeln zu
 beachten. Sie gelten für Kommentare, Wiki-Beiträge und Anzeigenamen.
 
-## Die Regeln
+# Die Regeln
 
 1. **Respektvoller Umgangston.** Begegnen Sie anderen freundlich und sachlich,
    auch wenn Sie anderer Meinung sind. Kritisieren Sie Argumente, nicht Personen.
@@ -299,7 +291,7 @@ beachten. Sie gelten für Kommentare, Wiki-Beiträge und Anzeigenamen.
 8. **Ein Konto pro Person.** Bitte nutzen Sie nur ein Konto und geben Sie sich
    nicht als eine andere Person oder als Verwaltung aus.
 
-## So funktioniert die Moderation
+# So funktioniert die Moderation
 
 **Melden:** Wenn Ihnen ein Beitrag auffällt, der gegen diese Regeln verstößt,
 nutzen Sie bitte die Funktion „Melden“ unter dem Beitrag. Geben Sie kurz an,
@@ -323,7 +315,7 @@ prüft den Fall dann erneut und teilt Ihnen das Ergebnis mit.
 Konto vorübergehend oder dauerhaft gesperrt werden. Auch darüber werden Sie mit
 Begründung informiert.
 
-## Fragen?
+# Fragen?
 
 Haben Sie Fragen zur Moderation oder Anregungen zu diesen Regeln? Schreiben Sie
 uns an [E-Mail-Adresse der Moderation]. Vielen Dank, dass Sie zu einer fairen
