@@ -171,7 +171,7 @@ def test_concurrent_decisions_in_parallel_requests(app, proposal, make_user, act
 
     def decide_in_thread(index: int) -> None:
         c, token = clients[index]
-        data = {"csrf_token": token, "version": "1", "reason": f"Grund {index}"}
+        data = {"csrf_token": token, "version": "1", "reason": f"Grund {index}", "confirmed": "1"}
         barrier.wait()
         answers[index] = c.post(f"/wiki/pruefung/{pending_id}/{actions[index]}", data=data).headers[
             "Location"
