@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.surveys.models import Answer, Question, Response
+from participation.surveys.questions import qtype
 from tests.conftest import ROLE_SETS, post
 from tests.surveys.factories import every_type_survey
 
@@ -360,3 +363,12 @@ def test_several_errors_at_once_are_all_shown_and_every_value_kept(app, client, 
     for option in ("multiple:Bäume", "multiple:Bänke", "multiple:Licht"):
         assert f'value="{o[option]}" checked' in html, option
     assert stored(app) == (0, 0)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", "06.11.2026"), ("en", "6 Nov 2026")])
+def test_a_date_answer_is_shown_in_the_readers_language(app, language, shown):
+    """Respondents' own answers and 'Meine Daten' show a date answer as the formatting filters do."""
+    question = SimpleNamespace(qtype="date", settings={})
+    with app.test_request_context(), force_locale(language):
+        assert qtype(question).display(question, date(2026, 11, 6)) == shown
+        assert qtype(question).display(question, None) == ""

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from participation.core.i18n import format_day
 from participation.surveys.questions.base import (
     DONT_KNOW,
     AnswerError,
@@ -203,4 +204,4 @@ class DateType(QuestionType):
         return {} if value is None else {self.name(question): [value.isoformat()]}
 
     def display(self, question, value):
-        return "" if value is None else value.strftime("%d.%m.%Y")
+        return format_day(value)  # "06.11.2026" in German, "6 Nov 2026" in English
