@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from participation.core.fulltext import parse_query, search, sources
+from participation.core.fulltext import query as engine
 
 MAX_TERM_CHARS = 200
 
@@ -17,4 +18,11 @@ def search_page() -> str:
     if kind not in {source.kind for source in kinds}:
         kind = None
     results = None if query.empty else search(query, kind, request.args.get("weiter"))
-    return render_template("core/search.html", query=query, kinds=kinds, kind=kind, results=results)
+    return render_template(
+        "core/search.html",
+        query=query,
+        kinds=kinds,
+        kind=kind,
+        results=results,
+        candidates=engine.CANDIDATES,
+    )

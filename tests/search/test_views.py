@@ -96,3 +96,17 @@ def test_project_list_search_uses_the_engine(world, client):
     assert "Neue Bäume im Lindenpark" in html  # "Radweg" in its description
     html = client.get("/projekte/", query_string={"q": "Markt"}).get_data(as_text=True)
     assert "Neue Bäume im Lindenpark" not in html
+
+
+def test_very_many_hits_rank_the_newest_and_say_so(world, client, monkeypatch):
+    from participation.core.fulltext import query as engine
+
+    monkeypatch.setattr(engine, "CANDIDATES", 5)
+    for number in range(8):
+        discussions.post_comment(world.citizen, world.project, f"Hinweis {number} zum Storchmarker.")
+    db.session.commit()
+    html = page(client, q="Storchmarker")
+    assert "Mindestens 5 Treffer" in html
+    assert "die neuesten 5" in html
+    assert html.count('class="search-hit"') == 5
+    assert "Weitere Treffer" not in html

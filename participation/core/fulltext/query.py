@@ -1,12 +1,10 @@
 """Asking the index: one ranked, keyset-paged list of hits; or the matching ids of one kind.
 
-Every word is stemmed and matched as a prefix of a stored stem ("Markt" finds "Marktplatz", German
-compounds), and all words must occur. PostgreSQL matches the stored tsvector with
-to_tsquery('german', ...) and ranks with ts_rank; SQLite matches the FTS5 table with the same stems
-made in Python and ranks with bm25. Only the hit
-sets must agree; the score is an integer (rank times a million) so the keyset cursor compares
-exactly on both databases.
-"""
+Every word is stemmed and all words must occur ("Bäume Radweg" finds "Baum am Radweg").
+PostgreSQL matches the stored tsvector with to_tsquery('german', ...) and ranks with ts_rank;
+SQLite matches the FTS5 table with the same stems made in Python and ranks with bm25. Only the
+hit sets must agree; the score is an integer (rank times a million) so the keyset cursor compares
+exactly on both databases. Of very many matches the newest CANDIDATES are ranked."""
 
 from __future__ import annotations
 
@@ -20,6 +18,8 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
+    Subquery,
+    TextClause,
     and_,
     cast,
     column,
@@ -40,6 +40,7 @@ from participation.extensions import db
 
 PAGE_SIZE = 20
 SCALE = 1_000_000
+CANDIDATES = 1000
 _fts5 = table(FTS_TABLE, column("rowid"))
 
 
@@ -47,29 +48,62 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _matching(query: ParsedQuery, *, scored: bool) -> Select[Any]:
-    """Index rows containing every stem of the query (with an integer score when asked)."""
+def _pg_match(query: ParsedQuery) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """PostgreSQL: the match condition on the stored tsvector, and the integer score."""
+    tsquery = func.to_tsquery(literal_column("'german'::regconfig"), pg_tsquery_text(query))
+    vector: ColumnElement[Any] = literal_column(f"{docs.name}.{FTS_COLUMN}")
+    return vector.op("@@")(tsquery), cast(func.ts_rank(vector, tsquery) * SCALE, BigInteger)
+
+
+def _fts5_match(query: ParsedQuery) -> tuple[TextClause, ColumnElement[Any]]:
+    """SQLite: the FTS5 MATCH condition, and the integer score (bm25 is lower for better hits)."""
+    condition = text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=fts5_match(query))
+    return condition, cast(func.bm25(literal_column(FTS_TABLE)) * -SCALE, BigInteger)
+
+
+def _matching(query: ParsedQuery) -> Select[Any]:
+    """Every index row containing all stems of the query (no score: for counting and id lists)."""
     if _dialect() == "postgresql":
-        tsquery = func.to_tsquery(literal_column("'german'::regconfig"), pg_tsquery_text(query))
-        vector: ColumnElement[Any] = literal_column(f"{docs.name}.{FTS_COLUMN}")
-        statement = select(docs).where(vector.op("@@")(tsquery))
-        score: ColumnElement[Any] = cast(func.ts_rank(vector, tsquery) * SCALE, BigInteger)
+        return select(docs).where(_pg_match(query)[0])
+    return select(docs).select_from(docs.join(_fts5, _fts5.c.rowid == docs.c.id)).where(_fts5_match(query)[0])
+
+
+def _candidates(query: ParsedQuery, kind: str | None) -> Subquery:
+    """The newest CANDIDATES matches (id, kind; on SQLite with the score, which needs the MATCH).
+
+    Ranking reads every candidate's text; capping them keeps a word found in every third comment
+    as fast as a rare one. Both databases walk the matches newest first and stop at the cap.
+    """
+    if _dialect() == "postgresql":
+        statement = select(docs.c.id, docs.c.kind).where(_pg_match(query)[0]).order_by(docs.c.id.desc())
     else:
+        condition, score = _fts5_match(query)
         statement = (
-            select(docs)
-            .select_from(docs.join(_fts5, _fts5.c.rowid == docs.c.id))
-            .where(text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=fts5_match(query)))
+            select(_fts5.c.rowid.label("id"), docs.c.kind, score.label("score"))
+            .select_from(_fts5.join(docs, docs.c.id == _fts5.c.rowid))
+            .where(condition)
+            .order_by(_fts5.c.rowid.desc())
         )
-        # bm25 is lower for better hits; negated so that higher is better on both databases.
-        score = cast(func.bm25(literal_column(FTS_TABLE)) * -SCALE, BigInteger)
-    return statement.add_columns(score.label("score")) if scored else statement
+    if kind:
+        statement = statement.where(docs.c.kind == kind)
+    return statement.limit(CANDIDATES).subquery()
+
+
+def _scored(query: ParsedQuery, candidates: Subquery) -> Subquery:
+    """The candidates' index rows with their integer score."""
+    columns = (docs.c.id, docs.c.kind, docs.c.ref_id, docs.c.title, docs.c.body, docs.c.dated_at)
+    if _dialect() == "postgresql":
+        score = _pg_match(query)[1]
+    else:
+        score = candidates.c.score
+    return select(*columns, score.label("score")).join(candidates, candidates.c.id == docs.c.id).subquery()
 
 
 def match_ids(kind: str, query: ParsedQuery) -> Select[Any]:
     """The ref_ids of one kind that match (for a domain's own list search: `Model.id.in_(...)`)."""
     if query.empty:
         return select(docs.c.ref_id).where(false())
-    sub = _matching(query, scored=False).where(docs.c.kind == kind).subquery()
+    sub = _matching(query).where(docs.c.kind == kind).subquery()
     return select(sub.c.ref_id)
 
 
@@ -94,6 +128,8 @@ class Results:
     counts: dict[str, int]
     total: int
     next_cursor: str | None
+    # More than CANDIDATES matches: the counts are lower bounds and the newest CANDIDATES are ranked.
+    capped: bool = False
 
 
 def parse_cursor(raw: str | None) -> tuple[int, int] | None:
@@ -106,21 +142,22 @@ def parse_cursor(raw: str | None) -> tuple[int, int] | None:
 
 
 def search(query: ParsedQuery, kind: str | None = None, cursor: str | None = None) -> Results:
-    """Hits best first, PAGE_SIZE at a time, in a fixed number of queries (counts, page, one per kind)."""
+    """Hits best first, PAGE_SIZE at a time, in a fixed number of queries (counts, page, one per kind).
+
+    Of very many matches the newest CANDIDATES are ranked and paged (Results.capped says so).
+    """
     if query.empty:
-        return Results([], {}, 0, None)
-    counted = _matching(query, scored=False).subquery()
+        return Results([], {}, 0, None, False)
+    counted = _candidates(query, None)
     counts = {
         row.kind: row.n
         for row in db.session.execute(
             select(counted.c.kind, func.count().label("n")).group_by(counted.c.kind)
         )
     }
+    capped = sum(counts.values()) >= CANDIDATES
     total = counts.get(kind, 0) if kind else sum(counts.values())
-    matching = _matching(query, scored=True)
-    if kind:
-        matching = matching.where(docs.c.kind == kind)
-    sub = matching.subquery()
+    sub = _scored(query, _candidates(query, kind))
     page = select(sub).order_by(sub.c.score.desc(), sub.c.id.desc()).limit(PAGE_SIZE + 1)
     after = parse_cursor(cursor)
     if after is not None:
@@ -129,7 +166,7 @@ def search(query: ParsedQuery, kind: str | None = None, cursor: str | None = Non
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_cursor = f"{rows[-1].score}.{rows[-1].id}" if more else None
-    return Results(_hits(rows, query), counts, total, next_cursor)
+    return Results(_hits(rows, query), counts, total, next_cursor, capped)
 
 
 def _hits(rows: list[Any], query: ParsedQuery) -> list[Hit]:

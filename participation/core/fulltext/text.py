@@ -73,26 +73,24 @@ def parse_query(text: str | None) -> ParsedQuery:
 
 
 def fts5_match(query: ParsedQuery) -> str:
-    """The FTS5 MATCH expression: every stem a quoted prefix ("markt"* finds "Marktplatz"), ANDed.
-
-    Quoted, so no FTS syntax gets through (the stems are letters and digits anyway).
-    """
-    return " ".join('"' + s.replace('"', '""') + '"*' for s in query.stems)
+    """The FTS5 MATCH expression: every stem as a quoted string (no FTS syntax gets through), ANDed."""
+    return " ".join('"' + s.replace('"', '""') + '"' for s in query.stems)
 
 
 def pg_tsquery_text(query: ParsedQuery) -> str:
-    """The text for PostgreSQL's to_tsquery('german', ...): each typed word as a prefix, ANDed.
+    """The text for PostgreSQL's to_tsquery('german', ...): the kept words, ANDed.
 
     Only letters and digits reach it (WORD_RE), so it holds no operator but the ones added here;
-    PostgreSQL stems each word itself, to the same stems as `stem` ("Märkte:*" -> 'markt':*).
+    PostgreSQL stems each word itself, to the same stems as `stem` ("Bäume" -> 'baum').
+    Whole words, no prefixes: PostgreSQL's statistics then know how common a word is and choose
+    between walking the newest rows and the GIN index (a prefix query gets a blind guess).
     """
-    return " & ".join(f"{word}:*" for word in query.words)
+    return " & ".join(query.words)
 
 
 def _hit(word: str, stems: frozenset[str]) -> bool:
-    """Whether a word matches the search: its stem starts with one of the searched stems."""
-    found = stem(word)
-    return found is not None and any(found.startswith(wanted) for wanted in stems)
+    """Whether a word matches the search: its stem is one of the searched stems."""
+    return stem(word) in stems
 
 
 def _marked(text: str, stems: frozenset[str]) -> Markup:
