@@ -53,7 +53,9 @@ def test_scale_statistics_match_hand_computation(app, client, planner, survey):
     assert [c.count for c in scale.cells] == [1, 2, 0, 0, 1]
     login(client, planner)
     section = _section(client.get(f"/umfragen/{survey.id}/ergebnisse").get_data(as_text=True), "Q03")
-    assert "4 2,5 2 1,75 2,75 1 5 1,73" in section
+    # each key figure under its name (a reflowing list, see _results_stats.html)
+    assert "n 4 Mittelwert 2,5 Median 2 1. Quartil 1,75 3. Quartil 2,75 Minimum 1 Maximum 5" in section
+    assert "Standardabweichung 1,73" in section
     assert "weiß nicht: 1" in section
 
 
@@ -63,7 +65,7 @@ def test_number_decimal_comma_and_odd_median(app, client, planner, survey):
         answer(app, survey, temp=value)
     login(client, planner)
     section = _section(client.get(f"/umfragen/{survey.id}/ergebnisse").get_data(as_text=True), "Q04")
-    assert "3 3,17 1,5 -0,25 5,75 -2 10" in section
+    assert "n 3 Mittelwert 3,17 Median 1,5 1. Quartil -0,25 3. Quartil 5,75 Minimum -2 Maximum 10" in section
 
 
 def test_choice_counts_bases_no_answer_and_not_shown(app, client, planner, survey):
