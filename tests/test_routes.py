@@ -82,6 +82,7 @@ MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 EXPECTED_KIND = {
     "core.home": PUBLIC,
     "core.legal_page": PUBLIC,
+    "core.search": PUBLIC,
     "core.switch_language": POST_ONLY,
     "accounts.register": GUEST,
     "accounts.verify_email": TOKEN,
