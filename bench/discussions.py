@@ -1,11 +1,17 @@
-"""Project page with 100, 1,000 and 10,000 comments vs one raw SQL query + a minimal template, same run.
+"""The project page's discussion: bounded at any size, and as fast as the data it shows.
 
-Shape: every comment is on the first page (10 or 50 top-level threads, the rest replies at
-varying depth), so the page really renders all N comments. The baseline fetches the very same
-rows (the same recursive CTE, joined with the authors) through one raw SQL string on a raw
-DB-API cursor and renders them with a six-line Jinja template (no layout, no forms, no policies).
-The page's time includes everything a request does on top (routing, session, login, the header's
-queries, encoding the response); the baseline's does not, so the ratio errs against the page.
+thread_render_*: the project page with 100, 1,000 and 10,000 comments in 10 or 50 threads (the
+rest replies at varying depth) vs one raw SQL query + a minimal template, same run. The baseline
+fetches the very same rows (the same statement: the walk of discussions/walk.py joined with the
+authors) through one raw SQL string on a raw DB-API cursor and renders them with a six-line Jinja
+template (no layout, no forms, no policies). The page's time includes everything a request does
+on top (routing, session, login, the header's queries, encoding the response); the baseline's
+does not, so the ratio errs against the page. The page shows at most 200 of the comments.
+
+project_page_ratio_10000: the real project page (test client, logged in) of a discussion shaped
+like a real one, 10,000 comments in 600 threads of which a few have hundreds of replies (one a
+chain 2,000 deep), divided by the same page with 10 comments; project_page_kb_10000 is its
+size. Both pages are measured in alternating rounds, best of each.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from participation.extensions import db
 from participation.projects.models import Project
 
 SIZES = (100, 1_000, 10_000)
+REAL_SIZES = (10, 10_000)  # project_page_ratio_10000: a discussion shaped like a real one
 PASSWORD = "Bench-Lindenpark-2026"
 BASELINE_TEMPLATE = Environment(autoescape=True).from_string(
     '<ol>{% for r in rows %}<li id="kommentar-{{ r[0] }}" class="depth-{{ [r[10], 6]|min }}">'
@@ -91,9 +98,59 @@ def _seed(project_id: int, authors: list[int], size: int, start_id: int) -> None
     db.session.execute(insert(Comment), rows)
 
 
+def _row(project_id: int, comment_id: int, parent, root, author: int, body: int, html, when) -> dict:
+    return {
+        "id": comment_id,
+        "project_id": project_id,
+        "parent_id": parent,
+        "root_id": root,
+        "author_id": author,
+        "body": BODIES[body],
+        "body_html": html[body],
+        "status": "published",
+        "score": 0,
+        "upvotes": 0,
+        "downvotes": 0,
+        "created_at": when,
+    }
+
+
+def _seed_real(project_id: int, authors: list[int], size: int, start_id: int) -> None:
+    """A discussion as it grows: most threads short, a few with hundreds of replies, one long chain."""
+    rng = random.Random(size + 1)
+    html = [str(render_markdown(body)) for body in BODIES]
+    start = utcnow() - timedelta(days=60)
+    rows: list[dict] = []
+    if size <= 10:
+        shapes = [3, 1, 0, 0, 2][: max(1, size // 2)]  # threads of 4, 2, 1, 1, 3 comments
+    else:
+        big = [2000, 600, 400, 300, 200, 150, 100, 100]  # replies of the long threads (first: a chain)
+        small = size - sum(big) - 600
+        shapes = [0] * 600
+        for number, replies in enumerate(big):
+            shapes[number * 7] = replies
+        for _ in range(small):  # the rest spread over the other threads, a few replies each
+            shapes[rng.randrange(600)] += 1
+    comment_id = start_id
+    for thread_number, replies in enumerate(shapes):
+        root = comment_id
+        members = [root]
+        when = start + timedelta(minutes=thread_number * 60)
+        rows.append(_row(project_id, root, None, None, rng.choice(authors), 0, html, when))
+        for _reply in range(replies):
+            comment_id += 1
+            parent = members[-1] if thread_number == 0 and replies >= 2000 else rng.choice(members[-8:])
+            members.append(comment_id)
+            body = rng.randrange(len(BODIES))
+            when += timedelta(minutes=1 + rng.randrange(7))
+            rows.append(_row(project_id, comment_id, parent, root, rng.choice(authors), body, html, when))
+        comment_id += 1
+    rows = rows[:size]
+    db.session.execute(insert(Comment), rows)
+
+
 def _baseline_sql(project_id: int) -> str:
-    tree = thread._tree_cte([Comment.project_id == project_id, Comment.parent_id.is_(None)], "oldest", 51)
-    statement = thread._query(tree, None)
+    statement = thread._page_statement("oldest", False, False).params(project_id=project_id)
     names = list(statement.selected_columns.keys())
     assert {i: names[i] for i in BASELINE_COLUMNS} == BASELINE_COLUMNS, names
     return str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
@@ -128,6 +185,11 @@ def run() -> dict[str, float]:
             db.session.flush()
             _seed(project.id, authors, size, start_id=(number + 1) * 1_000_000)
             projects[size] = project.id
+        for number, size in enumerate(REAL_SIZES):
+            project = Project(slug=f"real-{size}", title=f"Real {size}", summary="Benchmark", description="")
+            db.session.add(project)
+            db.session.flush()
+            _seed_real(project.id, authors, size, start_id=(number + 10) * 1_000_000)
         db.session.commit()
         event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         baselines = {size: _baseline_sql(projects[size]) for size in SIZES}
@@ -157,7 +219,11 @@ def run() -> dict[str, float]:
             base = min(timeit.repeat(baseline, number=rounds, repeat=REPEAT)) / rounds
             raw.close()
         page = client.get(path).get_data(as_text=True)
-        assert page.count('<li id="kommentar-') == shown == size, (size, shown)
+        # The baseline's rows include the reply after each thread's window and the thread after
+        # the page: the page shows links for them.
+        cards = page.count('<li id="kommentar-')
+        links = page.count('class="comment-more') + page.count('rel="next"')
+        assert cards == shown - links and cards <= 200, (size, shown, cards)
         measured = min(timeit.repeat(lambda p=path: client.get(p), number=rounds, repeat=REPEAT)) / rounds
         results[f"thread_render_ms_{size}"] = round(measured * 1000, 1)
         results[f"thread_baseline_ms_{size}"] = round(base * 1000, 1)
@@ -166,7 +232,28 @@ def run() -> dict[str, float]:
             # What a visitor without an account gets (no vote buttons, no action links).
             guest = min(timeit.repeat(lambda p=path: anonymous.get(p), number=rounds, repeat=REPEAT)) / rounds
             results[f"thread_render_ratio_{size}_anonymous"] = round(guest / base, 2)
+    results.update(_real_pages(client))
     return results
+
+
+def _real_pages(client) -> dict[str, float]:
+    """The real project page at 10,000 comments (shaped like a discussion) ÷ the same page at 10."""
+    small, large = (f"/projekte/real-{size}" for size in REAL_SIZES)
+    pages = {path: client.get(path).get_data() for path in (small, large)}
+    cards = pages[large].count(b'<li id="kommentar-')
+    assert 0 < cards <= 200 and b"weitere Antworten anzeigen" in pages[large], cards
+    best = {small: float("inf"), large: float("inf")}
+    rounds = 20
+    for _ in range(REPEAT * 2):  # alternating, so both see the same machine load
+        for path in (small, large):
+            best[path] = min(best[path], timeit.timeit(lambda p=path: client.get(p), number=rounds) / rounds)
+    return {
+        "project_page_ms_10": round(best[small] * 1000, 1),
+        "project_page_ms_10000": round(best[large] * 1000, 1),
+        "project_page_ratio_10000": round(best[large] / best[small], 2),
+        "project_page_kb_10000": round(len(pages[large]) / 1024, 1),
+        "project_page_comments_10000": cards,
+    }
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import get_flashed_messages
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from participation.discussions import policy
@@ -25,6 +26,18 @@ class _Probe:
 
     status: str
     author_id: int | None  # the viewer's id for their own comments, else None (nobody's id)
+
+
+@dataclass(frozen=True, slots=True)
+class MoreReplies:
+    """A thread goes on after a shown reply: where the "weitere Antworten" link leads."""
+
+    thread_id: int  # the top-level comment: the link is that thread's permalink with a cursor
+    after_id: int  # the last reply shown (the cursor)
+    position: int | None  # its place among the thread's replies, when known
+    count: int | None  # how many replies follow, when known
+    next_id: int  # the first reply not shown: the link's anchor
+    next_depth: int
 
 
 def _html(text) -> str:
@@ -70,6 +83,32 @@ class CommentCards:
         department = getattr(project, "department", None)
         office = _html(_("Stadtverwaltung")) + (f" · {_html(department)}" if department else "")
         self.official = f' <span class="badge official-mark">{office}</span>'
+        self.t_more = _html(_("Weitere Antworten anzeigen"))
+        self.t_start = _html(_("Zum Anfang des Gesprächsfadens"))
+
+    def _more(self, more: MoreReplies) -> str:
+        """The keyset link to the next window of a thread (discussions.js loads it in place)."""
+        depth = min(more.next_depth, MAX_INDENT)
+        href = f"{self.base}{more.thread_id}?nach={more.after_id}"
+        if more.position is not None:
+            href += f"&amp;gezeigt={more.position}"
+        if more.count is None:
+            label = self.t_more
+        else:
+            label = _html(
+                ngettext("%(num)s weitere Antwort anzeigen", "%(num)s weitere Antworten anzeigen", more.count)
+            )
+        return (
+            f'<li class="comment-more{_DEPTH_CSS[depth]}"><a class="more-replies"'
+            f' href="{href}#kommentar-{more.next_id}" data-after="{more.after_id}">{label}</a></li>\n'
+        )
+
+    def _gap(self, thread_id: int) -> str:
+        """Replies between the top-level comment and a window's nearest ancestors are left out."""
+        return (
+            f'<li class="comment-gap depth-1"><a href="{self.base}{thread_id}#kommentar-{thread_id}">'
+            f"{self.t_start}</a></li>\n"
+        )
 
     def _kind(self, status: str, own: bool) -> tuple:
         """Everything the card of a comment with this status (own or not) shows besides its data."""
@@ -102,12 +141,15 @@ class CommentCards:
             out.append(f'<p class="flash flash-{_html(category)}" role="{role}">{_html(message)}</p>')
         return f'<div class="flash-messages comment-notice">{"".join(out)}</div>\n' if out else ""
 
-    def write(self, items, focus_id, notice_id=None) -> Markup:
+    def write(self, items, focus_id, notice_id=None, more=None, gap_before=None) -> Markup:
         """One `<li>` per item, in the order given; the focused comment (permalink) is marked.
 
         The card of `notice_id` carries this request's messages (the confirmation of what was
-        just done to that comment), where the browser's anchor puts the reader's eye.
+        just done to that comment), where the browser's anchor puts the reader's eye. `more`
+        maps an item to the "weitere Antworten" link after it, `gap_before` an item to the
+        thread whose earlier replies are left out above it.
         """
+        more, gap_before = more or {}, gap_before or {}
         kinds, viewer_id, base = self.kinds, self.viewer_id, self.base
         out: list[str] = []
         add = out.append
@@ -120,6 +162,8 @@ class CommentCards:
             rule, banner, vote, reply, edit, delete, report, hide, restore = kind
             cid = str(c.id)
             url = f"{base}{cid}"
+            if gap_before and c.id in gap_before:
+                add(self._gap(gap_before[c.id]))
             depth = c.depth
             css = _DEPTH_CSS[depth] if depth <= MAX_INDENT else _DEPTH_CSS[MAX_INDENT]
             if c.id == focus_id:
@@ -154,12 +198,13 @@ class CommentCards:
                 add(f'<div class="prose comment-body">{c.body_html}</div>\n')
             if vote:
                 up_value, up_pressed, down_value, down_pressed = _VOTE_STATES[c.my_vote]
-                # No form per comment: the buttons belong to the one form around the thread.
+                # No form per comment: the buttons belong to the one form around the thread (and
+                # submit it: a button's default type).
                 actions = (
-                    f'<span class="vote-buttons"><button type="submit" formaction="{url}/bewerten"'
+                    f'<span class="vote-buttons"><button formaction="{url}/bewerten"'
                     f' name="value" value="{up_value}" class="vote" aria-pressed="{up_pressed}">'
                     f"{t_up} ({c.upvotes})</button>"
-                    f' <button type="submit" formaction="{url}/bewerten" name="value" value="{down_value}"'
+                    f' <button formaction="{url}/bewerten" name="value" value="{down_value}"'
                     f' class="vote" aria-pressed="{down_pressed}">{t_down} ({c.downvotes})</button></span>'
                 )
             elif c.status == CommentStatus.PUBLISHED:
@@ -187,4 +232,6 @@ class CommentCards:
                 if moderation:
                     actions += f'<div class="comment-actions">{moderation}</div>\n'
             add(f"{actions}</li>\n")
+            if more and c.id in more:
+                add(self._more(more[c.id]))
         return Markup("".join(out))

@@ -89,6 +89,8 @@ class Comment(Model):
         # Top-level pages are read by (project, parent IS NULL) in id or score order.
         Index("ix_comments_project_parent_id", "project_id", "parent_id", "id"),
         Index("ix_comments_project_parent_score", "project_id", "parent_id", "score", "id"),
+        # A thread's replies are counted by root (discussions/thread.py: "N weitere Antworten").
+        Index("ix_comments_root_id", "root_id", "id"),
     )
 
     id: Mapped[IdPk]

@@ -30,12 +30,14 @@ RATE_LIMIT_MESSAGE = _l(
 )
 
 
-def discussion_panel(project, focus: Comment | None = None, **_options) -> dict:
-    """Context of the discussion section on the project page (the whole page or one thread)."""
+def discussion_panel(
+    project, window: thread.Thread | None = None, focus_id: int | None = None, **_options
+) -> dict:
+    """Context of the discussion section on the project page (a page of threads, or one thread's window)."""
     sort_param = request.args.get("sortierung", "aelteste")
     sort_param = sort_param if sort_param in SORT_PARAMS else "aelteste"
-    if focus is not None:
-        comments = thread.read_subtree(focus.thread_root_id, current_user)
+    if window is not None:
+        comments = window
     else:
         comments = thread.read_page(
             project.id, current_user, SORT_PARAMS[sort_param], request.args.get("nach")
@@ -49,7 +51,8 @@ def discussion_panel(project, focus: Comment | None = None, **_options) -> dict:
         "thread": comments,
         # The confirmation of what was just done to a comment is shown at that comment (core.feedback).
         "notice_id": notice_id,
-        "focus_id": focus.id if focus is not None else None,
+        "focus_id": focus_id,
+        "single_thread": window is not None,
         "sort_param": sort_param,
         "sort_labels": SORT_LABELS,
         "form": CommentForm(formdata=None),
@@ -73,11 +76,28 @@ def _back(project, comment_id: int) -> str:
     return target if "#" in target else f"{target}#{links.comment_anchor(comment_id)}"
 
 
+def _number(raw: str | None) -> int | None:
+    """A query parameter that must be a database id or a count (anything else: None)."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
+
+
 @bp.route("/<project_slug>/kommentare/<int:comment_id>")
 def permalink(project_slug: str, comment_id: int):
-    """The project page opened at one comment's thread."""
-    project, comment = load_comment(project_slug, comment_id)
-    return render_project_page(project, focus=comment)
+    """The project page opened at one comment's window of its thread.
+
+    With `nach` (the last reply shown, and `gezeigt`, its place) it is the thread's next window:
+    the link "weitere Antworten anzeigen" (a keyset cursor; discussions.js loads it in place).
+    """
+    project = load_project(project_slug)
+    cursor = _number(request.args.get("nach"))
+    start = cursor if cursor is not None else comment_id
+    window = thread.read_window(
+        project.id, start, current_user, position=_number(request.args.get("gezeigt"))
+    )
+    # The comment (or the cursor's thread) must be this project's; a cursor must be in this thread.
+    if window is None or (cursor is not None and window.items[0].id != comment_id):
+        abort(404)
+    return render_project_page(project, window=window, focus_id=None if cursor is not None else comment_id)
 
 
 def _parent_for(raw: str | None, project) -> tuple[Comment | None, str | None]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql
 
 from participation.core.i18n import format_when
@@ -54,9 +54,12 @@ def test_replies_deeper_than_six_stay_at_six_and_name_whom_they_answer(
     for level, person in enumerate(names):
         parent = add_comment(project, person.id, f"Ebene {level}", parent_id=parent)
         ids.append(parent)
-    html = client.get(project.url).get_data(as_text=True)
+    # The thread's permalink shows the whole chain (the project page its first replies).
+    html = client.get(project.comment_url(ids[0])).get_data(as_text=True)
     depth_classes = [classes for _id, classes in items(html)]
-    assert depth_classes == ["comment"] + [f"comment depth-{min(level, 6)}" for level in range(1, 9)]
+    assert depth_classes == ["comment comment-focus"] + [
+        f"comment depth-{min(level, 6)}" for level in range(1, 9)
+    ]
     # Level 7 and 8 are shown at indent 6 and say visibly whom they answer.
     assert '<span class="reply-to">Antwort an Person Ebene 6</span>' in html
     assert '<span class="reply-to">Antwort an Person Ebene 7</span>' in html
@@ -144,11 +147,8 @@ def test_top_level_comments_are_paged_by_keyset_fifty_at_a_time(app, client, pro
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "best"])
 def test_thread_query_uses_no_offset_on_postgresql(sort):
-    cursor = {"oldest": "5", "newest": "5", "best": "2_5"}[sort]
-    tree = thread._tree_cte(
-        [Comment.project_id == 1, Comment.parent_id.is_(None), thread._after(sort, cursor)], sort, 51
-    )
-    sql = str(select(tree).compile(dialect=postgresql.dialect()))
+    statement = thread._page_statement(sort, True, True)
+    sql = str(statement.compile(dialect=postgresql.dialect()))
     assert "WITH RECURSIVE" in sql and "LIMIT" in sql
     assert "OFFSET" not in sql
 
@@ -185,7 +185,9 @@ def test_project_page_queries_do_not_grow_from_10_to_10000_comments(app, client,
             assert sum("WITH RECURSIVE" in s for s in statements) == 1
     assert counts["anonymous", "klein"] == counts["anonymous", "gross"] <= 6
     assert counts["citizen", "klein"] == counts["citizen", "gross"] <= 6
-    assert len(items(response.get_data(as_text=True))) == 50 * 20
+    # Each thread shows its first replies (bounded pages: tests/discussions/test_bounded_pages.py).
+    shown = 1 + thread.THREAD_REPLIES
+    assert len(items(response.get_data(as_text=True))) == thread.PAGE_COMMENTS // shown * shown
 
 
 def test_permalink_opens_the_thread_at_the_comment(client, project, make_user, add_comment):
