@@ -15,7 +15,7 @@ LOCK_ARGS ?=
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test bench install install-dev translations extract-messages lint lock audit chromium clean
+.PHONY: run test bench install install-dev translations extract-messages lint lock audit chromium nginx clean
 
 # Debian splits venv off Python (package python3-venv): root installs it, everyone else gets told how.
 $(BIN)/python:
@@ -58,7 +58,7 @@ run: install
 	$(FLASK) search reindex
 	HOST=$(HOST) PORT=$(PORT) $(FLASK) serve
 
-test: install-dev chromium
+test: install-dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; root installs it, everyone else gets told how.
@@ -71,6 +71,19 @@ chromium:
 	  else \
 	    echo "!!! /usr/bin/chromium is missing: browser tests will be SKIPPED."; \
 	    echo "!!! Enable them with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+# The proxy tests (tests/ops/test_nginx.py) run Debian's nginx as the current user; root installs it.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's nginx for the proxy tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+	      || echo "!!! apt-get could not install nginx; proxy tests will be SKIPPED."; \
+	  else \
+	    echo "!!! nginx is missing: proxy tests (tests/ops/test_nginx.py) will be SKIPPED."; \
+	    echo "!!! Enable them with: sudo apt-get install nginx"; \
 	  fi; \
 	fi
 
