@@ -27,19 +27,22 @@ depends_on = None
 
 POSTGRES_DDL = (
     "ALTER TABLE search_documents ADD COLUMN fts tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('german'::regconfig, title || ' ' || body)) STORED",
+    "(setweight(to_tsvector('german'::regconfig, title), 'A') || "
+    "to_tsvector('german'::regconfig, body)) STORED",
     "CREATE INDEX ix_search_documents_fts ON search_documents USING gin (fts)",
 )
 SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(stems, content='search_documents', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, stems, content='search_documents', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO search_fts(rowid, title_stems, stems) VALUES (new.id, new.title_stems, new.stems); END",
     "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, stems) VALUES ('delete', old.id, old.stems); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.stems); END",
     "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, stems) VALUES ('delete', old.id, old.stems); "
-    "INSERT INTO search_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.stems); "
+    "INSERT INTO search_fts(rowid, title_stems, stems) VALUES (new.id, new.title_stems, new.stems); END",
 )
 
 
@@ -51,6 +54,7 @@ def upgrade():
         sa.Column("ref_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("title_stems", sa.Text(), nullable=True),
         sa.Column("stems", sa.Text(), nullable=True),
         sa.Column("dated_at", participation.core.types.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_documents")),

@@ -205,3 +205,11 @@ def test_type_filter_and_keyset_paging(world):
     assert len(set(urls)) == 27
     assert search(parse_query("Rehmarker"), "project").hits == []
     assert search(parse_query("Rehmarker"), None, "kaputt.x").total == 27
+
+
+def test_a_word_in_the_title_ranks_above_one_in_the_text(world):
+    for number in range(3):
+        discussions.post_comment(world.citizen, world.project, f"Baum {number}.")
+    db.session.commit()
+    first = search(parse_query("Bäume")).hits[0]
+    assert (first.kind, str(first.title)) == ("project", "Neue <mark>Bäume</mark> im Lindenpark")

@@ -42,7 +42,8 @@ def _rows(kind: str, documents: Sequence[Document], with_stems: bool) -> list[di
             "ref_id": document.ref_id,
             "title": document.title,
             "body": document.body,
-            "stems": " ".join(stems_of(f"{document.title} {document.body}")) if with_stems else None,
+            "title_stems": " ".join(stems_of(document.title)) if with_stems else None,
+            "stems": " ".join(stems_of(document.body)) if with_stems else None,
             "dated_at": document.dated_at,
         }
         for document in documents

@@ -1,8 +1,8 @@
 """The search index: one row per visible document, plus each database's own full-text structure.
 
-PostgreSQL: a stored tsvector column `fts` (to_tsvector('german', title || ' ' || body)) with a GIN
-index. SQLite: an FTS5 table `search_fts` over the stems in `stems`, kept in step by triggers
-(external content), so deleting index rows (a test's cleanup, a rebuild) also empties FTS5. Both
+PostgreSQL: a stored tsvector column `fts` (the title weighted 'A', the body unweighted) with a GIN
+index. SQLite: an FTS5 table `search_fts` over the stems in `title_stems` and `stems`, kept in step
+by triggers (external content), so deleting index rows (a test's cleanup, a rebuild) also empties FTS5. Both
 are created by migration 0011 and, for create_all (tests, benchmarks), by the DDL below; neither is
 part of the model, so migrations/env.py leaves them out of `flask db check`.
 """
@@ -22,23 +22,27 @@ FTS_TABLE = "search_fts"
 FTS_COLUMN = "fts"
 FTS_INDEX = "ix_search_documents_fts"
 
-# PostgreSQL: the German word forms, stored once per row so ranking never re-parses a text.
+# PostgreSQL: the German word forms, stored once per row so ranking never re-parses a text; a word in the
+# title counts ten times one in the body (ts_rank's default weights 1.0 for A, 0.1 for D).
 POSTGRES_DDL = (
     "ALTER TABLE search_documents ADD COLUMN fts tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('german'::regconfig, title || ' ' || body)) STORED",
+    "(setweight(to_tsvector('german'::regconfig, title), 'A') || "
+    "to_tsvector('german'::regconfig, body)) STORED",
     "CREATE INDEX ix_search_documents_fts ON search_documents USING gin (fts)",
 )
 # SQLite: FTS5 over the Python-made stems; diacritics kept (the stems have none left anyway).
 SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(stems, content='search_documents', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title_stems, stems, content='search_documents', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO search_fts(rowid, title_stems, stems) VALUES (new.id, new.title_stems, new.stems); END",
     "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, stems) VALUES ('delete', old.id, old.stems); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.stems); END",
     "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, stems) VALUES ('delete', old.id, old.stems); "
-    "INSERT INTO search_fts(rowid, stems) VALUES (new.id, new.stems); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_stems, stems) "
+    "VALUES ('delete', old.id, old.title_stems, old.stems); "
+    "INSERT INTO search_fts(rowid, title_stems, stems) VALUES (new.id, new.title_stems, new.stems); END",
 )
 
 
@@ -70,6 +74,7 @@ class SearchDocument(Model):
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     # SQLite only: the German stems of title and body for FTS5 (PostgreSQL stems in `fts` itself).
+    title_stems: Mapped[str | None] = mapped_column(Text)
     stems: Mapped[str | None] = mapped_column(Text)
     dated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -42,6 +42,8 @@ from participation.extensions import db
 
 PAGE_SIZE = 20
 SCALE = 1_000_000
+SQLITE_SCALE = 1_000_000_000
+TITLE_WEIGHT = 10.0
 CANDIDATES = 1000
 _fts5 = table(FTS_TABLE, column("rowid"))
 
@@ -63,7 +65,10 @@ def _pg_match(query: ParsedQuery) -> tuple[ColumnElement[Any], ColumnElement[Any
 def _fts5_match(query: ParsedQuery) -> tuple[TextClause, ColumnElement[Any]]:
     """SQLite: the FTS5 MATCH condition, and the integer score (bm25 is lower for better hits)."""
     condition = text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=fts5_match(query))
-    return condition, cast(func.bm25(literal_column(FTS_TABLE)) * -SCALE, BigInteger)
+    # A title word weighs ten times a body word, as on PostgreSQL; FTS5 floors the weight of a word
+    # found in most rows at 1e-6, so a larger scale keeps those apart.
+    rank = func.bm25(literal_column(FTS_TABLE), TITLE_WEIGHT, 1.0)
+    return condition, cast(rank * -SQLITE_SCALE, BigInteger)
 
 
 def _matching(query: ParsedQuery) -> Select[Any]:
