@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 
 class ConfigurationError(RuntimeError):
@@ -68,7 +69,7 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "ENV_NAME": mode,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "SITE_NAME": env.get("SITE_NAME") or "Musterstadt",
         "DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
@@ -108,3 +109,15 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "SERVER_NAME": env.get("SERVER_NAME") or None,
     }
+
+
+def _engine_options(database_url: str) -> dict[str, Any]:
+    """Pool settings: test connections before use; give up on an unreachable PostgreSQL after 5 s.
+
+    Without a connect timeout a database host that swallows packets holds every request (and the
+    /healthz probe) until gunicorn kills the worker after 30 s; with it, visitors get the 503 page.
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_url.startswith(("postgresql", "postgres")):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options

@@ -83,6 +83,7 @@ EXPECTED_KIND = {
     "core.home": PUBLIC,
     "core.legal_page": PUBLIC,
     "core.search": PUBLIC,
+    "core.healthz": PUBLIC,
     "core.switch_language": POST_ONLY,
     "accounts.register": GUEST,
     "accounts.verify_email": TOKEN,

@@ -153,3 +153,12 @@ def test_lifetimes_are_timedeltas_and_tokens_expire(instance):
     assert config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
     assert config["VERIFY_TOKEN_MAX_AGE"] == 3 * 24 * 3600
     assert config["RESET_TOKEN_MAX_AGE"] == 2 * 3600
+
+
+def test_an_unreachable_postgresql_gives_up_after_five_seconds(instance):
+    """A host that swallows packets must not hold requests until gunicorn kills the worker."""
+    url = "postgresql+psycopg://app@db.example/participation"
+    options = load_config(str(instance), {"DATABASE_URL": url})["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    sqlite = load_config(str(instance), {})["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert sqlite == {"pool_pre_ping": True}
