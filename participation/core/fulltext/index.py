@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, event, func, insert, select, text
+from sqlalchemy import Table, delete, event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -51,17 +52,32 @@ def _rows(kind: str, documents: Sequence[Document], with_stems: bool) -> list[di
 
 
 def _write(connection: Connection, kind: str, ids: list[int]) -> None:
-    """Replace the index rows of these ids with what their source says is visible now."""
+    """Make the index rows of these ids what their source says is visible now.
+
+    An upsert, not delete-then-insert: two transactions refreshing the same document at once (an
+    edit and a moderation decision) then wait for each other instead of one failing on the unique key.
+    """
     registered = source(kind)
     if registered is None or not ids:
         return
     documents = registered.documents(ids)
+    visible = [document.ref_id for document in documents]
     connection.execute(
-        delete(documents_table).where(documents_table.c.kind == kind, documents_table.c.ref_id.in_(ids))
+        delete(documents_table).where(
+            documents_table.c.kind == kind,
+            documents_table.c.ref_id.in_(ids),
+            documents_table.c.ref_id.not_in(visible),
+        )
     )
     if documents:
-        with_stems = connection.dialect.name == "sqlite"
-        connection.execute(insert(documents_table), _rows(kind, documents, with_stems))
+        dialect = connection.dialect.name
+        insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert_for(documents_table)
+        changing = ("title", "body", "title_stems", "stems", "dated_at")
+        statement = upsert.on_conflict_do_update(
+            index_elements=["kind", "ref_id"], set_={name: upsert.excluded[name] for name in changing}
+        )
+        connection.execute(statement, _rows(kind, documents, dialect == "sqlite"))
 
 
 def refresh(session: Session, stale: dict[str, set[int]]) -> None:
