@@ -52,11 +52,14 @@ class SearchSource:
 
 
 _SOURCES: dict[str, SearchSource] = {}
+# Every flush asks about each changed instance's class: answered once per class.
+_WATCHERS: dict[type, list[tuple[str, Callable[[Any], Iterable[int | None]]]]] = {}
 
 
 def register_source(source: SearchSource) -> None:
     """Add (or, for a second app, replace) the source of one kind."""
     _SOURCES[source.kind] = source
+    _WATCHERS.clear()
 
 
 def sources() -> list[SearchSource]:
@@ -71,10 +74,14 @@ def source(kind: str) -> SearchSource | None:
 
 def watchers(model: type) -> list[tuple[str, Callable[[Any], Iterable[int | None]]]]:
     """For an instance of this class: (kind, function giving the stale ids) of every source watching it."""
+    known = _WATCHERS.get(model)
+    if known is not None:
+        return known
     found = []
     for registered in _SOURCES.values():
         for cls in model.__mro__:
             if cls in registered.watches:
                 found.append((registered.kind, registered.watches[cls]))
                 break
+    _WATCHERS[model] = found
     return found
