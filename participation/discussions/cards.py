@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import get_flashed_messages
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from participation.discussions import policy
@@ -69,6 +68,11 @@ class CommentCards:
         self.viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
         self.moderator = policy.can_moderate_comments(viewer)
         self.kinds: dict[tuple[str, bool], tuple] = {}
+        # The catalogue once per page (Flask-Babel's gettext looks up locale and catalogue on every
+        # call); named `_` and `ngettext` where used so that extraction finds the strings.
+        catalogue = get_translations()
+        _ = catalogue.gettext
+        self.ngettext = catalogue.ngettext
         # Plain (already escaped) strings: formatting Markup objects into f-strings costs more.
         self.base, self.reply_base = _html(comment_base), _html(reply_base)
         self.t_reply_to, self.t_reply = _html(_("Antwort an")), _html(_("Antwort"))
@@ -87,7 +91,7 @@ class CommentCards:
         self.t_start = _html(_("Zum Anfang des Gesprächsfadens"))
 
     def _more(self, more: MoreReplies) -> str:
-        """The keyset link to the next window of a thread (discussions.js loads it in place)."""
+        """The keyset link to the next window of a thread (static/js/enhance.js loads it in place)."""
         depth = min(more.next_depth, MAX_INDENT)
         href = f"{self.base}{more.thread_id}?nach={more.after_id}"
         if more.position is not None:
@@ -95,9 +99,11 @@ class CommentCards:
         if more.count is None:
             label = self.t_more
         else:
-            label = _html(
-                ngettext("%(num)s weitere Antwort anzeigen", "%(num)s weitere Antworten anzeigen", more.count)
+            ngettext = self.ngettext
+            text = ngettext(
+                "%(num)s weitere Antwort anzeigen", "%(num)s weitere Antworten anzeigen", more.count
             )
+            label = _html(text % {"num": more.count})
         return (
             f'<li class="comment-more{_DEPTH_CSS[depth]}"><a class="more-replies"'
             f' href="{href}#kommentar-{more.next_id}" data-after="{more.after_id}">{label}</a></li>\n'

@@ -4,7 +4,7 @@ The project page shows up to 50 top-level comments (keyset, never OFFSET), each 
 THREAD_REPLIES replies in tree order, and ends its page early rather than show more than
 PAGE_COMMENTS comments. A thread with more replies ends in "N weitere Antworten anzeigen": a link
 to the thread's window after the last shown reply (the permalink of the thread with the cursor
-`nach`), which JavaScript loads in place (static/js/discussions.js). A permalink opens the window
+`nach`), which JavaScript loads in place (static/js/enhance.js). A permalink opens the window
 at its comment: the top-level comment, the nearest ANCESTORS_SHOWN ancestors, the comment and
 WINDOW_REPLIES replies after it in tree order, even 1,500 levels down a chain.
 
@@ -50,15 +50,15 @@ from participation.discussions.visibility import Sight, ViewerSight, VisibleBody
 from participation.extensions import db
 
 PAGE_SIZE = 50  # top-level comments a page at most
-# Comments a page at most, replies included: 200 is the promise; 100 keeps a page of long comments
-# with every button well under 150 KB and its time near that of a page with 10 comments
-# (bench/discussions.py: project_page_ratio_10000, project_page_kb_10000).
-PAGE_COMMENTS = 100
+# Comments on the project page at most, replies included. The promise is 200; 60 keeps the page of
+# a discussion with 10,000 comments within about 1.3x the time of one with 10 (bench/discussions.py:
+# project_page_ratio_10000; each card costs ~20 µs of CPU with every button) and near 60 KB.
+PAGE_COMMENTS = 60
 THREAD_REPLIES = 5  # replies of each thread on the project page
 ANCESTORS_SHOWN = 10  # ancestors shown above a window, nearest first (the top-level comment always)
-# Replies of a window after a permalink's comment or a cursor: with the top-level comment, the
-# ancestors and the comment itself, a window is no larger than a page.
-WINDOW_REPLIES = PAGE_COMMENTS - ANCESTORS_SHOWN - 2
+# Replies of a window after a permalink's comment or a cursor (the thread's own page: with the
+# top-level comment, the ancestors and the comment itself at most 112 comments, ~115 KB).
+WINDOW_REPLIES = 100
 SORTS = ("oldest", "newest", "best")
 
 
@@ -336,7 +336,7 @@ class _Builder:
 
 
 def read_page(project_id: int, viewer, sort: str = "oldest", cursor: str | None = None) -> Thread:
-    """One page of top-level comments, each with its first replies in tree order; at most 200 comments."""
+    """One page of top-level comments, each with its first replies in tree order; PAGE_COMMENTS at most."""
     sort = sort if sort in SORTS else "oldest"
     after = _cursor_values(sort, cursor)
     statement = _page_statement(sort, after is not None, getattr(viewer, "is_authenticated", False))

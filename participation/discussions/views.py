@@ -86,7 +86,7 @@ def permalink(project_slug: str, comment_id: int):
     """The project page opened at one comment's window of its thread.
 
     With `nach` (the last reply shown, and `gezeigt`, its place) it is the thread's next window:
-    the link "weitere Antworten anzeigen" (a keyset cursor; discussions.js loads it in place).
+    the link "weitere Antworten anzeigen" (a keyset cursor; static/js/enhance.js loads it in place).
     """
     project = load_project(project_slug)
     cursor = _number(request.args.get("nach"))

@@ -176,7 +176,8 @@ def test_more_link_leads_without_javascript_to_the_next_window(client, make_proj
         assert response.status_code == 200
         window = response.get_data(as_text=True)
         shown = cards(window)
-        assert len(shown) <= thread.PAGE_COMMENTS
+        assert len(shown) <= 2 + thread.ANCESTORS_SHOWN + thread.WINDOW_REPLIES <= 200
+        assert len(window.encode()) <= MAX_BYTES
         # The thread's top-level comment, the nearest ancestors, the reply read last, then new ones.
         assert shown[0] == chain[0]
         new = shown[shown.index(after) + 1 :]

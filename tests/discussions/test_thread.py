@@ -128,7 +128,7 @@ def _bulk(
 
 def test_top_level_comments_are_paged_by_keyset_fifty_at_a_time(app, client, project, make_user):
     author = make_user()
-    tops = _bulk(app, project.id, author.id, top_level=120, replies_each=1, start_id=700_000)
+    tops = _bulk(app, project.id, author.id, top_level=120, replies_each=0, start_id=700_000)
     with app.app_context(), count_queries(db.engine) as statements:
         page1 = client.get(project.url).get_data(as_text=True)
     assert sum("WITH RECURSIVE" in s.upper() for s in statements) == 1
@@ -141,8 +141,8 @@ def test_top_level_comments_are_paged_by_keyset_fifty_at_a_time(app, client, pro
     page3 = client.get(f"{project.url}?nach={cursor}").get_data(as_text=True)
     assert [i for i, c in items(page3) if "depth" not in c] == tops[100:]
     assert 'rel="next"' not in page3
-    # Every top-level comment on a page brings its reply along.
-    assert len(items(page3)) == 40
+    # (With replies a page holds fewer threads: tests/discussions/test_bounded_pages.py.)
+    assert len(items(page3)) == 20
 
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "best"])
