@@ -213,3 +213,12 @@ def test_a_word_in_the_title_ranks_above_one_in_the_text(world):
     db.session.commit()
     first = search(parse_query("Bäume")).hits[0]
     assert (first.kind, str(first.title)) == ("project", "Neue <mark>Bäume</mark> im Lindenpark")
+
+
+def test_decomposed_umlauts_are_the_same_letters(world):
+    decomposed = "Ba\u0308ume"  # "a" and a combining diaeresis, as some keyboards send "ä"
+    assert kinds_found(decomposed) == ["comment", "project"]
+    comment = discussions.post_comment(world.citizen, world.project, "Ein Fo\u0308rderantrag.")
+    db.session.commit()
+    assert kinds_found("Förderantrag") == ["comment"]
+    assert comment.id

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from participation.core.fulltext.models import FTS_TABLE, SearchDocument
 from participation.core.fulltext.registry import Document, source, sources, watchers
-from participation.core.fulltext.text import stems_of
+from participation.core.fulltext.text import normalized, stems_of
 from participation.extensions import db
 
 _STALE = "fulltext_stale"
@@ -41,8 +41,9 @@ def _rows(kind: str, documents: Sequence[Document], with_stems: bool) -> list[di
         {
             "kind": kind,
             "ref_id": document.ref_id,
-            "title": document.title,
-            "body": document.body,
+            # Normalized as the search words are, so PostgreSQL's parser sees the same letters.
+            "title": normalized(document.title),
+            "body": normalized(document.body),
             "title_stems": " ".join(stems_of(document.title)) if with_stems else None,
             "stems": " ".join(stems_of(document.body)) if with_stems else None,
             "dated_at": document.dated_at,

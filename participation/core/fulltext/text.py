@@ -10,6 +10,7 @@ stores and searches the very stems PostgreSQL computes: "Bäume" -> "baum", "Str
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,9 +40,14 @@ def stem(word: str) -> str | None:
     return str(_stemmer.stemWord(lowered))
 
 
+def normalized(text: str) -> str:
+    """NFC: "a" + combining diaeresis (as some keyboards send it) becomes one "ä", a letter of the word."""
+    return unicodedata.normalize("NFC", text)
+
+
 def stems_of(text: str) -> list[str]:
     """Every stem of a text in order (stop words left out): what SQLite's FTS5 table stores."""
-    return [s for s in (stem(word) for word in WORD_RE.findall(text)) if s]
+    return [s for s in (stem(word) for word in WORD_RE.findall(normalized(text))) if s]
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class ParsedQuery:
 
 def parse_query(text: str | None) -> ParsedQuery:
     """The words of a search, stemmed, without stop words and duplicates (at most MAX_QUERY_WORDS)."""
-    cleaned = " ".join((text or "").split())[:200]
+    cleaned = " ".join(normalized(text or "").split())[:200]
     stems: list[str] = []
     words: list[str] = []
     for word in WORD_RE.findall(cleaned):
