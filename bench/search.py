@@ -24,7 +24,15 @@ COMMENTS = 100_000
 WIKI_PAGES = 1_000
 PROJECTS = 50
 RUNS = 7
-QUERIES = ("Radweg", "Bäume", "Spielplatz Lindenpark", "Strasse", "Haushalt", "Brunnensanierung", "Beteiligung")
+QUERIES = (
+    "Radweg",
+    "Bäume",
+    "Spielplatz Lindenpark",
+    "Strasse",
+    "Haushalt",
+    "Brunnensanierung",
+    "Beteiligung",
+)
 WORDS = (
     "Bürgerbüro Rathaus Marktplatz Öffnungszeiten Termin Stadtrat Beteiligung Radweg Radwege Bahnhofstraße "
     "Straße Spielplatz Lindenpark Ortsteil Planung Verwaltung Antrag Bebauungsplan Haushalt Umfrage Baum "
