@@ -21,7 +21,7 @@ def legal_page_source(slug: str) -> str:
 
 def legal_page_body(slug: str) -> Markup:
     """The page rendered through the one Markdown renderer; its "#" sections are h2 under the page's h1."""
-    return render_markdown(legal_page_source(slug), heading_offset=1, top_level=2)
+    return render_markdown(legal_page_source(slug), top_level=2)
 
 
 def save_legal_page(actor: Actor | None, slug: str, body: str) -> None:

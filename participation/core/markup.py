@@ -192,12 +192,41 @@ class _WikiLinkProcessor(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-class _SafeTreeprocessor(Treeprocessor):
-    """Shift headings, replace images by links, drop unsafe links and mark the rest as user content."""
+class _OutlineTreeprocessor(Treeprocessor):
+    """Fit the text's headings under the page's: first at top_level, never a level skipped going down.
 
-    def __init__(self, md: markdown.Markdown, heading_offset: int, top_level: int) -> None:
+    Authors write "###" for a small heading or start at "##"; what counts is the order of their
+    levels. A heading deeper than the previous one goes exactly one level down, one as deep keeps
+    the level, a shallower one returns to the level of the last heading at most as deep (WCAG 1.3.1,
+    Lighthouse's heading order). h1 (and h2 on most pages) belong to the layout, so never above top_level.
+    """
+
+    def __init__(self, md: markdown.Markdown, top_level: int) -> None:
         super().__init__(md)
-        self.heading_offset, self.top_level = heading_offset, top_level
+        self.top_level = top_level
+
+    def run(self, root: etree.Element) -> None:
+        """Renumber every heading in document order."""
+        open_levels: list[tuple[int, int]] = []  # (level written, level rendered) of the enclosing headings
+        for el in root.iter():
+            heading = _HEADING_RE.match(el.tag) if isinstance(el.tag, str) else None
+            if not heading:
+                continue
+            written = int(heading.group(1))
+            while open_levels and open_levels[-1][0] > written:
+                open_levels.pop()
+            if not open_levels:
+                rendered = self.top_level
+            elif open_levels[-1][0] == written:
+                rendered = open_levels.pop()[1]
+            else:
+                rendered = open_levels[-1][1] + 1
+            open_levels.append((written, rendered))
+            el.tag = f"h{min(rendered, 6)}"
+
+
+class _SafeTreeprocessor(Treeprocessor):
+    """Replace images by links, drop unsafe links and mark the rest as user content."""
 
     def run(self, parent: etree.Element, in_link: bool = False) -> None:
         """Sanitise the children of parent, recursively."""
@@ -207,11 +236,6 @@ class _SafeTreeprocessor(Treeprocessor):
             if el.tag == "img":
                 self._image_to_link(el)
             if el.tag != "a":
-                heading = _HEADING_RE.match(el.tag)
-                if heading:
-                    # h1 (and h2 on most pages) belong to the layout: headings never go above top_level.
-                    level = int(heading.group(1)) + self.heading_offset
-                    el.tag = f"h{min(max(level, self.top_level), 6)}"
                 self.run(el, in_link)
                 continue
             self.run(el, in_link=True)
@@ -235,9 +259,7 @@ class _SafeTreeprocessor(Treeprocessor):
         el.attrib.update(href=src, title=title)
 
 
-def _build_markdown(
-    heading_offset: int, top_level: int, wiki_link_resolver: WikiLinkResolver | None
-) -> markdown.Markdown:
+def _build_markdown(top_level: int, wiki_link_resolver: WikiLinkResolver | None) -> markdown.Markdown:
     """Configure a Markdown instance without raw HTML and with this module's processors."""
     md = markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "nl2br"],
@@ -263,26 +285,26 @@ def _build_markdown(
     )
     md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(?=\S)(.+?)(?<=\S)~~", "del"), "del", 65)
     # Below "unescape" (0) so backslash-escape placeholders in hrefs are already resolved.
-    md.treeprocessors.register(_SafeTreeprocessor(md, heading_offset, top_level), "safe", -10)
+    md.treeprocessors.register(_OutlineTreeprocessor(md, top_level), "outline", -5)
+    md.treeprocessors.register(_SafeTreeprocessor(md), "safe", -10)
     return md
 
 
 def render_markdown(
     source: str,
     *,
-    heading_offset: int = 2,
     top_level: int = 3,
     wiki_link_resolver: WikiLinkResolver | None = None,
 ) -> Markup:
     """Render user Markdown to sanitised HTML that is safe to insert into a page.
 
-    Headings move down by `heading_offset` and never above `top_level`: comments and wiki pages
-    sit under the page's h1 and h2; legal pages (top_level=2) start their sections at h2.
+    The text's first heading becomes `top_level` and the rest follow without skipping a level:
+    comments and wiki pages sit under the page's h1 and h2; legal pages (top_level=2) start at h2.
     """
     source = _CONTROL_RE.sub("", source.replace("\r\n", "\n").replace("\r", "\n"))
     try:
         # A fresh instance per call: Markdown objects keep state and are not thread-safe.
-        rendered = _build_markdown(heading_offset, top_level, wiki_link_resolver).convert(source)
+        rendered = _build_markdown(top_level, wiki_link_resolver).convert(source)
     except RecursionError:
         # Python-Markdown recurses per nesting level (thousands of "- " or "*"); show the text instead.
         rendered = "<p>" + str(escape(source)).replace("\n", "<br>\n") + "</p>"

@@ -90,4 +90,4 @@ def test_comment_headings_stay_below_the_page_layout(app):
     """Only admin-written pages may use h2: a citizen's '#' heading is still h3."""
     with app.test_request_context():
         assert str(render_markdown("# Titel")) == "<h3>Titel</h3>"
-        assert str(render_markdown("# Titel", heading_offset=1, top_level=2)) == "<h2>Titel</h2>"
+        assert str(render_markdown("# Titel", top_level=2)) == "<h2>Titel</h2>"

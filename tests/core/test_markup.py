@@ -147,26 +147,34 @@ def test_table_with_alignment() -> None:
     assert_safe(output)
 
 
+def heading_tags(output) -> list[str]:
+    return re.findall(r"<(h[1-6])>", str(output))
+
+
 @pytest.mark.parametrize(
-    ("source", "offset", "tag"),
+    ("source", "expected"),
     [
-        ("# Titel", 2, "h3"),
-        ("## Titel", 2, "h4"),
-        ("### Titel", 2, "h5"),
-        ("#### Titel", 2, "h6"),
-        ("###### Titel", 2, "h6"),
-        ("Titel\n=====", 2, "h3"),
-        ("Titel\n-----", 2, "h4"),
-        ("# Titel", 3, "h4"),
-        ("# Titel", 0, "h3"),
-        ("## Titel", 0, "h3"),
-        ("### Titel", 0, "h3"),
-        ("#### Titel", 0, "h4"),
+        # The first heading sits at top_level (h3 under the page's h1 and h2), whatever its "#" count.
+        ("# Titel", ["h3"]),
+        ("### Titel", ["h3"]),
+        ("###### Titel", ["h3"]),
+        ("Titel\n=====", ["h3"]),
+        ("Titel\n-----", ["h3"]),
+        # Going down never skips a level; siblings keep theirs; going up returns to the parent's.
+        ("# A\n\n### B", ["h3", "h4"]),
+        ("# A\n\n### B\n\n### C\n\n## D", ["h3", "h4", "h4", "h4"]),
+        ("## A\n\n#### B\n\n# C\n\n## D", ["h3", "h4", "h3", "h4"]),
+        ("> ## Zitat\n\n### Danach", ["h3", "h4"]),
+        # Deeper than h6 does not exist.
+        ("# 1\n## 2\n### 3\n#### 4\n##### 5", ["h3", "h4", "h5", "h6", "h6"]),
     ],
 )
-def test_headings_are_shifted_and_capped(source: str, offset: int, tag: str) -> None:
-    output = render_markdown(source, heading_offset=offset)
-    assert output == f"<{tag}>Titel</{tag}>"
+def test_headings_follow_the_pages_outline(source: str, expected: list[str]) -> None:
+    assert heading_tags(render_markdown(source)) == expected
+
+
+def test_admin_pages_start_their_sections_at_h2() -> None:
+    assert heading_tags(render_markdown("### Anbieter\n\n#### Adresse", top_level=2)) == ["h2", "h3"]
 
 
 # --- XSS ----------------------------------------------------------------------------------------
