@@ -15,6 +15,7 @@ from participation.extensions import db
 from participation.surveys.exports import reading, writers
 from participation.surveys.models import Survey
 from participation.surveys.results.services import compute
+from participation.surveys.services import today
 from tests.conftest import ROLE_SETS, login, post
 from tests.surveys.results_factories import FREE_TEXT, answer, close_and_publish, results_survey
 
@@ -34,7 +35,7 @@ def test_german_csv_dialect_and_free_text_round_trip(app, client, planner, surve
     """BOM, `;`, CRLF, no sep= line, decimal comma, ISO dates; the nasty text comes back exactly."""
     answer(app, survey, mode="Rad", note=FREE_TEXT, temp="-2,75", since="2026-11-27", day=date(2026, 11, 27))
     login(client, planner)
-    response = download(client, survey, format="csv")
+    response = download(client, survey, format="csv", kopf="codes")
     data = response.data
     assert data.startswith(b"\xef\xbb\xbfid;datum;kanal;Q01;")
     assert not data[3:].startswith(b"sep=")
@@ -50,8 +51,8 @@ def test_technical_csv(app, client, planner, survey):
     """RFC 4180: no BOM, `,`, decimal point, CRLF."""
     answer(app, survey, mode="Rad", temp="2,5", note=FREE_TEXT)
     login(client, planner)
-    data = download(client, survey, format="csv-technisch").data
-    assert data.startswith(b"id,datum,kanal,Q01,")
+    data = download(client, survey, format="csv-technisch", kopf="codes").data
+    assert data.startswith(b"id,datum,kanal,Q01,Q01_status,")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
     assert rows[0]["Q04"] == "2.5" and rows[0]["Q05"] == FREE_TEXT
 
@@ -67,7 +68,7 @@ def test_option_counts_equal_counts_recomputed_from_csv(app, client, planner, su
     for mode, wish in choices * 3:
         answer(app, survey, mode=mode, wish=wish)
     login(client, planner)
-    rows = german_rows(download(client, survey, format="csv", mehrfach="beides").data)
+    rows = german_rows(download(client, survey, format="csv", mehrfach="beides", kopf="codes").data)
     with app.app_context():
         results = compute(db.session.get(Survey, survey.id))
     by_id = {r.question.id: r for r in results.questions}
@@ -89,21 +90,26 @@ def test_formula_injection_in_csv_numbers_stay_numbers(app, client, planner, sur
         ("csv", german_rows),
         ("csv-technisch", lambda d: list(csv.DictReader(io.StringIO(d.decode(), newline="")))),
     ):
-        rows = reader(download(client, survey, format=fmt).data)
+        rows = reader(download(client, survey, format=fmt, kopf="codes").data)
         words = {row["Q06"] for row in rows}
         assert words == {"'=SUMME(A1)", "'+49 30 1234", "'-Rabatt", "'@home", "normal"}
         assert {row["Q04"] for row in rows} == {"-5"}
 
 
 def test_zero_blank_and_not_shown_are_distinct(app, client, planner, survey):
-    """0 = option not chosen, blank = shown but unanswered, "nicht gezeigt" = hidden by a condition."""
-    answer(app, survey, mode="Rad", wish=["Bäume"])  # km shown, unanswered
+    """0 = option not chosen; a missing value leaves the value empty and its status says why."""
+    answer(app, survey, mode="Rad", wish=["Bäume"], scale="dk")  # km shown, unanswered
     answer(app, survey, mode="Auto")  # wish unanswered, km hidden
     login(client, planner)
-    rows = {row["Q01"]: row for row in german_rows(download(client, survey, format="csv").data)}
-    assert (rows["Rad"]["Q02_A1"], rows["Rad"]["Q02_A2"]) == ("1", "0")
-    assert (rows["Auto"]["Q02_A1"], rows["Auto"]["Q02_A2"]) == ("", "")
-    assert rows["Rad"]["Q11"] == "" and rows["Auto"]["Q11"] == "nicht gezeigt"
+    rows = {row["Q01"]: row for row in german_rows(download(client, survey, format="csv", kopf="codes").data)}
+    rad, auto = rows["Rad"], rows["Auto"]
+    assert (rad["Q02_A1"], rad["Q02_A2"], rad["Q02_status"]) == ("1", "0", "")
+    assert (auto["Q02_A1"], auto["Q02_A2"], auto["Q02_status"]) == ("", "", "keine Antwort")
+    assert (rad["Q11"], rad["Q11_status"]) == ("", "keine Antwort")
+    assert (auto["Q11"], auto["Q11_status"]) == ("", "nicht gezeigt")
+    assert (rad["Q03"], rad["Q03_status"]) == ("", "weiß nicht")
+    assert (rad["Q08_R1"], rad["Q08_R1_status"]) == ("", "keine Antwort")
+    assert rad["Q01_status"] == ""
 
 
 def test_options_codes_headers_joined_and_filters(app, client, planner, survey):
@@ -120,18 +126,25 @@ def test_options_codes_headers_joined_and_filters(app, client, planner, survey):
     )
     answer(app, survey, mode="Bus", channel="papier", day=date(2026, 2, 5))
     login(client, planner)
-    rows = german_rows(download(client, survey, format="csv", antworten="codes", mehrfach="verbunden").data)
+    rows = german_rows(
+        download(client, survey, format="csv", antworten="codes", mehrfach="verbunden", kopf="codes").data
+    )
     first = next(r for r in rows if r["kanal"] == "telefon")
-    assert (first["Q01"], first["Q02"], first["Q07"], first["Q03"]) == ("A1", "A1|A3", "1", "dk")
+    assert (first["Q01"], first["Q02"], first["Q07"], first["Q03"]) == ("A1", "A1|A3", "1", "")
+    assert first["Q03_status"] == "weiß nicht"
     assert "Q02_A1" not in first
-    header = download(client, survey, format="csv", kopf="texte").data.decode("utf-8-sig").split("\r\n")[0]
-    assert header.startswith("Antwort-ID;Datum;Kanal;Verkehrsmittel?;Was fehlt? – Bäume;")
-    header = download(client, survey, format="csv", kopf="beides").data.decode("utf-8-sig").split("\r\n")[0]
-    assert "Q02_A1 Was fehlt? – Bäume" in header
-    assert [r["kanal"] for r in german_rows(download(client, survey, format="csv", kanal="papier").data)] == [
-        "Papier/Post"
-    ]
-    dated = german_rows(download(client, survey, format="csv", von="2026-02-01", bis="2026-02-28").data)
+    for params in ({}, {"kopf": "texte"}, {"kopf": "beides"}):  # question texts are the default
+        header = download(client, survey, format="csv", **params).data.decode("utf-8-sig").split("\r\n")[0]
+        assert header.startswith(
+            "Antwort-ID [id];Datum [datum];Kanal [kanal];Verkehrsmittel? [Q01];"
+            "Verkehrsmittel? – Status [Q01_status];Was fehlt? – Bäume [Q02_A1];"
+        )
+    codes = {"kopf": "codes"}
+    papers = german_rows(download(client, survey, format="csv", kanal="papier", **codes).data)
+    assert [r["kanal"] for r in papers] == ["Papier/Post"]
+    dated = german_rows(
+        download(client, survey, format="csv", von="2026-02-01", bis="2026-02-28", **codes).data
+    )
     assert [r["Q01"] for r in dated] == ["Bus"]
 
 
@@ -143,8 +156,8 @@ def test_anonymous_export_has_no_account_code_or_time(app, client, planner, make
     answer(app, anonymous, mode="Rad")
     answer(app, named, mode="Rad", user_id=citizen.id)
     login(client, planner)
-    anon_header = german_rows(download(client, anonymous, format="csv").data)[0].keys()
-    named_row = german_rows(download(client, named, format="csv").data)[0]
+    anon_header = german_rows(download(client, anonymous, format="csv", kopf="codes").data)[0].keys()
+    named_row = german_rows(download(client, named, format="csv", kopf="codes").data)[0]
     meta = [k for k in anon_header if not k.startswith("Q")]
     assert meta == ["id", "datum", "kanal"]
     assert named_row["konto_id"] == str(citizen.id) and named_row["zugang"] == "account"
@@ -156,12 +169,22 @@ def test_anonymous_export_has_no_account_code_or_time(app, client, planner, make
 
 
 def test_filename_headers(app, client, planner, survey):
-    """ASCII filename plus UTF-8 filename*."""
+    """`<slug>_<day>_<format>.<ext>`: ASCII, every format its own name (the two CSVs differ)."""
     login(client, planner)
-    disposition = download(client, survey, format="csv").headers["Content-Disposition"]
-    assert 'filename="umfrage-' in disposition and "filename*=UTF-8''umfrage-" in disposition
-    assert "Mobilit%C3%A4t" in disposition
-    assert disposition.split('filename="')[1].split('"')[0].isascii()
+    with app.app_context():
+        day = today().isoformat()
+    names = {}
+    for fmt in ("csv", "csv-technisch", "xlsx", "ods", "json"):
+        disposition = download(client, survey, format=fmt).headers["Content-Disposition"]
+        names[fmt] = disposition.split('filename="')[1].split('"')[0]
+    slug = "mobilitaet-2026-innenstadt"
+    assert names == {
+        "csv": f"{slug}_{day}_csv-excel.csv",
+        "csv-technisch": f"{slug}_{day}_csv-technisch.csv",
+        "xlsx": f"{slug}_{day}_xlsx.xlsx",
+        "ods": f"{slug}_{day}_ods.ods",
+        "json": f"{slug}_{day}_json.json",
+    }
 
 
 ROUTES = [

@@ -45,6 +45,7 @@ def filled(app, client, planner):
 
 
 def _get(client, built, fmt, **params) -> bytes:
+    params.setdefault("kopf", "codes")
     query = "&".join([f"format={fmt}"] + [f"{k}={v}" for k, v in params.items()])
     response = post(client, f"/umfragen/verwaltung/{built.id}/export/datei?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -95,7 +96,7 @@ def _unformula(text: str) -> str:
 def test_xlsx_read_back_cell_by_cell(client, filled):
     """Same cells as the technical CSV; numbers are numbers, text is text, a sheet name Excel accepts."""
     workbook = load_workbook(io.BytesIO(_get(client, filled, "xlsx")))
-    assert workbook.sheetnames == ["Mobilität   2026  Innenstadt", "Codebuch"]
+    assert workbook.sheetnames == ["Mobilität 2026 Innenstadt", "Codebuch"]
     sheet = workbook.worksheets[0]
     expected = _technical(client, filled)
     rows = list(sheet.iter_rows(values_only=True))
@@ -132,8 +133,8 @@ def test_ods_read_back_cell_by_cell(client, filled):
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
         assert "table:formula" not in archive.read("content.xml").decode()
     tables = _ods_tables(data)
-    assert list(tables) == ["Mobilität   2026  Innenstadt", "Codebuch"]
-    rows = tables["Mobilität   2026  Innenstadt"]
+    assert list(tables) == ["Mobilität 2026 Innenstadt", "Codebuch"]
+    rows = tables["Mobilität 2026 Innenstadt"]
     expected = _technical(client, filled)
     for got, want in zip(rows, expected, strict=True):
         assert [_plain(v) for v in got] == [_unformula(w) for w in want]

@@ -24,11 +24,19 @@ from participation.surveys.exports.reading import (
 )
 from participation.surveys.exports.writers import decimal_text, defuse
 from participation.surveys.models import CHANNEL_LABELS
-from participation.surveys.questions import DONT_KNOW, qtype
+from participation.surveys.questions import qtype
 from participation.surveys.results.sql import ResultFilter
 
+# Missing values: a value column holds a value or stays empty; why it is empty is in the question's
+# status column "<code>_status" (matrix: one per row), empty when answered. One scheme for every format.
 NOT_SHOWN = "nicht gezeigt"
 DONT_KNOW_LABEL = "weiß nicht"
+NO_ANSWER = "keine Antwort"
+STATUS_VALUES = (DONT_KNOW_LABEL, NOT_SHOWN, NO_ANSWER)
+HEADER_CHARS = 40  # question texts in headers are shortened to this, the code follows in brackets
+
+# Column kinds (writers choose cell types and widths by them).
+NUMBER, DATE, TEXT, LONG_TEXT, STATUS = "number", "date", "text", "long_text", "status"
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class ExportOptions:
     """The planner's choices: answers as codes or labels, headers, multiple-choice layout, filter."""
 
     answers: str = "labels"  # "codes" | "labels"
-    headers: str = "codes"  # "codes" | "texts" | "both"
+    headers: str = "texts"  # "texts" (shortened question text + [code]) | "codes"
     multiple: str = "columns"  # "columns" (0/1) | "joined" | "both"
     filter: ResultFilter = field(default_factory=ResultFilter)
 
@@ -46,8 +54,13 @@ class QuestionColumns:
     """A question's export columns: headers, and how its answer rows become the cells of one response."""
 
     question_id: int
-    headers: list[tuple[str, str]]  # (code, text) per column
+    headers: list[tuple[str, str, str]]  # (code, text, kind) per column, status columns last
     cells: Callable[[list], list]  # the question's raw answer rows -> one value per column
+    statuses: int = 1  # how many status columns end the list
+
+    @property
+    def values(self) -> int:
+        return len(self.headers) - self.statuses
 
     @property
     def width(self) -> int:
@@ -92,12 +105,20 @@ class Cells:
         return value.isoformat() if self.csv and value is not None else value
 
 
-def _header(code: str, text: str, mode: str) -> str:
-    if mode == "texts":
+def shorten(text: str, limit: int = HEADER_CHARS) -> str:
+    """One line, at most `limit` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
         return text
-    if mode == "both":
-        return f"{code} {text}"
-    return code
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" -–:,;") + "…"
+
+
+def header_label(code: str, text: str, mode: str) -> str:
+    """The column header: the code, or the shortened text with the code in brackets."""
+    return code if mode == "codes" else f"{shorten(text)} [{code}]"
 
 
 def question_columns(question, options: ExportOptions, out: Cells) -> QuestionColumns:
@@ -105,29 +126,31 @@ def question_columns(question, options: ExportOptions, out: Cells) -> QuestionCo
     as_codes = options.answers == "codes"
     kind, code, text = question.qtype, question.code, question.text
     names = {o.id: out.label(o.code if as_codes else o.label) for o in question.options}
-    dont_know = DONT_KNOW if as_codes else out.label(DONT_KNOW_LABEL)
+    dont_know, no_answer = out.label(DONT_KNOW_LABEL), out.label(NO_ANSWER)
     has_other = kind in ("single", "multiple") and any(o.is_other for o in question.choices)
-
-    def point(row):
-        return dont_know if row[A_DK] else (None if row[A_NUMBER] is None else int(row[A_NUMBER]))
+    status = [(f"{code}_status", f"{text} – Status", STATUS)]
+    statuses = 1
 
     def other(rows):
         return out.text(next((r[A_TEXT] for r in rows if r[A_TEXT]), None))
 
-    headers: list[tuple[str, str]] = []
+    headers: list[tuple[str, str, str]] = []
+    cells: Callable[[list], list]
     if kind == "single":
-        headers.append((code, text))
-        cells = (lambda rows: [names.get(rows[0][A_OPTION]), other(rows)]) if has_other else None
-        cells = cells or (lambda rows: [names.get(rows[0][A_OPTION])])
+        headers.append((code, text, TEXT))
+        if has_other:
+            cells = lambda rows: [names.get(rows[0][A_OPTION]), other(rows), None]  # noqa: E731
+        else:
+            cells = lambda rows: [names.get(rows[0][A_OPTION]), None]  # noqa: E731
     elif kind == "multiple":
         joined = options.multiple in ("joined", "both")
         split = options.multiple in ("columns", "both")
         choices = [o.id for o in question.choices]
         order = [o.id for o in question.options]  # the questionnaire's order (answer ids are random)
         if joined:
-            headers.append((code, text))
+            headers.append((code, text, TEXT))
         if split:
-            headers += [(f"{code}_{o.code}", f"{text} – {o.label}") for o in question.choices]
+            headers += [(f"{code}_{o.code}", f"{text} – {o.label}", NUMBER) for o in question.choices]
 
         def cells(rows):
             chosen = {r[A_OPTION] for r in rows}
@@ -136,39 +159,65 @@ def question_columns(question, options: ExportOptions, out: Cells) -> QuestionCo
                 values += [1 if i in chosen else 0 for i in choices]
             if has_other:
                 values.append(other(rows))
+            values.append(None)
             return values
-    elif kind in ("matrix", "ranking"):
-        keys = [r.id for r in question.rows] if kind == "matrix" else [o.id for o in question.choices]
-        labelled = question.rows if kind == "matrix" else question.choices
-        headers += [(f"{code}_{o.code}", f"{text} – {o.label}") for o in labelled]
-        if kind == "matrix":
-            cells = lambda rows: [{r[A_ROW]: point(r) for r in rows}.get(k) for k in keys]  # noqa: E731
-        else:
-            cells = lambda rows: [{r[A_OPTION]: r[A_RANK] for r in rows}.get(k) for k in keys]  # noqa: E731
-    else:
-        headers.append((code, text))
-        if kind == "scale":
-            cells = lambda rows: [point(rows[0])]  # noqa: E731
-        elif kind == "yesno":
-            yes_no = (0, 1) if as_codes else (out.label("Nein"), out.label("Ja"))
-            cells = lambda rows: [yes_no[1 if rows[0][A_NUMBER] else 0]]  # noqa: E731
-        elif kind == "number":
-            decimal = bool(question.setting("decimal"))
-            cells = lambda rows: [out.number(rows[0][A_NUMBER], decimal)]  # noqa: E731
-        elif kind == "date":
-            cells = lambda rows: [out.day(rows[0][A_DATE])]  # noqa: E731
-        else:  # free texts
-            cells = lambda rows: [out.text(rows[0][A_TEXT])]  # noqa: E731
+    elif kind == "matrix":
+        keys = [r.id for r in question.rows]
+        headers += [(f"{code}_{o.code}", f"{text} – {o.label}", NUMBER) for o in question.rows]
+        status = [(f"{code}_{o.code}_status", f"{text} – {o.label} – Status", STATUS) for o in question.rows]
+        statuses = len(keys)
+
+        def cells(rows):
+            by_row = {r[A_ROW]: r for r in rows}
+            values, states = [], []
+            for key in keys:
+                row = by_row.get(key)
+                if row is None:
+                    values.append(None)
+                    states.append(no_answer)
+                elif row[A_DK]:
+                    values.append(None)
+                    states.append(dont_know)
+                else:
+                    values.append(None if row[A_NUMBER] is None else int(row[A_NUMBER]))
+                    states.append(None)
+            return values + states
+    elif kind == "ranking":
+        keys = [o.id for o in question.choices]
+        headers += [(f"{code}_{o.code}", f"{text} – {o.label}", NUMBER) for o in question.choices]
+        cells = lambda rows: [{r[A_OPTION]: r[A_RANK] for r in rows}.get(k) for k in keys] + [None]  # noqa: E731
+    elif kind == "scale":
+        headers.append((code, text, NUMBER))
+
+        def cells(rows):
+            row = rows[0]
+            if row[A_DK]:
+                return [None, dont_know]
+            return [None if row[A_NUMBER] is None else int(row[A_NUMBER]), None]
+    elif kind == "yesno":
+        headers.append((code, text, NUMBER if as_codes else TEXT))
+        yes_no = (0, 1) if as_codes else (out.label("Nein"), out.label("Ja"))
+        cells = lambda rows: [yes_no[1 if rows[0][A_NUMBER] else 0], None]  # noqa: E731
+    elif kind == "number":
+        headers.append((code, text, NUMBER))
+        decimal = bool(question.setting("decimal"))
+        cells = lambda rows: [out.number(rows[0][A_NUMBER], decimal), None]  # noqa: E731
+    elif kind == "date":
+        headers.append((code, text, DATE))
+        cells = lambda rows: [out.day(rows[0][A_DATE]), None]  # noqa: E731
+    else:  # free texts
+        headers.append((code, text, LONG_TEXT if kind == "long_text" else TEXT))
+        cells = lambda rows: [out.text(rows[0][A_TEXT]), None]  # noqa: E731
     if has_other:
-        headers.append((f"{code}_sonst", f"{text} – Sonstiges (Text)"))
-    return QuestionColumns(question.id, headers, cells)
+        headers.append((f"{code}_sonst", f"{text} – Sonstiges (Text)", TEXT))
+    return QuestionColumns(question.id, headers + status, cells, statuses)
 
 
-def meta_headers(survey) -> list[tuple[str, str]]:
+def meta_headers(survey) -> list[tuple[str, str, str]]:
     """Response id, day and channel; account and access only where the survey is not anonymous."""
-    headers = [("id", "Antwort-ID"), ("datum", "Datum"), ("kanal", "Kanal")]
+    headers = [("id", "Antwort-ID", TEXT), ("datum", "Datum", DATE), ("kanal", "Kanal", TEXT)]
     if not survey.is_anonymous:
-        headers += [("konto_id", "Konto-ID"), ("zugang", "Zugang")]
+        headers += [("konto_id", "Konto-ID", NUMBER), ("zugang", "Zugang", TEXT)]
     return headers
 
 
@@ -181,20 +230,38 @@ def warm(survey) -> None:
         _ = question.options
 
 
+def _plan(survey, options: ExportOptions, out: Cells) -> list[QuestionColumns]:
+    return [question_columns(q, options, out) for q in survey.ordered_questions() if qtype(q).answerable]
+
+
+def columns(survey, options: ExportOptions) -> list[tuple[str, str, str]]:
+    """Every column as (code, text, kind), in file order."""
+    plan = _plan(survey, options, Cells(None))
+    return meta_headers(survey) + [header for item in plan for header in item.headers]
+
+
 def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) -> Iterator[list]:
     """The header row, then one row per response: typed values, or CSV-ready text when csv_comma is set."""
     out = Cells(csv_comma)
     as_codes = options.answers == "codes"
     anonymous = survey.is_anonymous
-    plan = [question_columns(q, options, out) for q in survey.ordered_questions() if qtype(q).answerable]
-    header = [_header(code, text, options.headers) for code, text in meta_headers(survey)]
-    header += [_header(code, text, options.headers) for item in plan for code, text in item.headers]
-    yield [out.label(h) for h in header]
+    plan = _plan(survey, options, out)
+    heads = meta_headers(survey) + [header for item in plan for header in item.headers]
+    yield [out.label(header_label(code, text, options.headers)) for code, text, _kind in heads]
     channels = {
         c.value: out.label(c.value if as_codes else str(label)) for c, label in CHANNEL_LABELS.items()
     }
     visibility = Visibility(survey)
-    steps = [(item.question_id, item.cells, [None] * item.width, [NOT_SHOWN] * item.width) for item in plan]
+    not_shown, no_answer = out.label(NOT_SHOWN), out.label(NO_ANSWER)
+    steps = [
+        (
+            item.question_id,
+            item.cells,
+            [None] * item.values + [no_answer] * item.statuses,
+            [None] * item.values + [not_shown] * item.statuses,
+        )
+        for item in plan
+    ]
 
     def table_row(record) -> list:
         row = [record.id, out.day(record.submitted_on), channels.get(record.channel, record.channel)]
@@ -216,40 +283,3 @@ def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) ->
         with reading.no_cyclic_gc():
             rows = [table_row(record) for record in batch]
         yield from rows
-
-
-def codebook(survey) -> Iterator[list]:
-    """Question codes, texts, types, option codes and labels, and what blank cells mean."""
-    yield ["Code", "Frage / Text", "Typ", "Antwortcode", "Antwort"]
-    for question in survey.ordered_questions():
-        kind = qtype(question)
-        if not kind.answerable:
-            continue
-        yield [question.code, question.text, str(kind.label), None, None]
-        for option in question.options:
-            yield [
-                f"{question.code}_{option.code}",
-                None,
-                "Zeile" if option.kind == "row" else "Option",
-                option.code,
-                option.label,
-            ]
-        if question.qtype in ("scale", "matrix"):
-            low, high = question.setting("scale_min", 1), question.setting("scale_max", 5)
-            yield [
-                None,
-                None,
-                "Skala",
-                f"{low}–{high}",
-                f"{question.setting('label_min', '')} – {question.setting('label_max', '')}",
-            ]
-            if question.setting("dont_know"):
-                yield [None, None, "Skala", DONT_KNOW, DONT_KNOW_LABEL]
-        if question.qtype == "yesno":
-            yield [None, None, "Ja/Nein", "1", "Ja"]
-            yield [None, None, "Ja/Nein", "0", "Nein"]
-    yield []
-    yield ["Fehlende Werte", None, None, None, None]
-    yield [None, "leere Zelle", None, None, "keine Antwort (Frage gezeigt, nicht beantwortet)"]
-    yield [None, NOT_SHOWN, None, None, "Frage wurde wegen einer Bedingung nicht gezeigt"]
-    yield [None, "0 / 1", None, None, "Mehrfachauswahl: Option nicht gewählt / gewählt"]

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from participation.surveys.exports import reading
-from participation.surveys.exports.columns import NOT_SHOWN, ExportOptions
+from participation.surveys.exports.columns import DONT_KNOW_LABEL, NO_ANSWER, NOT_SHOWN, ExportOptions
 from participation.surveys.exports.reading import Visibility, decoded
 from participation.surveys.questions import DONT_KNOW, qtype
 
@@ -27,7 +27,13 @@ def structure(survey) -> dict:
         "id": survey.id,
         "title": survey.title,
         "anonymous": survey.is_anonymous,
-        "missing_values": {"null": "keine Antwort", "not_shown": NOT_SHOWN},
+        # The scheme of every format: a value or null; why it is null is in the response's "status"
+        # (by column code as in the spreadsheets: "<code>" or, for matrix rows, "<code>_<row>").
+        "missing_values": {
+            "null": "kein Wert, Grund in status",
+            "status": [DONT_KNOW_LABEL, NOT_SHOWN, NO_ANSWER],
+            "not_shown": NOT_SHOWN,
+        },
         "questions": [
             {
                 "code": q.code,
@@ -42,18 +48,32 @@ def structure(survey) -> dict:
     }
 
 
-def _answer(question, value, as_codes: bool):
+def _answer(question, value, as_codes: bool, status: dict[str, str]):
+    """The answer as JSON; a missing value's reason goes into `status` (the spreadsheets' scheme)."""
     names = {o.id: (o.code if as_codes else o.label) for o in question.options}
     kind = question.qtype
+    if kind == "matrix":
+        given = value or {}
+        for row in question.rows:
+            if row.id not in given:
+                status[f"{question.code}_{row.code}"] = NO_ANSWER
+            elif given[row.id] == DONT_KNOW:
+                status[f"{question.code}_{row.code}"] = DONT_KNOW_LABEL
+        answered = {names[k]: v for k, v in given.items() if v != DONT_KNOW}
+        return answered or None
     if value is None:
+        status[question.code] = NO_ANSWER
+        return None
+    if value == DONT_KNOW:
+        status[question.code] = DONT_KNOW_LABEL
         return None
     if kind == "single":
         return {"option": names[value[0]], "other": value[1]} if value[1] else names[value[0]]
     if kind == "multiple":
         chosen = [names[i] for i in value[0]]
         return {"options": chosen, "other": value[1]} if value[1] else chosen
-    if kind in ("matrix", "ranking"):
-        return {names[k]: (v if v != DONT_KNOW else "dk") for k, v in value.items()}
+    if kind == "ranking":
+        return {names[k]: v for k, v in value.items()}
     return _plain(value)
 
 
@@ -80,8 +100,18 @@ def json_chunks(survey, options: ExportOptions) -> Iterator[bytes]:
         if not survey.is_anonymous:
             item["account_id"] = response.user_id
             item["via"] = response.via
-        item["answers"] = {q.code: _answer(q, values.get(q.id), as_codes) for q in questions if q.id in shown}
+        status: dict[str, str] = {}
+        item["answers"] = {
+            q.code: _answer(q, values.get(q.id), as_codes, status) for q in questions if q.id in shown
+        }
         item["not_shown"] = [q.code for q in questions if q.id not in shown]
+        for question in questions:
+            if question.id not in shown:
+                keys = (
+                    [f"{question.code}_{r.code}" for r in question.rows] if question.qtype == "matrix" else []
+                )
+                status.update(dict.fromkeys(keys or [question.code], NOT_SHOWN))
+        item["status"] = status
         line = json.dumps(item, ensure_ascii=False)
         yield (pending + ("" if first else ",\n") + line).encode("utf-8")
         pending, first = "", False

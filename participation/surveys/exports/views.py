@@ -13,21 +13,26 @@ from participation.core import audit
 from participation.core.downloads import attachment_headers
 from participation.core.permissions import require
 from participation.extensions import db
-from participation.surveys.exports.columns import ExportOptions, codebook, iter_table, warm
+from participation.surveys.exports.codebook import codebook
+from participation.surveys.exports.columns import ExportOptions, columns, iter_table, warm
 from participation.surveys.exports.json_export import json_chunks
-from participation.surveys.exports.writers import csv_chunks, spooled, write_ods, write_xlsx
+from participation.surveys.exports.naming import export_filename
+from participation.surveys.exports.ods import write_ods
+from participation.surveys.exports.writers import csv_chunks, spooled
+from participation.surveys.exports.xlsx import write_xlsx
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results
 from participation.surveys.results.filters import read_filter
 from participation.surveys.services import today
 from participation.surveys.views import bp, load_survey
 
+# format -> (name in the file name, extension, media type)
 FORMATS = {
-    "csv": ("csv", "text/csv"),  # Werkzeug adds "; charset=utf-8" to text/* types
-    "csv-technisch": ("csv", "text/csv"),
-    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "ods": ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
-    "json": ("json", "application/json"),
+    "csv": ("csv-excel", "csv", "text/csv"),  # Werkzeug adds "; charset=utf-8" to text/* types
+    "csv-technisch": ("csv-technisch", "csv", "text/csv"),
+    "xlsx": ("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "ods": ("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    "json": ("json", "json", "application/json"),
 }
 logger = logging.getLogger(__name__)
 BROKEN_MARKER = "\r\n### EXPORT ABGEBROCHEN – DIESE DATEI IST UNVOLLSTÄNDIG ###\r\n"
@@ -42,9 +47,8 @@ def read_options(survey) -> ExportOptions:
     """Options from the export form; unknown values fall back to the defaults."""
     return ExportOptions(
         answers=_choice("antworten", ("labels", "codes")),
-        headers=_choice("kopf", ("codes", "texte", "beides"))
-        .replace("texte", "texts")
-        .replace("beides", "both"),
+        # "beides" was a choice before the headers carried the code anyway: it now means "texte".
+        headers="codes" if _choice("kopf", ("texte", "codes", "beides")) == "codes" else "texts",
         multiple=_choice("mehrfach", ("spalten", "verbunden", "beides"))
         .replace("spalten", "columns")
         .replace("verbunden", "joined")
@@ -97,11 +101,12 @@ def export_file(survey_id: int):
     db.session.commit()
     survey = load_survey(survey_id)
     warm(survey)
-    extension, mimetype = FORMATS[fmt]
+    name, extension, mimetype = FORMATS[fmt]
     try:
         if fmt in ("xlsx", "ods"):
             writer = write_xlsx if fmt == "xlsx" else write_ods
-            chunks = spooled(writer, survey.title, iter_table(survey, options), codebook(survey))
+            table = iter_table(survey, options)
+            chunks = spooled(writer, survey.title, columns(survey, options), table, codebook(survey))
         elif fmt == "json":
             chunks = json_chunks(survey, options)
         else:
@@ -117,7 +122,7 @@ def export_file(survey_id: int):
         yield first
         yield from _guarded(chunks)
 
-    filename = f"umfrage-{survey.id}-{survey.title[:60]}-{today().isoformat()}.{extension}"
+    filename = export_filename(survey.title, survey.id, today(), name, extension)
     headers = attachment_headers(filename)
     headers["X-Content-Type-Options"] = "nosniff"
     return HttpResponse(body(), mimetype=mimetype, headers=headers)
