@@ -90,7 +90,11 @@ def refresh(session: Session, stale: dict[str, set[int]]) -> None:
 
 
 def mark_stale(kind: str, ids: Iterable[int]) -> None:
-    """After a bulk UPDATE the ORM did not see: rewrite these documents now, in this transaction."""
+    """After a bulk UPDATE the ORM did not see: rewrite these documents now, in this transaction.
+
+    Call it after the statement that wrote the source rows: holding their locks, this transaction
+    reads what a concurrent writer committed (as the flush events do), never an older text.
+    """
     wanted = {int(i) for i in ids}
     if wanted:
         refresh(db.session(), {kind: wanted})
