@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.core.demo import seed_legal_pages
+from participation.core.legal_texts import default_legal_text
 from participation.core.models import AuditLogEntry, LegalPage
 from participation.extensions import db
 from tests.conftest import post
@@ -84,7 +85,8 @@ def test_edit_form_starts_with_the_shipped_text(client, logged_in, slug):
     logged_in("admin")
     html = client.get(f"/admin/einstellungen/{slug}").get_data(as_text=True)
     textarea = html_lib.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1))
-    assert textarea.lstrip().startswith("**Hinweis") or textarea.lstrip().startswith("#")
+    shipped = default_legal_text(slug, "Musterstadt")
+    assert textarea.replace("\r\n", "\n").strip() == shipped.strip()
     assert "Musterstadt" in textarea
     assert "$site_name" not in textarea
 
@@ -196,9 +198,10 @@ def test_unedited_pages_show_the_german_template(client, slug):
     assert "$site_name" not in article
 
 
-def test_unedited_impressum_has_its_heading_text(client):
+def test_unedited_impressum_names_itself_once_and_starts_its_sections_at_h2(client):
     html = client.get("/impressum").get_data(as_text=True)
-    assert re.search(r"<h2>Impressum</h2>", html)
+    assert re.findall(r"<h[1-6]>Impressum</h[1-6]>", html) == ["<h1>Impressum</h1>"]
+    assert "<h2>Anbieter</h2>" in html
     assert "Angaben gemäß § 5" in html
 
 
