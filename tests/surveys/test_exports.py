@@ -174,7 +174,7 @@ def test_filename_headers(app, client, planner, survey):
     with app.app_context():
         day = today().isoformat()
     names = {}
-    for fmt in ("csv", "csv-technisch", "xlsx", "ods", "json"):
+    for fmt in ("csv", "csv-technisch", "xlsx", "ods", "json", "sav"):
         disposition = download(client, survey, format=fmt).headers["Content-Disposition"]
         names[fmt] = disposition.split('filename="')[1].split('"')[0]
     slug = "mobilitaet-2026-innenstadt"
@@ -184,6 +184,7 @@ def test_filename_headers(app, client, planner, survey):
         "xlsx": f"{slug}_{day}_xlsx.xlsx",
         "ods": f"{slug}_{day}_ods.ods",
         "json": f"{slug}_{day}_json.json",
+        "sav": f"{slug}_{day}_spss.sav",
     }
 
 
@@ -194,6 +195,7 @@ ROUTES = [
     "/umfragen/verwaltung/{id}/export/datei?format=xlsx",
     "/umfragen/verwaltung/{id}/export/datei?format=ods",
     "/umfragen/verwaltung/{id}/export/datei?format=json",
+    "/umfragen/verwaltung/{id}/export/datei?format=sav",
     "/umfragen/verwaltung/{id}/bericht",
 ]
 
@@ -236,19 +238,19 @@ def test_export_permission_matrix(app, client, make_user, planner, survey, route
 def test_every_export_is_audit_logged(app, client, planner, survey):
     """Who exported which survey in which format, with the time (the printable report is a read)."""
     login(client, planner)
-    for fmt in ("csv", "xlsx", "ods", "json"):
+    for fmt in ("csv", "xlsx", "ods", "json", "sav"):
         download(client, survey, format=fmt)
     assert client.get(f"/umfragen/verwaltung/{survey.id}/bericht").status_code == 200
     with app.app_context():
         entries = db.session.scalars(
             select(AuditLogEntry).where(AuditLogEntry.action == "surveys.exported")
         ).all()
-        assert sorted(e.details["format"] for e in entries) == ["csv", "json", "ods", "xlsx"]
+        assert sorted(e.details["format"] for e in entries) == ["csv", "json", "ods", "sav", "xlsx"]
         assert {(e.actor_id, e.target_id) for e in entries} == {(planner.id, survey.id)}
         assert all(e.created_at is not None for e in entries)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json", "sav"])
 def test_failed_export_is_an_error_page_not_an_empty_file(app, client, planner, survey, monkeypatch, fmt):
     """A failure before the first byte: German error page with status 500, failure logged."""
 

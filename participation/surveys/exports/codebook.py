@@ -63,6 +63,14 @@ def codebook(survey) -> Iterator[list]:
     yield [None, "0 / 1", None, None, "Mehrfachauswahl: Option nicht gewählt / gewählt"]
     yield [
         None,
+        "SPSS (.sav)",
+        None,
+        None,
+        "Wertspalten mit festem Wertebereich tragen zusätzlich -97 (weiß nicht), -98 (nicht gezeigt) oder "
+        "-99 (keine Antwort), als fehlende Werte deklariert; freie Zahlen und Daten bleiben leer",
+    ]
+    yield [
+        None,
         "Spaltenköpfe",
         None,
         None,

@@ -18,6 +18,7 @@ from participation.surveys.exports.columns import ExportOptions, columns, iter_t
 from participation.surveys.exports.json_export import json_chunks
 from participation.surveys.exports.naming import export_filename
 from participation.surveys.exports.ods import write_ods
+from participation.surveys.exports.spss import write_sav
 from participation.surveys.exports.writers import csv_chunks, spooled
 from participation.surveys.exports.xlsx import write_xlsx
 from participation.surveys.models import CHANNEL_LABELS
@@ -33,6 +34,7 @@ FORMATS = {
     "xlsx": ("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "ods": ("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet"),
     "json": ("json", "json", "application/json"),
+    "sav": ("spss", "sav", "application/x-spss-sav"),
 }
 logger = logging.getLogger(__name__)
 BROKEN_MARKER = "\r\n### EXPORT ABGEBROCHEN – DIESE DATEI IST UNVOLLSTÄNDIG ###\r\n"
@@ -107,6 +109,8 @@ def export_file(survey_id: int):
             writer = write_xlsx if fmt == "xlsx" else write_ods
             table = iter_table(survey, options)
             chunks = spooled(writer, survey.title, columns(survey, options), table, codebook(survey))
+        elif fmt == "sav":
+            chunks = spooled(write_sav, survey, options)
         elif fmt == "json":
             chunks = json_chunks(survey, options)
         else:
