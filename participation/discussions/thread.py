@@ -164,7 +164,7 @@ def _shown(tree, limit: int):
     ).where(tree.c.shown == 1)
 
 
-def _page_tree(where, sort: str):
+def _page_tree(where, sort: str, lateral: bool = False):
     """The walks of one page of threads, THREAD_REPLIES replies each, at most PAGE_COMMENTS comments.
 
     Threads come whole or not at all: the first that would not fit keeps only its top-level
@@ -173,15 +173,15 @@ def _page_tree(where, sort: str):
     order = _order(sort)
     top = select(Comment.id).where(*where).order_by(*order).limit(PAGE_SIZE + 1)
     limit = THREAD_REPLIES + 1
-    tree = walk.walk_from_tops(top.scalar_subquery(), order, PAGE_SIZE, limit, PAGE_COMMENTS)
+    tree = walk.walk_from_tops(top.scalar_subquery(), order, PAGE_SIZE, limit, PAGE_COMMENTS, lateral)
     return _shown(tree, limit).subquery("tree")
 
 
-def _window_tree(comment_id, project_id):
+def _window_tree(comment_id, project_id, lateral: bool = False):
     """A comment's nearest ancestors and top-level comment, the comment, and the window after it."""
     up = walk.ancestors(comment_id, project_id)
     limit = WINDOW_REPLIES + 1
-    shown = _shown(walk.walk_from(comment_id, project_id, up, limit), limit)
+    shown = _shown(walk.walk_from(comment_id, project_id, up, limit, lateral), limit)
     depth = select(func.max(up.c.dist)).scalar_subquery()
     above = select(
         up.c.id.label("id"),
@@ -255,18 +255,19 @@ def _query(tree, viewer: bool, parents: bool = False):
 
 
 @functools.cache
-def _page_statement(sort: str, after: bool, viewer: bool):
+def _page_statement(sort: str, after: bool, viewer: bool, dialect: str):
     """The project page's statement, built once per kind (constructing it costs more than running it)."""
     where = [Comment.project_id == bindparam("project_id"), Comment.parent_id.is_(None)]
     if after:
         where.append(_after(sort))
-    return _query(_page_tree(where, sort), viewer)
+    return _query(_page_tree(where, sort, lateral=dialect == "postgresql"), viewer)
 
 
 @functools.cache
-def _window_statement(viewer: bool):
+def _window_statement(viewer: bool, dialect: str):
     """A window's statement (permalink, "weitere Antworten"), built once per kind."""
-    return _query(_window_tree(bindparam("comment_id"), bindparam("project_id")), viewer, parents=True)
+    tree = _window_tree(bindparam("comment_id"), bindparam("project_id"), lateral=dialect == "postgresql")
+    return _query(tree, viewer, parents=True)
 
 
 def _rows(statement, viewer, **params):
@@ -339,7 +340,8 @@ def read_page(project_id: int, viewer, sort: str = "oldest", cursor: str | None 
     """One page of top-level comments, each with its first replies in tree order; PAGE_COMMENTS at most."""
     sort = sort if sort in SORTS else "oldest"
     after = _cursor_values(sort, cursor)
-    statement = _page_statement(sort, after is not None, getattr(viewer, "is_authenticated", False))
+    viewing = getattr(viewer, "is_authenticated", False)
+    statement = _page_statement(sort, after is not None, viewing, db.engine.dialect.name)
     rows = _rows(statement, viewer, project_id=project_id, **(after or {}))
     builder = _Builder(viewer, sort)
     root, last = None, None
@@ -363,7 +365,7 @@ def read_window(project_id: int, comment_id: int, viewer, *, position: int | Non
     `position` is the comment's place among its thread's replies in tree order, when known (a
     "weitere Antworten" link carries it): then the next such link can say how many follow.
     """
-    statement = _window_statement(getattr(viewer, "is_authenticated", False))
+    statement = _window_statement(getattr(viewer, "is_authenticated", False), db.engine.dialect.name)
     rows = _rows(statement, viewer, comment_id=comment_id, project_id=project_id)
     builder = _Builder(viewer, "oldest")
     root, last, depth_before = None, None, -1

@@ -11,13 +11,14 @@ the same statement; `limit` stops each after its k-th shown comment (plus one: w
 
 Columns of the walk: thread (the top-level comment's id), rank (the thread's place on the page),
 id, parent_id, depth, descend (may go to its first reply), shown, n (how many shown so far).
+`lateral` (PostgreSQL) reads each next comment through a LATERAL subquery (see _recurse).
 For a window in the middle of a thread, `ancestors` climbs from its first comment to the top
 (one primary-key lookup per level): the depth, and the ancestors shown above the window.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select
+from sqlalchemy import FromClause, Integer, and_, case, cast, func, literal, select, true
 
 from participation.discussions.models import Comment
 
@@ -28,7 +29,7 @@ def _int(value):
     return cast(literal(value) if isinstance(value, int) else value, Integer)
 
 
-def walk_from_tops(top_ids, order, page_size: int, limit: int, budget: int):
+def walk_from_tops(top_ids, order, page_size: int, limit: int, budget: int, lateral: bool):
     """Walks from the top-level comments in `top_ids` (in `order`), `limit` shown comments each.
 
     Only the threads that fit into `budget` comments are walked: a thread takes its top-level
@@ -69,7 +70,7 @@ def walk_from_tops(top_ids, order, page_size: int, limit: int, budget: int):
         _int(1).label("shown"),
         cast(case((fits, 0), else_=limit), Integer).label("n"),
     ).where(sized.c.upto - sized.c.size <= budget)
-    return _recurse(anchor, limit)
+    return _recurse(anchor, limit, lateral)
 
 
 def ancestors(comment_id, project_id):
@@ -86,7 +87,7 @@ def ancestors(comment_id, project_id):
     return up.union_all(step)
 
 
-def walk_from(comment_id, project_id, up, limit: int):
+def walk_from(comment_id, project_id, up, limit: int, lateral: bool):
     """The walk from one comment (shown) on through its thread, `limit` shown comments after it."""
     depth = select(func.max(up.c.dist)).scalar_subquery()
     anchor = select(
@@ -99,16 +100,19 @@ def walk_from(comment_id, project_id, up, limit: int):
         _int(1).label("shown"),
         _int(0).label("n"),
     ).where(Comment.id == comment_id, Comment.project_id == project_id)
-    return _recurse(anchor, limit)
+    return _recurse(anchor, limit, lateral)
 
 
-def _recurse(anchor, limit: int):
+def _recurse(anchor, limit: int, lateral: bool):
     walk = anchor.cte("walk", recursive=True)
-    child, sibling, after = comments.alias("child"), comments.alias("sibling"), comments.alias("after")
-    first_reply = select(func.min(child.c.id)).where(child.c.parent_id == walk.c.id).scalar_subquery()
+    child, sibling = comments.alias("child"), comments.alias("sibling")
+    first_reply = (
+        select(func.min(child.c.id)).where(child.c.parent_id == walk.c.id).correlate(walk).scalar_subquery()
+    )
     next_sibling = (
         select(func.min(sibling.c.id))
         .where(sibling.c.parent_id == walk.c.parent_id, sibling.c.id > walk.c.id)
+        .correlate(walk)
         .scalar_subquery()
     )
     # A top-level comment (parent NULL) never looks for its siblings: those are other threads.
@@ -117,6 +121,20 @@ def _recurse(anchor, limit: int):
         case((walk.c.parent_id.is_not(None), next_sibling)),
         walk.c.parent_id,
     )
+    after: FromClause
+    if lateral:
+        # PostgreSQL would hash the whole table to join the next comment (it guesses many steps);
+        # a LATERAL lookup with LIMIT is never flattened into that join: one index probe a step.
+        after = (
+            select(comments.c.id, comments.c.parent_id)
+            .where(comments.c.id == target)
+            .limit(1)
+            .lateral("after")
+        )
+        joined = walk.join(after, true())
+    else:
+        after = comments.alias("after")
+        joined = walk.join(after, after.c.id == target)
     up = after.c.id == walk.c.parent_id  # climbing to the parent: it was shown before, not again
     step = (
         select(
@@ -136,7 +154,7 @@ def _recurse(anchor, limit: int):
             cast(case((up, 0), else_=1), Integer),
             cast(walk.c.n + case((up, 0), else_=1), Integer),
         )
-        .select_from(walk.join(after, after.c.id == target))
+        .select_from(joined)
         .where(walk.c.n < limit)
     )
     return walk.union_all(step)

@@ -147,7 +147,7 @@ def test_top_level_comments_are_paged_by_keyset_fifty_at_a_time(app, client, pro
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "best"])
 def test_thread_query_uses_no_offset_on_postgresql(sort):
-    statement = thread._page_statement(sort, True, True)
+    statement = thread._page_statement(sort, True, True, "postgresql")
     sql = str(statement.compile(dialect=postgresql.dialect()))
     assert "WITH RECURSIVE" in sql and "LIMIT" in sql
     assert "OFFSET" not in sql
