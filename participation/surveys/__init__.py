@@ -21,6 +21,7 @@ from participation.projects import register_project_panel
 from participation.surveys import search_source
 from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
 from participation.surveys.builder import codes_views as _codes_views  # noqa: F401
+from participation.surveys.builder import import_views as _import_views  # noqa: F401
 from participation.surveys.builder import preview_views as _preview_views  # noqa: F401
 from participation.surveys.builder import question_views as _question_views  # noqa: F401
 from participation.surveys.builder import views as _builder_views  # noqa: F401
