@@ -8,14 +8,17 @@ fixed range (choices, yes/no, scales, matrix rows, ranks) a missing value is sto
 statistic, while free numbers and dates stay system-missing (any number could be a real answer there).
 
 pyreadstat writes a whole data frame, so unlike the other formats a .sav is built in memory: the rows
-are gathered column by column as plain lists (a float or a short string per cell) before the frame is made.
+are gathered column by column (numbers in packed arrays of doubles, texts and dates as lists) before the
+frame is made.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import tempfile
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,13 +134,16 @@ def variables(survey, options: ExportOptions) -> list[Variable]:
 def write_sav(target, survey, options: ExportOptions) -> None:
     """The .sav of the responses (answers as coded values with value labels, headers as codes)."""
     # deferred: pandas and pyreadstat are heavy, and only .sav downloads need them
-    import pandas as pd
+    import numpy as np  # deferred: as above
+    import pandas as pd  # deferred: as above
     import pyreadstat  # deferred: as above
 
     options = replace(options, answers="codes", headers="codes")
     plan = variables(survey, options)
     channels = {c.value: str(label) for c, label in CHANNEL_LABELS.items()}
-    data: list[list] = [[] for _ in plan]
+    # Numbers in packed arrays (8 bytes a cell, NaN when missing), texts and dates as lists.
+    data: list[Any] = [array("d") if v.kind == NUMBER else [] for v in plan]
+    numeric = [v.kind == NUMBER for v in plan]
     converters: list[Callable[[Any], Any] | None] = []
     for variable in plan:
         if variable.codes is not None:
@@ -149,18 +155,26 @@ def write_sav(target, survey, options: ExportOptions) -> None:
     declared = [(i, v.status) for i, v in enumerate(plan) if v.status is not None]
     rows = iter_table(survey, options)
     next(rows)  # the header row: the variables carry the names
+    nan = math.nan
     for row in rows:
         for index, convert in enumerate(converters):
             value = row[index]
-            data[index].append(convert(value) if convert is not None and value is not None else value)
+            if convert is not None and value is not None:
+                value = convert(value)
+            if numeric[index]:
+                value = nan if value is None else float(value)
+            data[index].append(value)
         for index, status in declared:
             if row[status] is not None:
                 data[index][-1] = float(MISSING_CODES[row[status]])
     frame = pd.DataFrame(
         {
-            v.name: pd.Series(column, dtype="float64" if v.kind == NUMBER else object)
+            v.name: np.frombuffer(column, dtype="float64")
+            if v.kind == NUMBER
+            else pd.Series(column, dtype=object)
             for v, column in zip(plan, data, strict=True)
-        }
+        },
+        copy=False,  # no second copy of the numbers in one block
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.sav"
