@@ -604,3 +604,34 @@ def test_built_in_labels_follow_the_files_base_language(app):
     first = {q.code: q for q in plan.pages[0].questions}
     assert first["GESCHL"].options == [("F", "female", False), ("M", "male", False)]
     assert first["ORT"].options[-1] == ("-oth-", "Other", True) and first["ORT"].text == "EN ORT"
+
+
+def test_imported_conditions_behave_like_limesurveys_relevance(app, client, planner_in):
+    """The v3 draft through the real evaluation: its conditions show what LimeSurvey would show."""
+    from participation.surveys.answering.services import (
+        evaluate,
+    )  # the answering side, only to check behaviour
+
+    upload(client, fixture("v3_quartier.lss"))
+    with app.app_context():
+        survey = db.session.scalars(select(Survey).order_by(Survey.id.desc())).first()
+        q = {question.code: question for question in survey.questions}
+        option = {(c.question.code, c.label): c.id for question in survey.questions for c in question.options}
+
+        def shown(raw: dict) -> set[str]:
+            evaluation = evaluate(survey, {f"q{q[code].id}": [value] for code, value in raw.items()})
+            return {code for code, question in q.items() if question.id in evaluation.shown}
+
+        # Q02 (WOHNT) "nein" hides page 2; Q04 (BEZIRK) needs Q03 Süd; Q10 (NOTE) needs Q08 = 30 and weiblich.
+        assert shown({"Q02": "nein", "Q03": str(option[("Q03", "Nord")])}) == {
+            "Q01", "Q02", "Q03", "Q05", "Q11", "Q12", "Q13", "Q14",
+        }  # fmt: skip
+        both = shown(
+            {
+                "Q02": "ja",
+                "Q03": str(option[("Q03", "Süd")]),
+                "Q05": str(option[("Q05", "weiblich")]),
+                "Q08": "30",
+            }
+        )
+        assert {"Q04", "Q06", "Q07", "Q08", "Q09", "Q10"} <= both
