@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 import pytest
 from odf.opendocument import load as load_ods
@@ -312,3 +313,18 @@ def test_formula_text_stays_inert_in_headers_and_statuses(app, client, planner):
     assert cells["=HYPERLINK(1) [Q01]"] == "s" and cells["+49 30 1234"] == "s"
     content = zipfile.ZipFile(io.BytesIO(_get(client, built, "ods").data)).read("content.xml").decode()
     assert "=HYPERLINK(1) [Q01]" in content and "table:formula" not in content
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_every_xml_part_is_well_formed_also_without_responses(app, client, planner, fmt):
+    """Each part of the zip parses as XML, with and without responses; the filter covers the header."""
+    built = results_survey(app, planner.id)
+    login(client, planner)
+    for _ in range(2):
+        with zipfile.ZipFile(io.BytesIO(_get(client, built, fmt).data)) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels")):
+                    ElementTree.fromstring(archive.read(name))
+        answer(app, built, mode="Rad")
+    workbook = load_workbook(io.BytesIO(_get(client, built, "xlsx").data))
+    assert workbook.worksheets[0].auto_filter.ref.endswith("3")  # header and two responses

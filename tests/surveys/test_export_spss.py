@@ -118,3 +118,11 @@ def test_sav_variable_names():
         "a_b_c",
         "v_x",
     ]
+
+
+def test_sav_of_a_survey_without_responses(client, planner, app):
+    """No responses yet: a valid .sav with every variable and no rows."""
+    built = results_survey(app, planner.id)
+    login(client, planner)
+    frame, meta = _read(_get(client, built, "sav").data)
+    assert len(frame) == 0 and "Q03_status" in meta.column_names
