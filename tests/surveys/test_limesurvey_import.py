@@ -12,7 +12,13 @@ from werkzeug.test import encode_multipart
 
 from participation.core.models import AuditLogEntry
 from participation.extensions import db
-from participation.surveys.builder.limesurvey import MAX_BYTES, parse, plain_text
+from participation.surveys.builder.limesurvey import (
+    MAX_BYTES,
+    MAX_QUESTIONS,
+    ImportRefused,
+    parse,
+    plain_text,
+)
 from participation.surveys.builder.limesurvey_mapping import PlannedQuestion, plan_import
 from participation.surveys.builder.limesurvey_relevance import Unmapped, parse_relevance
 from participation.surveys.models import Condition, Option, Question, Survey, SurveyPage
@@ -635,3 +641,16 @@ def test_imported_conditions_behave_like_limesurveys_relevance(app, client, plan
             }
         )
         assert {"Q04", "Q06", "Q07", "Q08", "Q09", "Q10"} <= both
+
+
+def test_more_questions_than_the_limit_are_refused(app):
+    """Each question is a builder call: a file with more than MAX_QUESTIONS is refused before any."""
+    row = "<row><qid>{n}</qid><parent_qid>0</parent_qid><gid>1</gid><type>S</type><title>Q{n}</title></row>"
+    rows = "".join(row.format(n=n) for n in range(MAX_QUESTIONS + 1))
+    data = (
+        "<document><LimeSurveyDocType>Survey</LimeSurveyDocType>"
+        "<groups><rows><row><gid>1</gid><group_name>G</group_name></row></rows></groups>"
+        f"<questions><rows>{rows}</rows></questions></document>"
+    ).encode()
+    with app.test_request_context(), pytest.raises(ImportRefused, match="mehr als 500 Fragen"):
+        parse(data)

@@ -22,6 +22,8 @@ from participation.core.validators import has_forbidden_characters
 # A questionnaire's structure is small (a 100-question survey is about 300 kB); the limit is checked
 # on the raw bytes before the parser sees anything.
 MAX_BYTES = 2 * 1024 * 1024
+# Far above any real questionnaire; keeps one request's work (each question is a builder call) bounded.
+MAX_QUESTIONS = 500
 
 
 class ImportRefused(Exception):
@@ -106,6 +108,13 @@ def parse(data: bytes) -> LssSurvey:
     survey = _read(root)
     if not survey.groups:
         raise ImportRefused(_("Die Datei enthält keine Fragengruppen, also nichts zu übernehmen."))
+    if sum(len(group.questions) for group in survey.groups) > MAX_QUESTIONS:
+        raise ImportRefused(
+            _(
+                "Die Datei enthält mehr als %(max)s Fragen; so viele übernimmt der Import nicht.",
+                max=MAX_QUESTIONS,
+            )
+        )
     return survey
 
 
