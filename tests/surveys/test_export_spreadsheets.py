@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from participation.extensions import db
-from participation.surveys.exports.columns import header_label, shorten
+from participation.surveys.exports.columns import header_label, short_header, shorten
 from participation.surveys.exports.naming import SHEET_CHARS, export_filename, sheet_name, slug
 from participation.surveys.models import Question
 from tests.conftest import login, post
@@ -235,6 +235,7 @@ def test_headers_are_question_texts_by_default(client, filled, app):
     sheet = load_workbook(io.BytesIO(_get(client, filled, "xlsx").data)).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["Antwort-ID [id]", "Datum [datum]", "Kanal [kanal]", "Verkehrsmittel? [Q01]"]
+    assert "Bewerten Sie – Licht – Status [Q08_R1_status]" in header and len(set(header)) == len(header)
     assert "Was möchten Sie uns sonst noch zur…  [Q05]".replace("  ", " ") in header
     form = client.get(f"/umfragen/verwaltung/{filled.id}/export").get_data(as_text=True)
     assert 'name="kopf" value="texte" checked' in form and 'name="kopf" value="codes"' in form
@@ -249,6 +250,13 @@ def test_shorten_and_header_label():
     assert len(long) <= 40 and long.endswith("…") and long.startswith("Wie zufrieden sind Sie mit")
     assert shorten("Zeile\n  zwei") == "Zeile zwei"
     assert len(shorten("x" * 100)) == 40
+    # A long question keeps what tells its columns apart: the option or row, and "Status".
+    question = "Wie bewerten Sie den Marktplatz heute im Vergleich zu früher?"
+    row = f"{question} – Sauberkeit und Ordnung"
+    assert short_header(question, row) == "Wie bewerten Sie den… – Sauberkeit und Ordnung"
+    assert short_header(question, f"{row} – Status") == "Wie bewerten Sie den… – Sauberkeit und… – Status"
+    assert short_header(question, f"{question} – Status") == "Wie bewerten Sie den… – Status"
+    assert short_header(question, question) == shorten(question)
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ class QuestionColumns:
     headers: list[tuple[str, str, str]]  # (code, text, kind) per column, status columns last
     cells: Callable[[list], list]  # the question's raw answer rows -> one value per column
     statuses: int = 1  # how many status columns end the list
+    short: list[str] = field(default_factory=list)  # the header texts, shortened, per column
 
     @property
     def values(self) -> int:
@@ -114,6 +115,17 @@ def shorten(text: str, limit: int = HEADER_CHARS) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" -–:,;") + "…"
+
+
+def short_header(question_text: str, full: str) -> str:
+    """A column's header text, shortened: the question's text and what the column adds (option, row,
+    status) are shortened separately, so columns of one question stay told apart."""
+    if full == question_text or not full.startswith(question_text + " – "):
+        return shorten(full)
+    suffix = full[len(question_text) + 3 :]
+    if suffix.endswith(" – Status") and suffix != "Status":
+        suffix = shorten(suffix.removesuffix(" – Status"), 16) + " – Status"
+    return f"{shorten(question_text, 24)} – {shorten(suffix, 24)}"
 
 
 def header_label(code: str, text: str, mode: str) -> str:
@@ -210,7 +222,9 @@ def question_columns(question, options: ExportOptions, out: Cells) -> QuestionCo
         cells = lambda rows: [out.text(rows[0][A_TEXT]), None]  # noqa: E731
     if has_other:
         headers.append((f"{code}_sonst", f"{text} – Sonstiges (Text)", TEXT))
-    return QuestionColumns(question.id, headers + status, cells, statuses)
+    headers += status
+    short = [short_header(text, full) for _code, full, _kind in headers]
+    return QuestionColumns(question.id, headers, cells, statuses, short)
 
 
 def meta_headers(survey) -> list[tuple[str, str, str]]:
@@ -246,8 +260,13 @@ def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) ->
     as_codes = options.answers == "codes"
     anonymous = survey.is_anonymous
     plan = _plan(survey, options, out)
-    heads = meta_headers(survey) + [header for item in plan for header in item.headers]
-    yield [out.label(header_label(code, text, options.headers)) for code, text, _kind in heads]
+    header = [header_label(code, text, options.headers) for code, text, _kind in meta_headers(survey)]
+    for item in plan:
+        header += [
+            code if options.headers == "codes" else f"{short} [{code}]"
+            for (code, _text, _kind), short in zip(item.headers, item.short, strict=True)
+        ]
+    yield [out.label(label) for label in header]
     channels = {
         c.value: out.label(c.value if as_codes else str(label)) for c, label in CHANNEL_LABELS.items()
     }
