@@ -135,6 +135,7 @@ EXPECTED_KIND = {
     "surveys.manage_list": STAFF,
     "surveys.assisted_entry": STAFF,  # Bürgerbüro and phone staff enter answers to open surveys
     "surveys.create": PLANNER,
+    "surveys.import_limesurvey": PLANNER,
     "surveys.edit": SURVEY_EDITOR,
     "surveys.settings": SURVEY_EDITOR,
     "surveys.preview": SURVEY_EDITOR,
@@ -664,6 +665,7 @@ EXPECTED_POST_KIND = {
     "surveys.answer": PARTICIPANT,
     "surveys.assisted_entry": STAFF,
     "surveys.create": PLANNER,
+    "surveys.import_limesurvey": PLANNER,
     "surveys.settings": SURVEY_EDITOR,
     "surveys.preview": SURVEY_EDITOR,
     "surveys.codes": SURVEY_EDITOR,
