@@ -215,7 +215,11 @@ def test_a_second_app_shows_and_seeds_the_same(tmp_path, smtp_server):
     assert second_page.count('id="surveys-heading"') == 1
     headings = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', second_page)
     assert headings and len(headings) == len(set(headings)), headings
-    assert second_page == first_page
+    # The demo dates its content relative to now: seeding twice may straddle a minute on a busy machine.
+    def clock_free(page: str) -> str:
+        return re.sub(r"\b\d{2}:\d{2} Uhr", "hh:mm Uhr", page)
+
+    assert clock_free(second_page) == clock_free(first_page)
     assert sum(first_counts.values()) > 0
     assert second_counts == first_counts
 
