@@ -122,6 +122,8 @@ def short_header(question_text: str, full: str) -> str:
     status) are shortened separately, so columns of one question stay told apart."""
     if full == question_text or not full.startswith(question_text + " – "):
         return shorten(full)
+    if len(full) <= HEADER_CHARS + 8:  # short enough as it is
+        return full
     suffix = full[len(question_text) + 3 :]
     if suffix.endswith(" – Status") and suffix != "Status":
         suffix = shorten(suffix.removesuffix(" – Status"), 16) + " – Status"
