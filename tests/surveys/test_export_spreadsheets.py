@@ -336,3 +336,14 @@ def test_every_xml_part_is_well_formed_also_without_responses(app, client, plann
         answer(app, built, mode="Rad")
     workbook = load_workbook(io.BytesIO(_get(client, built, "xlsx").data))
     assert workbook.worksheets[0].auto_filter.ref.endswith("3")  # header and two responses
+
+
+def test_codebook_as_csv_for_r(client, filled):
+    """The codebook alone as a technical CSV (next to the technical CSV for R), formula text defused."""
+    response = _get(client, filled, "codebuch")
+    assert "_codebuch.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode(), newline="")))
+    assert rows[0] == ["Code", "Frage / Text", "Typ", "Antwortcode", "Antwort"]
+    status = next(r for r in rows if r and r[0] == "Q03_status")
+    assert status[2] == "Status" and "weiß nicht" in status[4]
+    assert any(r[1:2] == ["keine Antwort"] for r in rows)

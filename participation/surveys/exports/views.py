@@ -19,7 +19,7 @@ from participation.surveys.exports.json_export import json_chunks
 from participation.surveys.exports.naming import export_filename
 from participation.surveys.exports.ods import write_ods
 from participation.surveys.exports.spss import write_sav
-from participation.surveys.exports.writers import csv_chunks, spooled
+from participation.surveys.exports.writers import csv_chunks, defuse, spooled
 from participation.surveys.exports.xlsx import write_xlsx
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results
@@ -35,6 +35,7 @@ FORMATS = {
     "ods": ("ods", "ods", "application/vnd.oasis.opendocument.spreadsheet"),
     "json": ("json", "json", "application/json"),
     "sav": ("spss", "sav", "application/x-spss-sav"),
+    "codebuch": ("codebuch", "csv", "text/csv"),  # for R and other tools next to the technical CSV
 }
 logger = logging.getLogger(__name__)
 BROKEN_MARKER = "\r\n### EXPORT ABGEBROCHEN – DIESE DATEI IST UNVOLLSTÄNDIG ###\r\n"
@@ -109,6 +110,9 @@ def export_file(survey_id: int):
             writer = write_xlsx if fmt == "xlsx" else write_ods
             table = iter_table(survey, options)
             chunks = spooled(writer, survey.title, columns(survey, options), table, codebook(survey))
+        elif fmt == "codebuch":
+            rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in codebook(survey))
+            chunks = csv_chunks(rows, german=False)
         elif fmt == "sav":
             chunks = spooled(write_sav, survey, options)
         elif fmt == "json":
