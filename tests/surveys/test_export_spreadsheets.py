@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from participation.extensions import db
+from participation.surveys.exports import xlsx
 from participation.surveys.exports.columns import header_label, short_header, shorten
 from participation.surveys.exports.naming import SHEET_CHARS, export_filename, sheet_name, slug
 from participation.surveys.models import Question
@@ -347,3 +348,15 @@ def test_codebook_as_csv_for_r(client, filled):
     status = next(r for r in rows if r and r[0] == "Q03_status")
     assert status[2] == "Status" and "weiß nicht" in status[4]
     assert any(r[1:2] == ["keine Antwort"] for r in rows)
+
+
+def test_xlsx_beyond_excels_row_limit_is_an_error_page(app, client, planner, monkeypatch):
+    """More responses than a sheet holds: the error page, never a file Excel cannot open."""
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 2)
+    built = results_survey(app, planner.id)
+    answer(app, built, mode="Rad")
+    login(client, planner)
+    assert _get(client, built, "xlsx").status_code == 200
+    answer(app, built, mode="Auto")
+    response = post(client, f"/umfragen/verwaltung/{built.id}/export/datei?format=xlsx")
+    assert response.status_code == 500 and "Export fehlgeschlagen" in response.get_data(as_text=True)

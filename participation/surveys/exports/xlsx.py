@@ -78,6 +78,7 @@ _SHEET_HEAD = (
 # Widths in characters: (least, most) by column kind; the header's length decides in between.
 WIDTHS = {NUMBER: (8, 16), DATE: (11, 16), STATUS: (14, 16), TEXT: (14, 30), LONG_TEXT: (40, 60)}
 CODEBOOK_WIDTHS = [18, 50, 16, 14, 60]
+MAX_ROWS = 1_048_576  # Excel opens no sheet with more rows (header included)
 _LINE_PT = 15
 
 
@@ -107,9 +108,9 @@ def _text(value: str) -> str:
 class _Sheet:
     """One worksheet's XML, written into the open zip entry in chunks of rows."""
 
-    def __init__(self, handle, letters: list[str], wrap_columns: set[int]):
+    def __init__(self, handle, letters: list[str], wrap_columns: set[int], limit: int | None = None):
         self.handle, self.letters, self.count = handle, letters, 0
-        self.wrap = wrap_columns
+        self.wrap, self.limit = wrap_columns, limit
         self.pending: list[str] = []
 
     def header(self, values: list, width_list: list[int]) -> None:
@@ -127,6 +128,9 @@ class _Sheet:
         self.pending.append(f'<row r="1" ht="{height}" customHeight="1">{cells}</row>')
 
     def row(self, values: list) -> None:
+        if self.limit is not None and self.count >= self.limit:
+            # A file Excel refuses to open is worse than an error page (the CSV has no such limit).
+            raise ValueError(f"more than {self.limit - 1} responses do not fit one XLSX sheet")
         self.count += 1
         n = self.count
         parts = [f'<row r="{n}">']
@@ -176,7 +180,7 @@ def _write_sheet(archive, path, rows, width_list, wrap, selected: bool, autofilt
             for i, w in enumerate(width_list, start=1)
         )
         handle.write((head + f"<cols>{cols}</cols><sheetData>").encode("utf-8"))
-        sheet = _Sheet(handle, letters, wrap)
+        sheet = _Sheet(handle, letters, wrap, MAX_ROWS if autofilter else None)
         iterator = iter(rows)
         first = next(iterator, None)
         if first is not None:
