@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ EXPORTS = {  # radio value -> file extension
     "xlsx": ".xlsx",
     "ods": ".ods",
     "json": ".json",
+    "sav": ".sav",
+    "codebuch": ".csv",
 }
 
 
@@ -102,11 +105,14 @@ def test_planner_reads_results_downloads_every_format_and_opens_the_report(
     assert site.page.url == site.url(f"/umfragen/verwaltung/{built.id}/export")
     assert site.page.is_checked("#format-csv")
 
-    files = {}
+    files, names = {}, set()
     for fmt, extension in EXPORTS.items():
         name, data = download(site, fmt, tmp_path)
         assert name.endswith(extension), (fmt, name)
-        assert name.startswith(f"umfrage-{built.id}-"), (fmt, name)
+        # <survey-slug>_<YYYY-MM-DD>_<format>.<ext>: every format its own name.
+        assert re.fullmatch(r"[a-z0-9-]+_\d{4}-\d{2}-\d{2}_[a-z-]+\.[a-z]+", name), (fmt, name)
+        assert name not in names, (fmt, name)
+        names.add(name)
         assert data, f"{fmt}: empty file"
         files[fmt] = data
         assert site.page.url == site.url(
@@ -131,7 +137,7 @@ def test_planner_reads_results_downloads_every_format_and_opens_the_report(
     sheet = workbook.worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header == technical_rows[0]
-    assert "Q01" in header and sheet.max_row == 5
+    assert "Verkehrsmittel? [Q01]" in header and sheet.max_row == 5  # question text, code in brackets
     assert workbook.sheetnames[-1] == "Codebuch"
 
     assert files["ods"].startswith(b"PK")  # an OpenDocument zip container

@@ -23,11 +23,12 @@ from tests.conftest import post
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "participation" / "translations"
 LOCALES = ["de", "en"]
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
 # Words that are spelt the same in both languages; everything else in English must differ from the German.
 SAME_IN_ENGLISH = {
     "Administration",
+    "Code",
     "Codes",
     "Export",
     "Format",
