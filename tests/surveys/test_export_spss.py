@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pyreadstat
 import pytest
+from sqlalchemy import func, select
 
+from participation.core.models import AuditLogEntry
+from participation.extensions import db
 from participation.surveys.exports.spss import _name
 from tests.conftest import login, post
 from tests.surveys.results_factories import FREE_TEXT, answer, results_survey
@@ -126,3 +129,18 @@ def test_sav_of_a_survey_without_responses(client, planner, app):
     login(client, planner)
     frame, meta = _read(_get(client, built, "sav").data)
     assert len(frame) == 0 and "Q03_status" in meta.column_names
+
+
+def test_a_sav_too_large_for_memory_is_refused_before_anything_is_read(client, filled, app, monkeypatch):
+    """pyreadstat builds the table in memory: above the cap the planner is sent to the CSV and codebook."""
+    monkeypatch.setattr("participation.surveys.exports.spss.MAX_SAV_CELLS", 10)
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(AuditLogEntry))
+    response = post(client, f"/umfragen/verwaltung/{filled.id}/export/datei?format=sav")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/umfragen/verwaltung/{filled.id}/export")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "zu viele Antworten" in page and "technische CSV und das Codebuch" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditLogEntry)) == before
+    assert _get(client, filled, "csv-technisch").data  # the alternative still works

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from participation.surveys.answering.sealing import response_count
 from participation.surveys.exports.columns import (
     DATE,
     DONT_KNOW_LABEL,
@@ -45,6 +46,9 @@ if TYPE_CHECKING:  # pyreadstat itself is imported only when a .sav is written
 
 STATUS_CODES = {DONT_KNOW_LABEL: 1, NOT_SHOWN: 2, NO_ANSWER: 3}
 MISSING_CODES = {DONT_KNOW_LABEL: -97, NOT_SHOWN: -98, NO_ANSWER: -99}
+# pyreadstat writes a whole table at once, so a .sav is built in memory (about 16 bytes a cell with
+# the DataFrame): capped so that one download cannot take a small server's memory (~160 MB).
+MAX_SAV_CELLS = 10_000_000
 # pyreadstat's own type for the list of declared values
 DECLARED: list[int | float | str | MissingRange] = [float(c) for c in sorted(MISSING_CODES.values())]
 _BOUNDED = ("single", "multiple", "yesno", "scale", "matrix", "ranking")
@@ -129,6 +133,12 @@ def variables(survey, options: ExportOptions) -> list[Variable]:
                 )
             result.append(variable)
     return result
+
+
+def sav_fits(survey, options: ExportOptions) -> bool:
+    """Whether the .sav of this survey stays under the memory cap (responses x variables)."""
+    options = replace(options, answers="codes", headers="codes")
+    return response_count(survey) * len(variables(survey, options)) <= MAX_SAV_CELLS
 
 
 def write_sav(target, survey, options: ExportOptions) -> None:

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Iterator
 
 from flask import Response as HttpResponse
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.core import audit
@@ -18,7 +19,7 @@ from participation.surveys.exports.columns import ExportOptions, columns, iter_t
 from participation.surveys.exports.json_export import json_chunks
 from participation.surveys.exports.naming import export_filename
 from participation.surveys.exports.ods import write_ods
-from participation.surveys.exports.spss import write_sav
+from participation.surveys.exports.spss import sav_fits, write_sav
 from participation.surveys.exports.writers import csv_chunks, defuse, spooled
 from participation.surveys.exports.xlsx import write_xlsx
 from participation.surveys.models import CHANNEL_LABELS
@@ -99,6 +100,16 @@ def export_file(survey_id: int):
     if fmt not in FORMATS:
         fmt = "csv"
     options = read_options(survey)
+    if fmt == "sav" and not sav_fits(survey, options):
+        # Refused before anything is read or logged: the planner gets the alternative at once.
+        flash(
+            _(
+                "Für eine SPSS-Datei hat diese Umfrage zu viele Antworten. Bitte laden Sie die "
+                "technische CSV und das Codebuch herunter; SPSS liest beide ein."
+            ),
+            "error",
+        )
+        return redirect(url_for("surveys.export_form", survey_id=survey.id))
     # Logged (and committed) before the data is read, so a failed export is still on record.
     audit.record(current_user, "surveys.exported", survey, format=fmt)
     db.session.commit()
