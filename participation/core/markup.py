@@ -352,4 +352,17 @@ def stored_html_to_text(rendered: str) -> str:
     Faster than render_plain for 100,000 comments: the HTML is already sanitized, so dropping its
     tags and unescaping entities gives the words; the result is text, escaped wherever it is shown.
     """
-    return " ".join(html.unescape(_TAG_RE.sub(" ", rendered)).split())
+    # Inline tags (<strong>, <a>, <code> …) sit inside a sentence: dropped without a space, so
+    # "**Bäume**, keine" stays "Bäume, keine"; block tags and line breaks separate words.
+    return " ".join(html.unescape(_TAG_RE.sub(_tag_gap, rendered)).split())
+
+
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "strong", "sub", "sup"}
+)
+
+
+def _tag_gap(match: re.Match[str]) -> str:
+    """Nothing for an inline tag, a space for every other (block) tag."""
+    name = re.match(r"</?\s*([a-zA-Z0-9]+)", match.group())
+    return "" if name and name.group(1).lower() in _INLINE_TAGS else " "

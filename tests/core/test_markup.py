@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import Markup
 
-from participation.core.markup import plain_excerpt, render_markdown, render_plain
+from participation.core.markup import plain_excerpt, render_markdown, render_plain, stored_html_to_text
 
 ALLOWED_ATTRS = {"a": {"href", "title", "rel"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 ALLOWED_TAGS = {
@@ -632,3 +632,9 @@ def test_plain_excerpt_centres_on_the_term_and_cuts_at_word_boundaries(app_ctx):
     # Every piece is a whole word of the source: nothing cut in half at either end.
     assert all(piece == "Brunnen" or piece.startswith("Wort") and piece[4:].isdigit() for piece in inner)
     assert plain_excerpt("kurz", "fehlt") == "kurz"
+
+
+def test_stored_html_to_text_keeps_words_and_punctuation_together() -> None:
+    """Search snippets: emphasis and links inside a sentence add no space; blocks still separate words."""
+    html = str(render_markdown("Bitte große **Bäume**, keine [Kübel](https://x.org).\n\n- eins\n- zwei"))
+    assert stored_html_to_text(html) == "Bitte große Bäume, keine Kübel. eins zwei"
