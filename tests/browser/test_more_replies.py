@@ -3,6 +3,7 @@ reply, keyboard only) and is a plain link to the thread's next replies without i
 
 from __future__ import annotations
 
+from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import insert
 
 from participation.discussions import thread
@@ -11,6 +12,7 @@ from participation.extensions import db
 from participation.projects.models import Project
 from tests.browser.conftest import Site
 
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SLUG = "lange-diskussion"
 REPLIES = 300
 
@@ -44,6 +46,13 @@ def seed(site: Site) -> list[int]:
         )
         db.session.commit()
     return ids
+
+
+def assert_no_axe_violations(page) -> None:
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert violations == [], "\n".join(
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in violations
+    )
 
 
 def card_ids(page) -> list[int]:
@@ -80,6 +89,7 @@ def test_more_replies_load_in_place_and_focus_the_first_new_reply(site: Site) ->
     assert page.locator("a.more-replies").inner_text() == (
         f"{REPLIES - thread.THREAD_REPLIES - window} weitere Antworten anzeigen"
     )
+    assert_no_axe_violations(page)
     # Focus goes on from there: the next Tab stop is inside the first new reply.
     page.keyboard.press("Tab")
     assert page.evaluate(
