@@ -43,7 +43,10 @@
           throw new Error("no replies");
         }
         var fragment = document.createDocumentFragment();
+        var url = new URL(link.href, window.location.href);
         items.forEach(function (item) {
+          // A vote from a loaded card returns to the window that shows it (see the click handler).
+          item.setAttribute("data-window", url.pathname + url.search);
           fragment.appendChild(item);
         });
         slot.parentNode.replaceChild(fragment, slot);
@@ -56,6 +59,21 @@
         window.location.href = link.href;
       });
   }
+
+  // The thread's one form sends `next`, the page to return to after a vote. This page does not show
+  // replies loaded in place, so a vote from one of them returns to the thread window it came from.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[formaction]") : null;
+    var next = button && button.form ? button.form.querySelector("input[name=next]") : null;
+    if (!next) {
+      return;
+    }
+    if (!next.hasAttribute("data-page")) {
+      next.setAttribute("data-page", next.value);
+    }
+    var card = button.closest("[data-window]");
+    next.value = card ? card.getAttribute("data-window") : next.getAttribute("data-page");
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.more-replies") : null;

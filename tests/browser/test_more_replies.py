@@ -96,13 +96,19 @@ def test_more_replies_load_in_place_and_focus_the_first_new_reply(site: Site) ->
         f"() => document.getElementById('kommentar-{first_new}').contains(document.activeElement)"
     )
 
-    # The loaded cards work like the others: a vote from them counts.
+    # The loaded cards work like the others: a vote from them counts, and the page it returns to
+    # shows that reply (the thread window it was loaded from, not the project page without it).
     with page.expect_navigation():
         page.click(f"#kommentar-{first_new} button.vote[value='1']")
-    page.goto(site.url(f"/projekte/{SLUG}/kommentare/{first_new}"))
+    assert f"/projekte/{SLUG}/kommentare/" in page.url and "nach=" in page.url, page.url
     assert (
         page.locator(f"#kommentar-{first_new} button.vote[aria-pressed='true']").inner_text() == "Dafür (1)"
     )
+    # A vote from a card that was on the page from the start returns to the project page.
+    site.goto(f"/projekte/{SLUG}")
+    with page.expect_navigation():
+        page.click(f"#kommentar-{ids[1]} button.vote[value='1']")
+    assert page.url.partition("#")[0] == site.url(f"/projekte/{SLUG}"), page.url
 
 
 def test_without_javascript_the_link_opens_the_next_replies(site: Site, browser, live_server) -> None:
