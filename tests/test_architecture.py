@@ -215,6 +215,7 @@ def test_a_second_app_shows_and_seeds_the_same(tmp_path, smtp_server):
     assert second_page.count('id="surveys-heading"') == 1
     headings = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', second_page)
     assert headings and len(headings) == len(set(headings)), headings
+
     # The demo dates its content relative to now: seeding twice may straddle a minute on a busy machine.
     def clock_free(page: str) -> str:
         return re.sub(r"\b\d{2}:\d{2} Uhr", "hh:mm Uhr", page)
