@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,32 @@ class Stack:
     folder: Path
 
 
+@contextmanager
+def nginx_in_front(folder: Path, upstream_port: int) -> Iterator[int]:
+    """The shipped nginx configuration in front of a loopback port; yields nginx's port."""
+    port, redirect_port = free_port(), free_port()
+    site = folder / "participation.conf"
+    site.write_text(site_config(upstream_port, port, redirect_port, folder))
+    conf = folder / "nginx.conf"
+    conf.write_text(main_config(folder, site))
+    command = [NGINX, "-p", f"{folder}/", "-c", str(conf), "-e", str(folder / "error.log")]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    log = folder / "nginx.out"
+    with log.open("w") as output:
+        nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_answering(port, "/static/css/main.css", nginx, log, seconds=10)
+        yield port
+    finally:
+        nginx.send_signal(signal.SIGQUIT)  # graceful stop
+        try:
+            nginx.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+            nginx.wait()
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     folder = tmp_path_factory.mktemp("nginx")
@@ -86,29 +113,20 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     with gunicorn(folder, env={"TRUSTED_PROXIES": "1"}) as app:
         limiter.__dict__.update(saved)
         limiter.limit_manager.__dict__.update(saved_limits)
-        port, redirect_port = free_port(), free_port()
-        site = folder / "participation.conf"
-        site.write_text(site_config(app.port, port, redirect_port, folder))
-        conf = folder / "nginx.conf"
-        conf.write_text(main_config(folder, site))
-        command = [NGINX, "-p", f"{folder}/", "-c", str(conf), "-e", str(folder / "error.log")]
-        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        log = folder / "nginx.out"
-        with log.open("w") as output:
-            nginx = subprocess.Popen([*command, "-g", "daemon off;"], stdout=output, stderr=subprocess.STDOUT)
-        try:
-            wait_until_answering(port, "/healthz", nginx, log, seconds=10)
+        with nginx_in_front(folder, app.port) as port:
             for _warm_up in range(4):  # each worker compiles its templates on its first page
                 assert get(port, "/")[0] == 200
             yield Stack(app, port, folder)
-        finally:
-            nginx.send_signal(signal.SIGQUIT)  # graceful stop
-            try:
-                nginx.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
-                nginx.wait()
+
+
+def test_with_gunicorn_down_visitors_get_a_german_page_not_nginx_s_own(tmp_path):
+    """502/504 from nginx itself: static/errors/nicht-erreichbar.html (German and English, no database)."""
+    with nginx_in_front(tmp_path, free_port()) as port:  # nothing listens upstream
+        status, body = get(port, "/projekte/")
+    page = body.decode("utf-8")
+    assert status == 502
+    assert "Vorübergehend nicht erreichbar" in page and 'lang="de"' in page
+    assert "Temporarily unavailable" in page and "<center>nginx" not in page
 
 
 def hold_headers(port: int, count: int, until: float, sockets: list[socket.socket]) -> None:
