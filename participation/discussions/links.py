@@ -22,5 +22,10 @@ def comment_id_of_anchor(anchor: str | None) -> int | None:
 
 def permalink(project: Project, comment_id: int) -> str:
     """The local path that opens the thread at this comment."""
-    path = url_for("discussions.permalink", project_slug=project.slug, comment_id=comment_id)
+    return permalink_by_slug(project.slug, comment_id)
+
+
+def permalink_by_slug(project_slug: str, comment_id: int) -> str:
+    """permalink() when only the project's slug is at hand (search hits are loaded as rows)."""
+    path = url_for("discussions.permalink", project_slug=project_slug, comment_id=comment_id)
     return f"{path}#{comment_anchor(comment_id)}"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from participation.core.fulltext import Document, Link, SearchSource, register_source
 from participation.core.markup import stored_html_to_text
-from participation.discussions.links import comment_anchor
+from participation.discussions.links import permalink_by_slug
 from participation.discussions.models import Comment
 from participation.discussions.visibility import visible_filter
 from participation.extensions import db
@@ -44,17 +43,11 @@ def links(ids: Sequence[int]) -> Mapping[int, Link]:
     )
     return {
         row.id: Link(
-            _permalink(row.slug, row.id),
+            permalink_by_slug(row.slug, row.id),
             _("Kommentar zu „%(title)s“", title=row.title),
         )
         for row in rows
     }
-
-
-def _permalink(project_slug: str, comment_id: int) -> str:
-    """links.permalink from a project's slug (the hit has no Project object): the thread at the comment."""
-    path = url_for("discussions.permalink", project_slug=project_slug, comment_id=comment_id)
-    return f"{path}#{comment_anchor(comment_id)}"
 
 
 def register() -> None:
