@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user
@@ -122,9 +122,8 @@ def current_section(endpoint: str | None) -> str | None:
     return key if length else None
 
 
-def _links(sections: tuple[Section, ...], user: Viewer) -> list[NavLink]:
-    """The sections this visitor may see, with the current one marked."""
-    here = current_section(request.endpoint)
+def _links(sections: tuple[Section, ...], user: Viewer, here: str | None) -> list[NavLink]:
+    """The sections this visitor may see, with the current one (`here`) marked."""
     links = []
     for section in sections:
         if not section.shown_to(user):
@@ -153,12 +152,12 @@ def site_navigation() -> SiteNavigation:
     """The header's navigation for the current request (built once per request)."""
     if "site_navigation" not in g:
         user = current_user._get_current_object()
+        here = current_section(request.endpoint)
         on_search_page = request.endpoint == SEARCH_ENDPOINT
         g.site_navigation = SiteNavigation(
-            _links(SECTIONS, user),
-            _links(STAFF_AREAS, user),
-            # Until the search view is registered, the header shows no search box.
-            url_for(SEARCH_ENDPOINT) if SEARCH_ENDPOINT in current_app.view_functions else "",
+            _links(SECTIONS, user, here),
+            _links(STAFF_AREAS, user, here),
+            url_for(SEARCH_ENDPOINT),
             request.args.get("q", "") if on_search_page else "",
         )
     return g.site_navigation
