@@ -30,6 +30,7 @@ from participation.surveys.exports import views as _export_views  # noqa: F401
 from participation.surveys.policy import TEMPLATE_POLICIES
 from participation.surveys.privacy import erase_surveys, export_surveys
 from participation.surveys.project_panel import survey_panel
+from participation.surveys.results import report_views as _report_views  # noqa: F401
 from participation.surveys.results import views as _results_views  # noqa: F401
 from participation.surveys.services import seal_due
 from participation.surveys.staff import views as _staff_views  # noqa: F401

@@ -8,12 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import delete, exists, select
 
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.answering.codes import consume_code, hash_code
-from participation.surveys.answering.sealing import mark_participation, mix_response, mix_used_code
+from participation.surveys.answering.sealing import mark_participation, mix_used_code
+from participation.surveys.answering.storing import answer_rows, insert_answer_rows, store_response
 from participation.surveys.conditions import all_hold
 from participation.surveys.errors import ChangesNotAllowed, NotAnswerable, UnknownChannel
 from participation.surveys.models import (
@@ -104,18 +105,6 @@ def evaluate(survey: Survey, raw: Raw) -> Evaluation:
     return evaluation
 
 
-def answer_rows(survey: Survey, evaluation: Evaluation, response_id: str) -> list[dict]:
-    """The typed rows for the shown, answered questions (hidden answers are never stored)."""
-    rows = []
-    for question in survey.questions:
-        value = evaluation.values.get(question.id)
-        if question.id not in evaluation.shown or value is None:
-            continue
-        for row in qtype(question).to_rows(question, value):
-            rows.append({**row, "response_id": response_id, "question_id": question.id})
-    return rows
-
-
 def has_participated(survey: Survey, user) -> bool:
     """Has this account already answered (in either anonymity mode)?"""
     if survey.is_anonymous:
@@ -172,13 +161,7 @@ def submit_response(
         response.via = "open"
     else:
         raise CodeRejected()
-    db.session.add(response)
-    # IntegrityError here (unique participation/response) means a parallel request won: the view says so.
-    db.session.flush()
-    _insert_rows(answer_rows(survey, evaluation, response.id))
-    if survey.is_anonymous or response.via == "code":
-        # Its transaction stamp must not tell when it came in (sealing.py explains the crowd).
-        mix_response(survey, response)
+    store_response(survey, response, evaluation)
     if user is not None and not assisted:
         db.session.execute(delete(Draft).where(Draft.survey_id == survey.id, Draft.user_id == user.id))
     return response
@@ -192,14 +175,9 @@ def change_response(survey: Survey, response: Response, raw: Raw) -> Response:
     if evaluation.errors:
         raise AnswersInvalid(evaluation)
     db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    _insert_rows(answer_rows(survey, evaluation, response.id))
+    insert_answer_rows(answer_rows(survey, evaluation, response.id))
     response.submitted_on = today()
     return response
-
-
-def _insert_rows(rows: list[dict]) -> None:
-    if rows:
-        db.session.execute(insert(Answer), rows)
 
 
 def response_raw(survey: Survey, response: Response) -> Raw:

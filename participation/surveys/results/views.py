@@ -14,7 +14,7 @@ from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.surveys import policy, services
 from participation.surveys.models import CHANNEL_LABELS
-from participation.surveys.policy import can_export_results, can_view_all_results, can_view_public_results
+from participation.surveys.policy import can_view_all_results, can_view_public_results
 from participation.surveys.results import categories as results_categories
 from participation.surveys.results import charts
 from participation.surveys.results.filters import filter_key, read_filter
@@ -154,26 +154,4 @@ def results_texts(survey_id: int, question_id: int):
         page=page,
         pages=max((count + per_page - 1) // per_page, 1),
         first=(page - 1) * per_page + 1,
-    )
-
-
-@bp.route("/verwaltung/<int:survey_id>/bericht")
-def results_report(survey_id: int):
-    """A printable report with every chart and table, for "print to PDF".
-
-    It shows what the results page shows (figures, no free texts, no single responses), so like
-    that page it is a read and leaves no audit entry; the raw-data exports are POSTs on record.
-    """
-    survey = load_survey(survey_id)
-    require(can_export_results(current_user, survey))
-    flt = read_filter(survey, True)
-    results = services.compute(survey, flt, threshold=threshold(), with_texts=False)
-    return render_template(
-        "surveys/results/results_report.html",
-        survey=survey,
-        results=results,
-        staff=True,
-        flt=flt,
-        today=services.today(),
-        **helpers(results),
     )
