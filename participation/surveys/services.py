@@ -5,6 +5,7 @@ commits once. Raised errors are the classes in errors.py.
 """
 
 from participation.surveys.answering.codes import code_counts, code_is_usable, generate_codes
+from participation.surveys.answering.drafts import load_draft, save_draft
 from participation.surveys.answering.sealing import seal, seal_due, seal_if_closed
 from participation.surveys.answering.services import (
     AlreadyAnswered,
@@ -14,12 +15,10 @@ from participation.surveys.answering.services import (
     change_response,
     evaluate,
     has_participated,
-    load_draft,
     own_response,
     raw_from_form,
     response_raw,
     response_values,
-    save_draft,
     submit_response,
     today,
 )

@@ -201,23 +201,3 @@ def response_values(survey: Survey, response: Response) -> dict:
         if question.id in by_question:
             result[question] = qtype(question).from_rows(question, by_question[question.id])
     return result
-
-
-def save_draft(user, survey: Survey, raw: Raw, page_index: int) -> Draft:
-    """Keep an account holder's unfinished answers (also in anonymous surveys, until they submit)."""
-    if survey.state is not State.OPEN:
-        raise NotAnswerable()
-    draft = db.session.get(Draft, (survey.id, user.id))
-    if draft is None:
-        draft = Draft(survey_id=survey.id, user_id=user.id)
-        db.session.add(draft)
-    draft.data = raw
-    draft.page = page_index
-    return draft
-
-
-def load_draft(user, survey: Survey) -> Draft | None:
-    """The account's saved draft for this survey, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    return db.session.get(Draft, (survey.id, user.id))
