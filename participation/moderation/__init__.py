@@ -23,6 +23,7 @@ from participation.moderation import (
     policy,
     privacy,
     receivers,
+    sanction_views,  # noqa: F401  (its routes register on bp)
     statements,
 )
 from participation.moderation.sanctions import lift_expired_blocks
