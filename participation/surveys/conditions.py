@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 OPERATOR_LABELS = {
@@ -106,3 +107,62 @@ def describe(condition) -> str:
     elif condition.value not in (None, ""):
         parts.append(f"„{condition.value}“")
     return " ".join(parts)
+
+
+def describe_plain(condition) -> str:
+    """A condition in words without question codes, for staff keying in paper forms."""
+    text = condition.source.text or ""
+    short = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    parts = [f"„{short}“ {OPERATOR_LABELS[condition.operator]}"]
+    if condition.option is not None:
+        parts.append(f"„{condition.option.label}“")
+    elif condition.value not in (None, ""):
+        parts.append(f"„{condition.value}“")
+    return " ".join(parts)
+
+
+def state(target, values: dict, decided) -> bool | None:
+    """Three-valued: does the target apply (True/False), or is it undecided (None) because a source is
+    still to come (`decided(source)` is False)? Used to count the pages that may still apply."""
+    conditions = target.conditions
+    if not conditions:
+        return True
+    results = [holds(c, values) if decided(c.source) else None for c in conditions]
+    if target.condition_mode == "any":
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    if any(r is False for r in results):
+        return False
+    return True if all(r is True for r in results) else None
+
+
+def client_rule(condition, values: dict, on_page) -> dict:
+    """One condition as data for static/js/branching.js: the source's field and how to compare, or
+    the fixed result when the source is not on the page (answered earlier). No codes, no words."""
+    source = condition.source
+    if not on_page(source):
+        return {"fixed": holds(condition, values)}
+    rule = {"field": f"q{source.id}", "type": source.qtype, "op": condition.operator}
+    if condition.option_id is not None:
+        rule["option"] = str(condition.option_id)
+    if condition.value not in (None, ""):
+        rule["value"] = condition.value
+    for key in ("decimal", "min", "max", "min_choices", "max_choices", "min_date", "max_date"):
+        if source.setting(key) not in (None, ""):
+            rule[key] = source.setting(key)
+    if source.qtype in ("matrix", "ranking"):
+        # The whole question counts as answered only when the server would accept it.
+        rule["parts"] = len(source.rows if source.qtype == "matrix" else source.choices)
+        rule["mandatory"] = bool(source.mandatory)
+    return rule
+
+
+def applies_when(question) -> str:
+    """When a question (or its page) applies, in words without codes (for staff, not respondents)."""
+    parts = []
+    for target in (question.page, question):
+        if target.conditions:
+            joiner = f" {_('und') if target.condition_mode == 'all' else _('oder')} "
+            parts.append(joiner.join(describe_plain(c) for c in target.conditions))
+    return f" {_('und')} ".join(parts)

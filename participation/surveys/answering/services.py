@@ -1,4 +1,12 @@
-"""Answering: evaluate conditions, validate every shown question, store one typed row per answer."""
+"""Answering: evaluate conditions, validate every shown question, store one typed row per answer.
+
+Branching, decided on the server: a question whose conditions do not hold is not shown, never required
+and never stored (its posted values are dropped by `raw_from_form`). A question that depends on an
+answer on its own page is sent with that page, hidden (`hidden` attribute) while it does not apply, with
+a marker field `q<id>_hidden`. With JavaScript (static/js/branching.js) it appears live and the marker is
+switched off. Without JavaScript the marker comes back: when the answers now make such a question apply,
+"Weiter" shows the same page again with the question visible (`Evaluation.unseen`), before going on.
+"""
 
 from __future__ import annotations
 
@@ -56,11 +64,29 @@ class Evaluation:
     shown: set[int] = field(default_factory=set)
     values: dict[int, Any] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
+    # Shown questions that were hidden when their page was sent (no JavaScript): the page comes again.
+    unseen: set[int] = field(default_factory=set)
 
     def errors_on(self, page) -> dict[int, str]:
-        """The errors of the questions on one page."""
+        """The errors of the questions on one page, and questions that now apply there but were not seen."""
         ids = {q.id for q in page.questions}
-        return {qid: msg for qid, msg in self.errors.items() if qid in ids}
+        result = {qid: msg for qid, msg in self.errors.items() if qid in ids}
+        for qid in self.unseen & ids:
+            result.setdefault(qid, _("Nach Ihrer Antwort gilt diese Frage jetzt auch für Sie."))
+        return result
+
+
+HIDDEN_MARK = "_hidden"
+
+
+def marker_name(question) -> str:
+    """The field sent with a question that was hidden when its page was shown (see the module docstring)."""
+    return f"q{question.id}{HIDDEN_MARK}"
+
+
+def depends_on_own_page(question) -> bool:
+    """Does a condition of this question look at an answer on the same page?"""
+    return any(c.source.page_id == question.page_id for c in question.conditions)
 
 
 def today() -> date:
@@ -68,15 +94,51 @@ def today() -> date:
     return utcnow().astimezone(BERLIN).date()
 
 
-def raw_from_form(survey: Survey, form) -> Raw:
-    """Only the survey's own field names, as lists (anything else posted is ignored)."""
+def raw_from_form(survey: Survey, form, *, applicable_only: bool = True) -> Raw:
+    """Only the survey's own field names, as lists (anything else posted is ignored); by default
+    without the answers of questions that do not apply (assisted entry keeps them to refuse them)."""
     raw: Raw = {}
     for question in survey.questions:
-        for name in qtype(question).field_names(question):
+        for name in _names(question):
             values = [v for v in form.getlist(name) if v is not None]
             if values:
                 raw[name] = values[:50]
-    return raw
+    return applicable(survey, raw) if applicable_only else raw
+
+
+def _names(question) -> list[str]:
+    names = qtype(question).field_names(question)
+    return [*names, marker_name(question)] if question.conditions and names else names
+
+
+def applicable(survey: Survey, raw: Raw, evaluation: Evaluation | None = None) -> Raw:
+    """The raw answers of the questions that apply; answers to the others are dropped, never kept."""
+    shown = (evaluation or evaluate(survey, raw)).shown
+    return {
+        name: values
+        for question in survey.questions
+        if question.id in shown
+        for name in _names(question)
+        if (values := raw.get(name))
+    }
+
+
+def inapplicable_answers(survey: Survey, raw: Raw, evaluation: Evaluation) -> list:
+    """Questions answered although they do not apply, and "Sonstiges" texts without "Sonstiges" chosen."""
+    stray: list[tuple[Any, Any]] = []
+    for question in survey.questions:
+        names = qtype(question).field_names(question)
+        given = [n for n in names if any((v or "").strip() for v in raw.get(n, []))]
+        if not given:
+            continue
+        if question.id not in evaluation.shown:
+            stray.append((question, None))
+            continue
+        other = next((o for o in question.choices if o.is_other), None)
+        if other is not None and f"q{question.id}_other" in given:
+            if str(other.id) not in raw.get(f"q{question.id}", []):
+                stray.append((question, other))
+    return stray
 
 
 def evaluate(survey: Survey, raw: Raw) -> Evaluation:
@@ -90,6 +152,8 @@ def evaluate(survey: Survey, raw: Raw) -> Evaluation:
             if not page_shown or not all_hold(question, evaluation.values):
                 continue
             evaluation.shown.add(question.id)
+            if marker_name(question) in raw and depends_on_own_page(question):
+                evaluation.unseen.add(question.id)
             kind = qtype(question)
             if not kind.answerable:
                 continue

@@ -15,6 +15,8 @@ from participation.surveys.errors import SurveyStateError
 from participation.surveys.models import CHANNEL_LABELS, Channel
 from participation.surveys.views import bp, check_csrf, load_survey, seal_on_write
 
+ASSISTED_CHANNELS = {c.value for c in Channel} - {Channel.ONLINE.value}
+
 
 @bp.route("/verwaltung/<int:survey_id>/erfassung", methods=["GET", "POST"])
 def assisted_entry(survey_id: int):
@@ -26,15 +28,18 @@ def assisted_entry(survey_id: int):
         flash(_("Antworten können nur erfasst werden, solange die Umfrage geöffnet ist."), "warning")
         return redirect(url_for("surveys.manage_list"))
     if request.method == "GET":
-        return render_questionnaire(
-            survey, {}, mode="assisted", extra={"channel": Channel.TELEFON.value, "code": ""}
-        )
+        # The channel of the last entry stays chosen: a stack of paper forms is keyed one after another.
+        channel = request.args.get("eingang", "")
+        if channel not in ASSISTED_CHANNELS:
+            channel = Channel.TELEFON.value
+        return render_questionnaire(survey, {}, mode="assisted", extra={"channel": channel, "code": ""})
     check_csrf()
-    raw = services.raw_from_form(survey, request.form)
+    # Answers to questions that do not apply are kept here, to be refused at their field.
+    raw = services.raw_from_form(survey, request.form, applicable_only=False)
     channel = request.form.get("channel", "")
     code = request.form.get("code", "").strip()
     extra = {"channel": channel, "code": code}
-    if channel not in {c.value for c in Channel} or channel == Channel.ONLINE.value:
+    if channel not in ASSISTED_CHANNELS:
         return render_questionnaire(
             survey,
             raw,
@@ -77,7 +82,7 @@ def assisted_entry(survey_id: int):
         ),
         "success",
     )
-    return redirect(url_for("surveys.assisted_entry", survey_id=survey_id))
+    return redirect(url_for("surveys.assisted_entry", survey_id=survey_id, eingang=channel))
 
 
 def _channel_label(channel: str) -> str:
