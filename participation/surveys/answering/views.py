@@ -1,8 +1,8 @@
-"""Citizen side: list, introduction, answering page by page, confirmation, "Meine Teilnahmen"."""
+"""Citizen side: list, introduction, answering page by page with drafts and a summary, "Meine Teilnahmen"."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
@@ -14,7 +14,10 @@ from participation.core.ratelimit import client_key
 from participation.extensions import db, limiter
 from participation.projects.models import Project
 from participation.surveys import policy, services
+from participation.surveys.answering import drafts
 from participation.surveys.answering.questionnaire import render_questionnaire
+from participation.surveys.answering.receipt_views import remember_receipt
+from participation.surveys.answering.review import render_review
 from participation.surveys.errors import SurveyStateError
 from participation.surveys.models import Access, Response, State, Survey
 from participation.surveys.questions import qtype
@@ -38,19 +41,20 @@ def survey_list():
 
 @bp.route("/<int:survey_id>")
 def survey_detail(survey_id: int):
-    """Introduction, privacy notice, and how to take part."""
+    """Introduction, privacy notice, and how to take part (or go on where one stopped)."""
     survey = load_public_survey(survey_id)
     participated = (
         survey.access == Access.ACCOUNT.value
         and current_user.is_authenticated
         and services.has_participated(survey, current_user)
     )
+    resume = _saved_resume(survey)
     return render_template(
         "surveys/answering/survey_detail.html",
         survey=survey,
         participated=participated,
         own=services.own_response(survey, current_user),
-        draft=services.load_draft(current_user, survey),
+        resume=resume,
         project=linked_project(survey),
     )
 
@@ -62,6 +66,15 @@ def linked_project(survey: Survey):
     return db.session.execute(
         select(Project.slug, Project.title).where(Project.id == survey.project_id)
     ).one_or_none()
+
+
+def _saved_resume(survey: Survey) -> drafts.Resume | None:
+    """The account's draft, or an open survey's draft in the session (codes resume when typed in)."""
+    if survey.state is not State.OPEN:
+        return None
+    if survey.access == Access.OPEN.value:
+        return drafts.session_resume(session, survey)
+    return drafts.account_resume(current_user, survey)
 
 
 @bp.route("/<int:survey_id>/teilnehmen", methods=["GET", "POST"])
@@ -82,12 +95,12 @@ def answer(survey_id: int):
         flash(_("Dieser Teilnahmecode ist ungültig oder wurde bereits verwendet."), "error")
         return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
     if request.form.get("action") == "start":
-        return render_questionnaire(survey, {}, mode="answer", extra={"code": code})
+        return _resume(survey, drafts.code_resume(survey, code) if code else None, {"code": code})
     return _step(survey, existing, code)
 
 
 def _start(survey: Survey, existing: Response | None):
-    """The first page: a saved draft, one's own response to change, or the empty form."""
+    """The first page: a saved draft (where it stopped), one's own response to change, or empty."""
     if survey.access == Access.CODE.value:
         return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
     if survey.access == Access.ACCOUNT.value and services.has_participated(survey, current_user):
@@ -95,16 +108,22 @@ def _start(survey: Survey, existing: Response | None):
             flash(_("Sie haben an dieser Umfrage bereits teilgenommen."), "info")
             return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
         return render_questionnaire(survey, services.response_raw(survey, existing), mode="answer")
-    draft = services.load_draft(current_user, survey)
-    raw, page = (draft.data or {}, None) if draft else ({}, None)
-    if draft:
-        pages = services.evaluate(survey, raw).pages
-        page = pages[min(draft.page, len(pages) - 1)]
-    return render_questionnaire(survey, raw, mode="answer", page=page)
+    return _resume(survey, _saved_resume(survey), {})
+
+
+def _resume(survey: Survey, resume: drafts.Resume | None, extra: dict):
+    """The questionnaire at a draft's page with its answers, or empty from the first page."""
+    if resume is None:
+        return render_questionnaire(survey, {}, mode="answer", extra=extra)
+    pages = services.evaluate(survey, resume.raw).pages
+    page = pages[max(0, min(resume.page_index, len(pages) - 1))]
+    return render_questionnaire(
+        survey, resume.raw, mode="answer", page=page, extra=extra, resumed=resume.started_at
+    )
 
 
 def _step(survey: Survey, existing: Response | None, code: str | None):
-    """One posted page: back, save a draft, show errors, go on, or submit after the last shown page."""
+    """One posted page: back, jump, save a draft, show errors, go on, review, or submit."""
     raw = services.raw_from_form(survey, request.form)
     evaluation = services.evaluate(survey, raw)
     pages = evaluation.pages
@@ -114,11 +133,12 @@ def _step(survey: Survey, existing: Response | None, code: str | None):
     extra = {"code": code}
     if action == "back":
         return render_questionnaire(survey, raw, mode="answer", page=pages[max(index - 1, 0)], extra=extra)
-    if action == "save" and policy.can_use_drafts(current_user, survey):
-        services.save_draft(current_user, survey, raw, index)
-        db.session.commit()
-        flash(_("Ihre Antworten sind gespeichert. Sie können später weitermachen."), "success")
-        return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
+    if action.startswith("page-"):
+        # "Ändern" on the summary: back to that page with every answer kept.
+        target = next((p for p in pages if f"page-{p.id}" == action), current)
+        return render_questionnaire(survey, raw, mode="answer", page=target, extra=extra)
+    if action == "save":
+        return _save(survey, raw, index, current, code)
     errors = evaluation.errors_on(current)
     if errors:
         return render_questionnaire(
@@ -133,8 +153,32 @@ def _step(survey: Survey, existing: Response | None, code: str | None):
         )
     if index < len(pages) - 1:
         return render_questionnaire(survey, raw, mode="answer", page=pages[index + 1], extra=extra)
-    # The last shown page: "Weiter" and "Absenden" both submit (later pages turned out to be hidden).
-    return _submit(survey, existing, raw, code, current)
+    if action == "submit":
+        # The summary's "Antworten absenden" (and any client that submits from the last shown page).
+        return _submit(survey, existing, raw, code, current)
+    # The last shown page: "Weiter" shows the summary (later pages turned out to be hidden).
+    return render_review(survey, raw, evaluation, mode="answer", extra=extra)
+
+
+def _save(survey: Survey, raw: dict, index: int, current, code: str | None):
+    """Keep the answers to go on later: by account, by code, or (open surveys) in the session only."""
+    extra = {"code": code}
+    if code:
+        drafts.save_code_draft(survey, code, raw, index)
+        message = _("Ihre Antworten sind gespeichert. Mit demselben Code können Sie später weitermachen.")
+    elif survey.access == Access.OPEN.value:
+        if not drafts.save_session_draft(session, survey, raw, index):
+            flash(_("Ihre Antworten sind zu lang, um sie ohne Konto zwischenzuspeichern."), "warning")
+            return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
+        message = _("Ihre Antworten sind in diesem Browser gespeichert, bis Sie ihn schließen.")
+    elif policy.can_use_drafts(current_user, survey):
+        services.save_draft(current_user, survey, raw, index)
+        message = _("Ihre Antworten sind gespeichert. Sie können später weitermachen.")
+    else:
+        abort(403)
+    db.session.commit()
+    flash(message, "success")
+    return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
 
 
 def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | None, current):
@@ -155,11 +199,13 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
     try:
         # Without permission to change, a second submission is a second response: refused as such.
         if existing is not None and survey.allow_changes:
-            services.change_response(survey, existing, raw)
+            response = services.change_response(survey, existing, raw)
         else:
-            services.submit_response(
+            response = services.submit_response(
                 survey, raw, user=current_user if current_user.is_authenticated else None, code=code
             )
+        if code:
+            drafts.delete_code_draft(survey, code)
         db.session.commit()
     except services.AnswersInvalid as invalid:
         first = next(p for p in invalid.evaluation.pages if invalid.evaluation.errors_on(p))
@@ -191,6 +237,8 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
         db.session.rollback()
         flash(exc.user_message, "warning")
         return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
+    drafts.clear_session_draft(session, survey)
+    remember_receipt(survey, response)
     return redirect(url_for("surveys.thanks", survey_id=survey.id))
 
 
@@ -202,13 +250,6 @@ def _open_submission_allowed(survey: Survey) -> bool:
         return False
     limiter.limiter.hit(item, "survey-open", key)
     return True
-
-
-@bp.route("/<int:survey_id>/danke")
-def thanks(survey_id: int):
-    """Confirmation after submitting."""
-    survey = load_public_survey(survey_id)
-    return render_template("surveys/answering/survey_thanks.html", survey=survey)
 
 
 @bp.route("/meine-teilnahmen")

@@ -126,7 +126,7 @@ class ParticipationCode(Model):
 
 
 class Draft(Model):
-    """An account holder's unfinished answers (the raw form), deleted when the response is submitted."""
+    """An account holder's unfinished answers (raw form), deleted at submission and when the survey ends."""
 
     __tablename__ = "survey_drafts"
 
@@ -136,4 +136,25 @@ class Draft(Model):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     page: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the person first saved ("Sie haben am … begonnen"); NULL for drafts older than the column.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CodeDraft(Model):
+    """A participation code's unfinished answers: keyed by the code's hash, never by an account.
+
+    Deleted when the code's response is submitted and when the survey ends (drafts.discard_drafts).
+    No column points to a response, none from a response to it.
+    """
+
+    __tablename__ = "survey_code_drafts"
+
+    # No foreign key to survey_codes: mixing rewrites (deletes and re-inserts) code rows while the survey is
+    # open, and a cascade would take other people's drafts with them.
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(BigId, ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
