@@ -15,7 +15,7 @@ LOCK_ARGS ?=
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test bench install install-dev translations extract-messages lint lock audit chromium nginx clean
+.PHONY: run test bench bench-load install install-dev translations extract-messages lint lock audit chromium nginx clean
 
 # Debian splits venv off Python (package python3-venv): root installs it, everyone else gets told how.
 $(BIN)/python:
@@ -89,6 +89,11 @@ nginx:
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# The load test alone (bench/load): its own PostgreSQL database, Redis, 2 x 2 gunicorn workers on loopback
+# ports; everything it starts it removes again. Not part of `make test` or CI.
+bench-load: install-dev
+	$(BIN)/python -m bench.load
 
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* __pycache__' --project participation --version 0.1.0 -o participation/translations/messages.pot --no-location --sort-output .
