@@ -184,7 +184,7 @@ def _workloads(plan: Plan, app_ports: list[int], bare_ports: list[int], clients:
                 with lock:
                     made.append(client)
 
-        threads = [threading.Thread(target=work) for _ in range(clients)]
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -13,7 +13,11 @@ def main() -> int:
     """Measure, write the figures (keeping every other key), say whether every write was stored once."""
     started = time.perf_counter()
     print("== bench/load (PostgreSQL, Redis, 2 × 2 gunicorn sync workers per side) ==", flush=True)
-    figures, problems = measure()
+    try:
+        figures, problems = measure()
+    except KeyboardInterrupt as interrupt:
+        print(f"!!! interrupted ({interrupt or 'Ctrl-C'}); its database, processes and files are removed")
+        return 130
     write_results(figures)
     for key, value in sorted(figures.items()):
         print(f"  {key:<40} {value}")
