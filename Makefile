@@ -42,8 +42,21 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(DEV_LOCK)
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install: $(VENV)/.installed translations pango
+install-dev: $(VENV)/.installed-dev translations pango
+
+# The PDF report (WeasyPrint) needs Debian's Pango; most images have it, a minimal one may not.
+pango:
+	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Pango for the PDF report ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null) \
+	      || echo "!!! apt-get could not install Pango; the PDF report will fail."; \
+	  else \
+	    echo "!!! Pango is missing: the PDF report (Bericht als PDF) will fail."; \
+	    echo "!!! Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+	  fi; \
+	fi
 
 # Compiled catalogues are build output (.gitignore); rebuilt whenever a .po file changes.
 translations: $(CATALOGS:.po=.mo)
