@@ -205,14 +205,16 @@ def _workloads(plan: Plan, app_ports: list[int], bare_ports: list[int], clients:
     anonymous = prepared(clients, anonymous_visitor)
     readers = [Client(app_ports) for _ in range(clients)]
     writers = prepared(clients, lambda n: logged_in(plan.commenter_emails[n], comment_path))
-    named = prepared(len(plan.named_emails), lambda n: logged_in(plan.named_emails[n], named_path))
+    # The session's CSRF token from the survey's thank-you page (any page has it, in the header's logout
+    # form): rendering the questionnaire itself for hundreds of accounts only lengthens the preparation.
+    thanks_path = f"/umfragen/{plan.named_survey}/danke"
+    named = prepared(len(plan.named_emails), lambda n: logged_in(plan.named_emails[n], thanks_path))
     bare_clients = [Client(bare_ports) for _ in range(clients)]
     lock = threading.Lock()
 
     def submit(kind: str, path: str, survey_kind: str, client: Client) -> tuple[bool, int]:
         token = new_token(kind)
-        data = {**client.fields, **plan.forms[survey_kind], "action": "submit"}
-        data[plan.token_fields[survey_kind]] = f"Lastprobe {token}"
+        data = plan.submission(survey_kind, client.fields["csrf_token"], token)
         try:
             response = client.post(path, data)
         except Exception:

@@ -64,6 +64,12 @@ class Plan:
     # the baseline's answer rows: ANSWER_COLUMNS tuples, value_text None on the token question
     bare_rows: list[tuple] = field(default_factory=list)
 
+    def submission(self, kind: str, csrf_token: str, token: str) -> dict[str, list[str] | str]:
+        """The final POST of a complete response to survey `kind`, its free text carrying the token."""
+        data: dict[str, list[str] | str] = {"csrf_token": csrf_token, **self.forms[kind], "action": "submit"}
+        data[self.token_fields[kind]] = f"Lastprobe {token}"
+        return data
+
 
 def seed_app(database_url: str, secret_key: str, engine_options: dict | None = None):
     """The app on the benchmark's database, configured for seeding (cheap password hashes).

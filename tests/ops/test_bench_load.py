@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from bench.load.bare import create_bare_app
 from bench.load.clients import Client, hidden_fields, new_token, run_window
-from bench.load.seed import PLANNER, seed, seed_app
+from bench.load.seed import PASSWORD, PLANNER, seed, seed_app
 from bench.load.servers import psycopg_dsn
 from bench.load.verify import check, stored_tokens, write_results
 from participation.extensions import db
@@ -100,11 +100,21 @@ def test_seed_form_and_bare_insert_store_each_token_once(keep_limiter):
         # The anonymous survey's form, as the clients send it, is a complete response to the real app.
         client = app.test_client()
         path = f"/umfragen/{plan.anonymous_survey}/teilnehmen"
-        fields = hidden_fields(client.get(path).get_data(as_text=True))
+        csrf = hidden_fields(client.get(f"/umfragen/{plan.anonymous_survey}/danke").get_data(as_text=True))
         token = new_token("anonymous")
-        data = {**fields, **plan.forms["anonymous"], "action": "submit"}
-        data[plan.token_fields["anonymous"]] = f"Lastprobe {token}"
+        data = plan.submission("anonymous", csrf["csrf_token"], token)
         response = client.post(path, data=data)
+        assert response.status_code == 302 and "/danke" in response.headers["Location"]
+        sent[token] = True
+        # The named survey: logged in with a seeded account, the token from any page after the login.
+        named = app.test_client()
+        login = hidden_fields(named.get("/konto/anmelden").get_data(as_text=True))
+        form = {**login, "email": plan.named_emails[0], "password": PASSWORD}
+        assert named.post("/konto/anmelden", data=form).status_code == 302
+        csrf = hidden_fields(named.get(f"/umfragen/{plan.named_survey}/danke").get_data(as_text=True))
+        token = new_token("named")
+        data = plan.submission("named", csrf["csrf_token"], token)
+        response = named.post(f"/umfragen/{plan.named_survey}/teilnehmen", data=data)
         assert response.status_code == 302 and "/danke" in response.headers["Location"]
         sent[token] = True
         # The baseline: one statement per response on the same schema, with the token where the app keeps it.
