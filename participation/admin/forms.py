@@ -57,22 +57,6 @@ class UserSearchForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = StringField(
-        _l("Aktion"),
-        filters=[normalize_text],
-        validators=[Optional(), Length(max=64, message=_l("Der Suchbegriff ist zu lang.")), SafeText()],
-    )
-    actor = StringField(
-        _l("Person (Name oder E-Mail)"),
-        filters=[normalize_text],
-        validators=[Optional(), Length(max=100, message=_l("Der Suchbegriff ist zu lang.")), SafeText()],
-    )
-
-
 class LegalPageForm(FlaskForm):
     body = TextAreaField(
         _l("Text (Markdown)"),

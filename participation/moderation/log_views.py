@@ -2,56 +2,41 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, datetime, time, timedelta
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.accounts.services import people_in_audit
 from participation.core.audit import record
 from participation.core.paging import page_arg
 from participation.core.permissions import policy_required
 from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.extensions import db
-from participation.moderation import policy, queries, reasons
-from participation.moderation.forms import LogFilterForm, SettingsForm
+from participation.moderation import audit_log, policy, reasons
+from participation.moderation.audit_log import AuditFilterForm
+from participation.moderation.forms import SettingsForm
+from participation.moderation.log_lines import describe
 from participation.moderation.models import ACTION_LABELS, APPEAL_LABELS, Action
 from participation.moderation.transparency import monthly_figures
 from participation.moderation.views import bp
 
 
-def _log_query():
-    form = LogFilterForm(request.args)
-    form.validate()
-
-    def day(value, extra=0):
-        if not value or form[value].errors or form[value].data is None:
-            return None
-        return datetime.combine(form[value].data, time(), tzinfo=UTC) + timedelta(days=extra)
-
-    actor = form.actor.data if not form.actor.errors else None
-    action = (form.action.data or "").strip() if not form.action.errors else ""
-    return form, queries.log_query(action, actor, day("since"), day("until", 1))
+def _log_form() -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    form.fill_choices(audit_log.moderation_codes())
+    return form
 
 
 @bp.route("/protokoll")
 @policy_required(policy.can_moderate)
 def log():
-    """The moderation part of the append-only audit log, filtered (read only)."""
-    form, query = _log_query()
+    """The moderation part of the append-only audit log in words, filtered (read only)."""
+    form = _log_form()
+    query = audit_log.filtered_query(form, audit_log.moderation_codes())
     pagination = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
-    people = people_in_audit(pagination.items)
-    args = {k: v for k, v in request.args.items() if k != "seite"}
-    return render_template("moderation/log.html", form=form, pagination=pagination, people=people, args=args)
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading = + - @ would be executed by Excel/LibreOffice.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    lines = describe(pagination.items, "moderation.account")
+    return render_template(
+        "moderation/log.html", form=form, pagination=pagination, lines=lines, args=audit_log.filter_args(form)
+    )
 
 
 # A POST: the download itself goes on record (moderation.log_exported), and reads never write.
@@ -59,43 +44,15 @@ def _cell(value) -> str:
 @policy_required(policy.can_moderate)
 def log_csv():
     """The filtered moderation log as CSV (at most 10,000 rows; the filter stays in the query string)."""
-    _form, query = _log_query()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            "id",
-            "zeitpunkt_utc",
-            "person_id",
-            "aktion",
-            "ziel_typ",
-            "ziel_id",
-            "ziel",
-            "begruendung",
-            "details",
-        ]
+    form = _log_form()
+    query = audit_log.filtered_query(form, audit_log.moderation_codes())
+    text = audit_log.csv_text(
+        describe(db.session.scalars(query.limit(audit_log.CSV_LIMIT)), "moderation.account")
     )
-    for entry in db.session.scalars(query.limit(10_000)):
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    entry.id,
-                    entry.created_at.isoformat(),
-                    entry.actor_id,
-                    entry.action,
-                    entry.target_type,
-                    entry.target_id,
-                    entry.target_label,
-                    entry.reason,
-                    entry.details,
-                )
-            ]
-        )
-    record(current_user, "moderation.log_exported", None, rows_filter=dict(request.args))
+    record(current_user, "moderation.log_exported", None, **audit_log.filter_details(form))
     db.session.commit()
     return Response(
-        "\ufeff" + buffer.getvalue(),
+        text,
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=moderationsprotokoll.csv"},
     )

@@ -1,9 +1,14 @@
-"""Reason categories for decisions, the auto-hide threshold K and the first-N pre-moderation setting."""
+"""Reason categories for decisions, the auto-hide threshold K and the first-N pre-moderation setting.
+
+Categories are stored as JSON rows (code, label, rule, retired). A retired category is offered no
+more but keeps its name on past decisions; older databases hold the pipe-separated lines, still read.
+"""
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from participation.core.settings import PREMODERATION_FIRST_N, get_int, get_setting
 from participation.moderation.errors import BadCategoryLine
@@ -30,6 +35,7 @@ class Category:
     code: str
     label: str
     rule: str
+    retired: bool = False
 
 
 def parse_categories(text: str) -> list[Category]:
@@ -45,28 +51,57 @@ def parse_categories(text: str) -> list[Category]:
         if parts[0] in seen:
             raise BadCategoryLine(number)
         seen.add(parts[0])
-        categories.append(Category(*parts))
+        categories.append(Category(parts[0], parts[1], parts[2]))
     if not categories:
         raise BadCategoryLine(0)
     return categories
 
 
 def categories_text() -> str:
-    """The admin's lines as stored (the defaults when none are)."""
-    return get_setting(REASON_CATEGORIES, DEFAULT_CATEGORIES) or DEFAULT_CATEGORIES
+    """The categories as pipe-separated lines (the older settings form; retired ones left out)."""
+    return "\n".join(f"{c.code} | {c.label} | {c.rule}" for c in categories())
 
 
-def categories() -> list[Category]:
-    """The configured categories (the defaults when none or unreadable ones are stored)."""
+def _stored() -> list[Category]:
+    value = get_setting(REASON_CATEGORIES)
+    if not value:
+        return parse_categories(DEFAULT_CATEGORIES)
     try:
-        return parse_categories(categories_text())
+        rows = json.loads(value)
+        return [
+            Category(str(r["code"]), str(r["label"]), str(r["rule"]), bool(r.get("retired"))) for r in rows
+        ]
+    except (ValueError, TypeError, KeyError):
+        pass
+    try:
+        return parse_categories(value)
     except BadCategoryLine:
         return parse_categories(DEFAULT_CATEGORIES)
 
 
+def all_categories() -> list[Category]:
+    """Every category ever configured, retired ones included (settings page, past decisions)."""
+    return _stored()
+
+
+def categories() -> list[Category]:
+    """The categories a moderator can choose now (the defaults when none or unreadable ones are stored)."""
+    return [c for c in _stored() if not c.retired]
+
+
 def category(code: str | None) -> Category | None:
-    """The category with this code, if it is configured."""
+    """The category with this code, retired ones too: past decisions keep naming theirs."""
+    return next((c for c in all_categories() if c.code == code), None)
+
+
+def choosable(code: str | None) -> Category | None:
+    """The category with this code if a moderator may choose it now (not retired)."""
     return next((c for c in categories() if c.code == code), None)
+
+
+def dump_categories(rows: list[Category]) -> str:
+    """The stored form of the rows (JSON, order kept)."""
+    return json.dumps([asdict(row) for row in rows], ensure_ascii=False)
 
 
 def threshold() -> int:

@@ -23,7 +23,7 @@ MAX_SANCTION_DAYS = 365
 
 def _sanction_checks(days: int, reason_code: str, text: str) -> None:
     """A sanction needs a known reason category, a text, and a duration of one day to a year."""
-    if reasons.category(reason_code) is None or not (text or "").strip():
+    if reasons.choosable(reason_code) is None or not (text or "").strip():
         raise ReasonRequired(reason_code)
     if not 1 <= days <= MAX_SANCTION_DAYS:
         raise SanctionTooLong(days)

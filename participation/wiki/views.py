@@ -169,27 +169,39 @@ def _flash_saved(revision) -> None:
 
 @bp.route("/<slug>/bearbeiten", methods=["GET", "POST"])
 def edit(slug: str):
-    """Edit a page; an edit based on older text shows the current text beside the user's, nothing lost."""
+    """Edit a page from its published text (or the person's waiting proposal), preview, conflicts kept."""
     page = load_page(slug)
     require(policy.can_edit_page(current_user, page))
     request.max_form_memory_size = FORM_MEMORY
     form = PageEditForm()
     _project_field(form)
+    own = queries.own_pending(page, current_user)
+    # The published text is the start; the person's own waiting proposal only when they ask to
+    # continue it (or when nothing is published yet).
+    continuing = own is not None and (request.args.get("fassung") == "vorschlag" or not page.is_published)
     if request.method == "GET":
-        source = queries.own_pending(page, current_user) or page.approved_revision
+        source = own if continuing else page.approved_revision
         form.title.data = source.title if source else ""
         form.body.data = source.body if source else ""
         form.base_revision_id.data = page.approved_revision_id
         if "project_id" in form:
             form.project_id.data = page.project_id
     conflict, status = None, 200
+    editor = {"own_pending": own, "continuing": continuing}
+    if form.is_submitted() and "preview" in request.form:
+        # A preview saves nothing; it renders the typed text the way the page will show it.
+        valid = form.validate()
+        preview = render_page_body(form.body.data or "") if form.body.data else None
+        return render_template(
+            "wiki/page_edit.html", form=form, page=page, conflict=None, preview=preview, **editor
+        ), 200 if valid else 400
     if form.validate_on_submit():
         if _throttled():
             flash(
                 _("Sie haben in kurzer Zeit sehr viele Änderungen vorgeschlagen. Bitte warten Sie etwas."),
                 "error",
             )
-            return render_template("wiki/page_edit.html", form=form, page=page, conflict=None), 429
+            return render_template("wiki/page_edit.html", form=form, page=page, conflict=None, **editor), 429
         try:
             revision = services.propose_edit(
                 current_user,
@@ -219,7 +231,7 @@ def edit(slug: str):
         status = 400  # refused input, as on create; a conflict stays 409
     conflict_diff = render_diff(conflict.body, form.body.data or "") if conflict else None
     return render_template(
-        "wiki/page_edit.html", form=form, page=page, conflict=conflict, conflict_diff=conflict_diff
+        "wiki/page_edit.html", form=form, page=page, conflict=conflict, conflict_diff=conflict_diff, **editor
     ), status
 
 

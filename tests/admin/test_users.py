@@ -368,6 +368,7 @@ POST_ROUTES = [
     ("/admin/benutzer/{target}/sperren", {"reason": "Spam", "confirmed": "1"}),
     ("/admin/benutzer/{target}/entsperren", {}),
     ("/admin/einstellungen/impressum", {"body": "# Geändert"}),
+    ("/admin/protokoll.csv", {}),
 ]
 ROUTES = [("GET", path, None) for path in GET_ROUTES] + [("POST", path, data) for path, data in POST_ROUTES]
 # English aliases: a permanent redirect for everyone; the German target checks the role.
@@ -398,7 +399,8 @@ def test_role_matrix(app, client, logged_in, make_user, role, method, path, data
         assert location.path == "/konto/anmelden"
         assert parse_qs(location.query)["next"] == [url]
     elif role == "admin":
-        assert response.status_code == (200 if method == "GET" else 302)
+        # The CSV download is the one POST that answers with content (the file) instead of a redirect.
+        assert response.status_code == (200 if method == "GET" or path.endswith(".csv") else 302)
         return
     else:
         assert response.status_code == 403

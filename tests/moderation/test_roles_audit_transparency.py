@@ -154,8 +154,9 @@ def test_no_route_changes_or_deletes_audit_rows(app, people, world):
 def test_log_filter_and_csv_export(app, people, world):
     moderator = client_for(app, people["mod2"])
     html = moderator.get("/moderation/protokoll?action=moderation.hide").get_data(as_text=True)
-    assert "moderation.hide" in html and "Werbung." in html
-    assert "moderation.auto_hidden" not in html
+    assert "ausgeblendet" in html and "Werbung." in html
+    assert "vorläufig ausgeblendet" not in html  # the automatic hide is another action type
+    assert "moderation.hide" not in html.split('<ol class="audit-lines">', 1)[1]  # words, not codes
     csv = post(moderator, f"/moderation/protokoll.csv?actor={people['mod'].id}")
     assert csv.mimetype == "text/csv"
     text = csv.get_data(as_text=True)
