@@ -148,7 +148,7 @@ def client_rule(condition, values: dict, on_page) -> dict:
         rule["option"] = str(condition.option_id)
     if condition.value not in (None, ""):
         rule["value"] = condition.value
-    for key in ("decimal", "min", "max", "min_choices", "max_choices", "min_date", "max_date"):
+    for key in ("decimal", "min", "max", "min_date", "max_date"):
         if source.setting(key) not in (None, ""):
             rule[key] = source.setting(key)
     if source.qtype in ("matrix", "ranking"):

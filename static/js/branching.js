@@ -64,13 +64,9 @@
     var list = values(form, rule.field);
     var first = list.length ? list[0] : null;
     switch (rule.type) {
-      case "multiple": {
-        var count = list.length;
-        if (!count || (rule.min_choices && count < rule.min_choices) || (rule.max_choices && count > rule.max_choices)) {
-          return null;
-        }
-        return list;
-      }
+      case "multiple":
+        // What is chosen counts even while the number of choices or a "Sonstiges" text is not right yet.
+        return list.length ? list : null;
       case "number": {
         if (first === null) {
           return null;

@@ -320,3 +320,28 @@ def test_progress_counts_only_pages_that_apply(app, client, four_pages, cycle, e
     assert numbers[: len(expected)] == expected
     # Page 1 undecided about pages 3 and 5 (their sources are on it); afterwards only the pages that apply.
     assert seen[len(expected) - 1]["is_last"]
+
+
+def test_a_mistake_in_the_source_keeps_the_dependent_question_and_its_text(app, client, owner):
+    """ "Brunnen" and "Sonstiges" without its text: the error is shown at the source, and the question
+    that depends on "Brunnen" stays on the page with what was typed into it (nothing stored)."""
+    with app.app_context():
+        planner = get_user(app, owner.id)
+        survey = services.create_survey(planner, title="Brunnen", access="open")
+        built = Built(id=survey.id, pages=[survey.pages[0].id])
+        page = survey.pages[0]
+        wish = _add(
+            planner, page, built, "wish", "multiple", {"max_choices": 2}, ("Brunnen", "Bank", "Sonstiges")
+        )
+        which = _add(planner, page, built, "which", "short_text")
+        services.add_condition(planner, which, wish, "contains", option_id=built.o["wish:Brunnen"])
+        services.publish(planner, survey)
+        db.session.commit()
+    wish_name, which_name = f"q{built.q['wish']}", f"q{built.q['which']}"
+    for chosen in (["Brunnen", "Sonstiges"], ["Brunnen", "Bank", "Sonstiges"]):
+        data = {wish_name: [built.o[f"wish:{label}"] for label in chosen], which_name: "Marktbrunnen"}
+        response = answer_page(client, built, 0, data, "submit")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and f'id="{wish_name}-error"' in html
+        assert " hidden" not in block(html, built.q["which"]) and 'value="Marktbrunnen"' in html
+    assert stored(app, built) == set()

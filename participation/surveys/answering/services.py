@@ -161,7 +161,7 @@ def evaluate(survey: Survey, raw: Raw) -> Evaluation:
                 value = kind.parse(question, raw)
             except AnswerError as error:
                 evaluation.errors[question.id] = str(error)
-                value = None
+                value = error.partial  # what was validly chosen counts for conditions, never stored
             else:
                 if value is None and question.mandatory:
                     evaluation.errors[question.id] = _("Bitte beantworten Sie diese Frage.")

@@ -16,7 +16,16 @@ DONT_KNOW = "dk"
 
 
 class AnswerError(ValueError):
-    """A value a question does not accept; the message is shown at the field."""
+    """A value a question does not accept; the message is shown at the field.
+
+    `partial` is what was validly chosen all the same (options, while "Sonstiges" lacks its text or the
+    number of choices is off): conditions of later questions look at it, so a question that depends on
+    "Brunnen" stays on the page (with what was typed into it) while the error is put right. Nothing with
+    an error is ever stored."""
+
+    def __init__(self, message: str, partial=None):
+        super().__init__(message)
+        self.partial = partial
 
 
 def _first(raw: Raw, name: str) -> str:

@@ -25,7 +25,10 @@ class SingleChoiceType(QuestionType):
         if not chosen:
             return None
         option = _choice_by_id(question, chosen)
-        other = _other_text(question, raw, option)
+        try:
+            other = _other_text(question, raw, option)
+        except AnswerError as error:
+            raise AnswerError(str(error), partial=(option.id, None)) from None
         return (option.id, other)
 
     def to_rows(self, question, value):
@@ -59,7 +62,16 @@ class MultipleChoiceType(QuestionType):
         if not ids:
             return None
         options = [_choice_by_id(question, v) for v in dict.fromkeys(ids)]
-        if len(options) != len(ids):
+        order = {o.id: o.position for o in question.choices}
+        chosen = (sorted((o.id for o in options), key=lambda i: order[i]), None)
+        try:
+            return self._checked(question, raw, len(ids), options, chosen)
+        except AnswerError as error:
+            raise AnswerError(str(error), partial=chosen) from None
+
+    def _checked(self, question, raw, posted: int, options, chosen):
+        """The rules beyond valid options: each once, exclusive alone, how many, "Sonstiges" text."""
+        if len(options) != posted:
             raise AnswerError(_("Bitte wählen Sie jede Antwort nur einmal."))
         if any(o.exclusive for o in options) and len(options) > 1:
             exclusive = next(o for o in options if o.exclusive)
@@ -75,8 +87,7 @@ class MultipleChoiceType(QuestionType):
         other = None
         for option in options:
             other = _other_text(question, raw, option) or other
-        order = {o.id: o.position for o in question.choices}
-        return (sorted((o.id for o in options), key=lambda i: order[i]), other)
+        return (chosen[0], other)
 
     def to_rows(self, question, value):
         ids, other = value
