@@ -49,9 +49,16 @@ def test_citizen_answers_two_pages_with_a_condition_by_keyboard(site: Site) -> N
     tab_to(site, f"#q{s.q['far']}")
     site.page.keyboard.type("Zur Arbeit")
     with site.page.expect_navigation():
+        site.page.keyboard.press("Enter")  # "Weiter zur Übersicht"
+    assert site.page.title().startswith("Ihre Antworten prüfen – Radwege")
+    main = site.page.inner_text("main")
+    assert "Zur Arbeit" in main and "12" in main and stored(site) == ([], [])
+    tab_to(site, "button[value='submit']")
+    with site.page.expect_navigation():
         site.page.keyboard.press("Enter")
     assert site.page.url.endswith(f"/umfragen/{s.id}/danke")
     assert "Vielen Dank" in site.page.inner_text("main h1")
+    assert "Warum es keine Kopie" in site.page.inner_text("main")  # the survey is anonymous
     responses, answers = stored(site)
     assert len(responses) == 1 and responses[0].channel == "online"
     assert {a.question_id for a in answers} == set(s.q.values())
@@ -110,8 +117,61 @@ def _answering_with_errors(site: Site) -> None:
     s = every_type_survey(site.app, site.make_user(ROLE_SETS["planner"]).id, access="open", mandatory=True)
     site.goto(f"/umfragen/{s.id}/teilnehmen")
     with site.page.expect_navigation():
-        site.page.get_by_role("button", name="Antworten absenden").click()
+        site.page.get_by_role("button", name="Weiter zur Übersicht").click()
     assert site.page.locator(".error-summary").is_visible()
+
+
+def _summary(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    s = two_page_survey(site.app, site.make_user(ROLE_SETS["planner"]).id, access="open")
+    site.goto(f"/umfragen/{s.id}/teilnehmen")
+    site.page.check(f"#q{s.q['cycle']}")
+    site.page.fill(f"#q{s.q['km']}", "12")
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Weiter", exact=True).click()
+    site.page.check(f"#q{s.q['often']}")
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Weiter zur Übersicht").click()
+    assert "Ihre Antworten prüfen" in site.page.inner_text("main h2")
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def _receipt_with_copy(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    s = two_page_survey(site.app, site.make_user(ROLE_SETS["planner"]).id, anonymous=False)
+    site.login_as("citizen")
+    site.goto(f"/umfragen/{s.id}/teilnehmen")
+    site.page.check(f"#q{s.q['cycle']}-2")  # "Nein": page 2 falls away, "Weiter" leads to the summary
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Weiter", exact=True).click()
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Antworten absenden").click()
+    assert "Nein" in site.page.inner_text("main dl")
+    assert site.page.get_by_role("link", name="Kopie herunterladen (Textdatei)").is_visible()
+
+
+def _resume(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    s = two_page_survey(site.app, site.make_user(ROLE_SETS["planner"]).id)
+    site.login_as("citizen")
+    site.goto(f"/umfragen/{s.id}/teilnehmen")
+    site.page.fill(f"#q{s.q['km']}", "4")
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Zwischenspeichern").click()
+    site.goto(f"/umfragen/{s.id}")
+    assert "begonnen" in site.page.inner_text("main")
+
+
+def _preview(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    planner = site.login_as("planner")
+    s = two_page_survey(site.app, planner.id, publish=False)
+    site.goto(f"/umfragen/verwaltung/{s.id}/vorschau")
+    site.page.select_option("#preview-goto", str(s.pages[1]))
+    with site.page.expect_navigation():
+        site.page.get_by_role("button", name="Anzeigen").click()
+    assert "Fahren Sie täglich?" in site.page.inner_text("main")
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def _confirmation(site: Site) -> None:
@@ -136,6 +196,10 @@ PAGES = {
     "answering": _answering,
     "answering with errors": _answering_with_errors,
     "confirmation": _confirmation,
+    "summary at 320 px": _summary,
+    "receipt with a copy at 320 px": _receipt_with_copy,
+    "resume on the start page at 320 px": _resume,
+    "preview jumped to a page at 320 px": _preview,
     "assisted entry": _assisted,
     "survey detail": _survey_list,
 }

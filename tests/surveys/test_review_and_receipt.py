@@ -79,7 +79,8 @@ def test_summary_says_no_answer_and_a_tampered_summary_goes_back_to_the_error(ap
 
 def test_receipt_of_a_non_anonymous_survey_shows_and_downloads_the_answers(app, client, make_user):
     s = two_page_survey(app, make_user(ROLE_SETS["planner"]).id, anonymous=False)
-    login(client, make_user(ROLE_SETS["citizen"]))
+    citizen = make_user(ROLE_SETS["citizen"])
+    login(client, citizen)
     done = step(client, s, 1, full(s), "submit")
     thanks = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Eingegangen am" in thanks and "Zur Arbeit" in thanks and "Fahren Sie täglich?" in thanks
@@ -89,6 +90,15 @@ def test_receipt_of_a_non_anonymous_survey_shows_and_downloads_the_answers(app, 
     assert "attachment" in copy.headers["Content-Disposition"]
     text = copy.get_data(as_text=True)
     assert text.startswith("Radwege") and "Wohin?\r\n  Zur Arbeit" in text and "Abgegeben am" in text
+    assert text.index("== Seite 1 ==") < text.index("Fahren Sie Rad?") < text.index("== Ihr Rad ==")
+    # Later, in another browser: the account finds the copy through "Meine Teilnahmen".
+    later = app.test_client()
+    login(later, citizen)
+    with app.app_context():
+        response_id = db.session.scalars(select(Response.id)).one()
+    detail = later.get(f"/umfragen/meine-teilnahmen/{response_id}").get_data(as_text=True)
+    assert f'href="/umfragen/{s.id}/danke/antworten.txt"' in detail
+    assert later.get(f"/umfragen/{s.id}/danke/antworten.txt").get_data(as_text=True) == text
     # Someone else (another browser, not logged in) gets no copy.
     stranger = app.test_client()
     assert "Zur Arbeit" not in stranger.get(f"/umfragen/{s.id}/danke").get_data(as_text=True)

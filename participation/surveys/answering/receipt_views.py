@@ -18,8 +18,8 @@ from participation.core.downloads import attachment_headers
 from participation.core.i18n import format_day
 from participation.extensions import db
 from participation.surveys import services
+from participation.surveys.answering.review import review_sections
 from participation.surveys.models import Response, Survey
-from participation.surveys.questions import qtype
 from participation.surveys.views import bp, load_public_survey
 
 RECEIPT_KEY = "survey_receipt"
@@ -54,14 +54,20 @@ def thanks(survey_id: int):
     """Confirmation after sending: the date and, where the survey is not anonymous, a copy of the answers."""
     survey = load_public_survey(survey_id)
     sent_on, response = _receipt(survey)
-    values = services.response_values(survey, response) if response is not None else {}
     return render_template(
         "surveys/answering/survey_thanks.html",
         survey=survey,
         sent_on=sent_on,
         response=response,
-        answers=[(q.text, qtype(q).display(q, v)) for q, v in values.items()],
+        sections=_copy(survey, response),
     )
+
+
+def _copy(survey: Survey, response: Response | None) -> list[tuple]:
+    """The stored answers laid out like the summary before sending: page by page, in the survey's order."""
+    if response is None:
+        return []
+    return review_sections(survey, services.evaluate(survey, services.response_raw(survey, response)))
 
 
 @bp.route("/<int:survey_id>/danke/antworten.txt")
@@ -72,8 +78,10 @@ def receipt_download(survey_id: int):
     if response is None:
         abort(404)
     lines = [survey.title, _("Abgegeben am %(date)s", date=format_day(sent_on)), ""]
-    for question, value in services.response_values(survey, response).items():
-        lines += [question.text, "  " + (qtype(question).display(question, value) or _("keine Angabe")), ""]
+    for page, number, rows in _copy(survey, response):
+        lines += [f"== {page.title or _('Seite %(n)s', n=number)} ==", ""]
+        for text, shown in rows:
+            lines += [text, "  " + shown, ""]
     return HttpResponse(
         "\r\n".join(lines),
         mimetype="text/plain; charset=utf-8",
