@@ -20,6 +20,7 @@ from participation.extensions import db
 from participation.projects import register_project_panel
 from participation.surveys import search_source
 from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
+from participation.surveys.answering.batches import BATCH_SIZE
 from participation.surveys.builder import codes_views as _codes_views  # noqa: F401
 from participation.surveys.builder import import_views as _import_views  # noqa: F401
 from participation.surveys.builder import preview_views as _preview_views  # noqa: F401
@@ -43,6 +44,9 @@ def init_app(app: Flask) -> None:
     Every registry is keyed by name, so a second app registers the same entries again, not twice.
     """
     app.register_blueprint(bp)
+    # Anonymous and code responses are written in shuffled batches of this many (answering/batches.py).
+    # The test suite looks at single responses right after submitting them; its batching tests set 11.
+    app.config.setdefault("SURVEY_BATCH_SIZE", 1 if app.testing else BATCH_SIZE)
     register_exporter("surveys", export_surveys)
     register_eraser("surveys", erase_surveys)
     register_demo_seeder("surveys", seed_surveys)

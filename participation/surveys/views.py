@@ -4,33 +4,59 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import require
 from participation.extensions import db
 from participation.surveys import policy, services
-from participation.surveys.models import Option, Question, State, Survey, SurveyPage
+from participation.surveys.models import Condition, Option, Question, State, Survey, SurveyPage
 
 bp = Blueprint("surveys", __name__, url_prefix="/umfragen")
 
 
 def load_survey(survey_id: int) -> Survey:
-    """The survey with pages, questions, options and conditions in a fixed number of queries (reads only)."""
-    survey = db.session.get(
-        Survey,
-        survey_id,
-        options=[
-            selectinload(Survey.pages).selectinload(SurveyPage.conditions),
-            selectinload(Survey.pages).selectinload(SurveyPage.questions),
-            selectinload(Survey.questions).selectinload(Question.options),
-            selectinload(Survey.questions).selectinload(Question.conditions),
-        ],
-    )
+    """The survey with pages, questions, options and conditions: four queries however large (reads only)."""
+    # Pages come with the survey row. The rest is read once per table and handed to the collections,
+    # rather than by selectinload options: those would also run again (five queries) whenever the
+    # survey is refreshed after the view's commit, just to build the redirect.
+    survey = db.session.get(Survey, survey_id, options=[joinedload(Survey.pages)])
     if survey is None:
         abort(404)
+    questions = db.session.scalars(
+        select(Question).where(Question.survey_id == survey.id).order_by(Question.position, Question.id)
+    ).all()
+    _fill("questions", {survey.id: list(questions)}, [survey])
+    _fill("questions", _grouped(questions, "page_id"), survey.pages)
+    ids = [question.id for question in questions]
+    options = db.session.scalars(
+        select(Option).where(Option.question_id.in_(ids)).order_by(Option.position, Option.id)
+    ).all()
+    conditions = db.session.scalars(
+        select(Condition)
+        .where(or_(Condition.question_id.in_(ids), Condition.page_id.in_([p.id for p in survey.pages])))
+        .order_by(Condition.id)
+    ).all()
+    _fill("options", _grouped(options, "question_id"), questions)
+    _fill("conditions", _grouped(conditions, "question_id"), questions)
+    _fill("conditions", _grouped(conditions, "page_id"), survey.pages)
     return survey
+
+
+def _grouped(rows, key: str) -> dict:
+    """{value of `key`: rows with it}, keeping the rows' order."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    return groups
+
+
+def _fill(attribute: str, groups: dict, owners) -> None:
+    """Set a loaded collection on each owner (its own group, or empty) as if the ORM had loaded it."""
+    for owner in owners:
+        set_committed_value(owner, attribute, groups.get(owner.id, []))
 
 
 def seal_on_write(survey: Survey) -> None:

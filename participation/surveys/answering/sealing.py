@@ -1,123 +1,53 @@
-"""Anonymity below the columns: who took part, which code was used and when an answer came in.
+"""Anonymity below the columns: who took part, which code was used, and the seal after closing.
 
-An anonymous response and the mark that its author took part are written in one transaction (the mark's
-primary key is what keeps one response per account), and a used code is marked in the transaction that
-stores the response. No column joins them, but a database keeps bookkeeping no column shows: PostgreSQL
-stamps every row with the transaction that wrote it (`xmin`, readable by anyone who may read the table;
-transaction ids rise with time, so they are a clock) and appends new rows one after another (`ctid`).
-"The mark written with this response", or "the response written just after this person's login", would
-be one join away. Two counter-measures:
+PostgreSQL stamps every row with the transaction that wrote it (`xmin`, readable by anyone who may read
+the table; transaction ids rise with time, so they are a clock) and appends new rows one after another
+(`ctid`). A mark "this account took part" and a used code are written by the submission's own transaction,
+so their stamps tell when someone took part, which a reader who knows the submission times knows anyway.
+What must not be one join away is the response: it is not written in that transaction but waits sealed
+(encrypted, padded) and reaches survey_responses in a shuffled batch of at least BATCH_SIZE
+(batches.py), so the stamps of the mark and of the code point at an unreadable waiting row, and the
+response's stamp at a crowd.
 
-* while a survey is open, a new mark, used code and anonymous response (with its answers) are each
-  written together with a rewrite of up to MIX_SIZE others of the same survey (its neighbours by key,
-  with the newcomer at a random place among them), all inserted in random order: the rows that share a
-  transaction are a crowd, not a person, and a response's stamp no longer says when it came in;
-* once the survey has closed, `seal` rewrites all of its marks, codes, responses and answers in one
-  transaction in random order: afterwards they share one stamp and their physical order says nothing.
-
-Old row versions stay in PostgreSQL's files until autovacuum reuses their space; reading them needs
-superuser tools. Whoever can read the tables repeatedly while a survey is open (or holds the web server's
-access log) sees a new response and a new mark appear together; no storage layout prevents that, which is
-why the seal matters and why the README asks not to keep timed access logs of the answering page.
+Once the survey has closed, `seal` writes what still waits (a last batch, possibly small) and rewrites
+all of its marks, codes, responses and answers in one transaction in random order: afterwards they share
+one stamp and their physical order says nothing. Old row versions stay in PostgreSQL's files until
+autovacuum reuses their space; reading them needs superuser tools, and what they hold of a waiting
+response is its sealed payload.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, func, insert, or_, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
+from participation.surveys.answering.batches import flush, flush_full_batches, waiting_count
 from participation.surveys.models import Answer, Participation, ParticipationCode, Response, State, Survey
 
-MIX_SIZE = 20
-# Responses carry their answers (some twenty rows each): a smaller crowd keeps a submission cheap.
-RESPONSE_MIX_SIZE = 10
 # Up to this many responses a request (closing by hand, the first look after the end date) seals the survey
 # itself, in a second or two (measured: 50,000 responses with 600,000 answers took 19 s on PostgreSQL, 17 s
 # on SQLite; the foreign-key checks of the re-inserted answers dominate). Larger surveys are sealed by
 # `flask surveys seal`, which the README asks large installations to run from cron.
 SEAL_IN_REQUEST = 5_000
 
-_random = secrets.SystemRandom()
-
-
-def _reinsert_shuffled(model, rows: list[dict]) -> None:
-    """Insert rows in random order (the order of a multi-row insert is the order on disk)."""
-    if rows:
-        _random.shuffle(rows)
-        db.session.execute(insert(model), rows)
-
-
-def _take(model, condition) -> list[dict]:
-    """Delete rows and return them whole (to be inserted again, shuffled)."""
-    result = db.session.execute(
-        delete(model).where(condition).returning(*model.__table__.c),
-        execution_options={"synchronize_session": False},
-    )
-    return [dict(row._mapping) for row in result]
-
-
-def _crowd_around(column, condition, key, size: int) -> list:
-    """Up to `size` other keys next to `key` (in key order), `key` at a random place inside the run.
-
-    Two index range scans, however large the survey (ORDER BY random() would read every row:
-    38 ms per call at 100,000 rows). A run is no giveaway: the newcomer sits anywhere in it, and the
-    keys (random response ids, code ids, account ids) say nothing about when anyone took part.
-    """
-
-    def run(bound, order, limit: int) -> list:
-        if limit <= 0:
-            return []
-        query = select(column).where(condition, bound).order_by(order).limit(limit)
-        # SKIP LOCKED: two parallel submissions never wait for (or deadlock on) each other's crowd.
-        return list(db.session.scalars(query.with_for_update(skip_locked=True)))
-
-    below = run(column < key, column.desc(), size)
-    above = run(column > key, column.asc(), size)
-    if len(below) + len(above) <= size:
-        return below + above  # a young survey: everyone else is in the crowd
-    # Every window of size + 1 neighbouring keys that holds the newcomer is equally likely, near the
-    # ends of the key range too (a forced place there would point at the newcomer).
-    places_below = _random.randint(max(0, size - len(above)), min(size, len(below)))
-    return below[:places_below] + above[: size - places_below]
-
 
 def mark_participation(survey: Survey, user_id: int) -> None:
-    """Record that an account took part, rewritten in one shuffled batch with other marks of the survey.
+    """Record that an account took part (one INSERT; its stamp points at a sealed waiting response).
 
-    A second mark for the same account raises IntegrityError (the primary key), as a plain insert would.
+    A second mark for the same account raises IntegrityError (the primary key).
     """
-    condition = Participation.survey_id == survey.id
-    others = _crowd_around(Participation.user_id, condition, user_id, MIX_SIZE)
-    rows = _take(Participation, condition & Participation.user_id.in_(others)) if others else []
-    _reinsert_shuffled(Participation, rows + [{"survey_id": survey.id, "user_id": user_id}])
+    db.session.execute(insert(Participation).values(survey_id=survey.id, user_id=user_id))
 
 
 def mix_used_code(survey: Survey, code_hash: str) -> None:
-    """Rewrite the code just used together with other used codes of the survey, in random order."""
-    of_survey = ParticipationCode.survey_id == survey.id
-    code_id = db.session.scalar(select(ParticipationCode.id).where(ParticipationCode.code_hash == code_hash))
-    others = _crowd_around(ParticipationCode.id, of_survey & ParticipationCode.used, code_id, MIX_SIZE)
-    chosen = ParticipationCode.id.in_([code_id, *others])
-    _reinsert_shuffled(ParticipationCode, _take(ParticipationCode, of_survey & chosen))
+    """Nothing to do: the code's row, marked used by consume_code, shares its stamp only with a sealed row.
 
-
-def _rewrite_responses(response_ids: list[str]) -> None:
-    """Delete responses with their answers and insert both again, each in random order."""
-    answers = _take(Answer, Answer.response_id.in_(response_ids))
-    responses = _take(Response, Response.id.in_(response_ids))
-    _reinsert_shuffled(Response, responses)
-    _reinsert_shuffled(Answer, answers)
-
-
-def mix_response(survey: Survey, response: Response) -> None:
-    """Rewrite a new response (flushed, with its answers) with its neighbours by (random) id in the survey."""
-    others = _crowd_around(Response.id, Response.survey_id == survey.id, response.id, RESPONSE_MIX_SIZE)
-    _rewrite_responses([response.id, *others])
+    Kept as the place where submit_response hands over a used code, should that ever need more again.
+    """
 
 
 # Table, and which of its rows belong to the survey. Answers before responses on delete (foreign key),
@@ -147,11 +77,11 @@ def _rewrite_in_random_order(survey_id: int) -> None:
 
 
 def response_count(survey: Survey) -> int:
-    """How many responses the survey has (decides whether sealing may run inside a request)."""
+    """How many responses the survey has received: written ones and those waiting for their batch."""
     count = db.session.scalar(
         select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
     )
-    return int(count or 0)
+    return int(count or 0) + waiting_count(survey)
 
 
 def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | None = None) -> bool:
@@ -171,6 +101,8 @@ def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | No
     # An UPDATE always yields a cursor result; its rowcount says whether this call claimed the survey.
     if cast(CursorResult[Any], db.session.execute(claim)).rowcount != 1:
         return False
+    # What still waits is written now, however few: the rewrite below gives it the stamp of everyone.
+    flush(survey, wait=True)
     _rewrite_in_random_order(survey.id)
     # The rows are the same again, but the ORM must not trust its copies of what was deleted and inserted.
     rewritten = (Response, Answer, Participation, ParticipationCode)
@@ -190,7 +122,8 @@ def surveys_due(now: datetime | None = None) -> list[Survey]:
 
 
 def seal_due(now: datetime | None = None) -> int:
-    """Seal every survey that has closed since the last call; returns how many were sealed."""
+    """Write full batches left waiting, then seal every survey that has closed; returns how many sealed."""
+    flush_full_batches()
     return sum(seal(survey, now) for survey in surveys_due(now))
 
 

@@ -1,14 +1,12 @@
-"""Storing a validated response: its typed answer rows, and the mixing that hides when it came in."""
+"""Storing a validated response: its typed answer rows, at once or (anonymous, code) in a shuffled batch."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import insert
-
-from participation.extensions import db
-from participation.surveys.answering.sealing import mix_response
+from participation.surveys.answering.batches import insert_rows, wait_for_batch
 from participation.surveys.models import Answer, Response, Survey
+from participation.surveys.models.responses import new_answer_id, new_response_id
 from participation.surveys.questions import qtype
 
 
@@ -17,6 +15,9 @@ class Evaluation(Protocol):
 
     shown: set[int]
     values: dict[int, Any]
+
+
+RESPONSE_COLUMNS = ("id", "survey_id", "user_id", "channel", "via", "submitted_on")
 
 
 def answer_rows(survey: Survey, evaluation: Evaluation, response_id: str) -> list[dict]:
@@ -32,17 +33,20 @@ def answer_rows(survey: Survey, evaluation: Evaluation, response_id: str) -> lis
 
 
 def insert_answer_rows(rows: list[dict]) -> None:
-    """Insert answer rows in one statement."""
-    if rows:
-        db.session.execute(insert(Answer), rows)
+    """Insert answer rows in one statement, with random ids (ascending ones would tell the order)."""
+    insert_rows(Answer, [{**row, "id": new_answer_id()} for row in rows])
 
 
 def store_response(survey: Survey, response: Response, evaluation: Evaluation) -> None:
-    """Write a new response and its answers; anonymous and code responses are mixed into a crowd."""
-    db.session.add(response)
-    # IntegrityError here (unique participation/response) means a parallel request won: the view says so.
-    db.session.flush()
-    insert_answer_rows(answer_rows(survey, evaluation, response.id))
+    """Write a new response and its answers; anonymous and code responses wait for their batch instead."""
     if survey.is_anonymous or response.via == "code":
-        # Its transaction stamp must not tell when it came in (sealing.py explains the crowd).
-        mix_response(survey, response)
+        # Never written alone: its transaction stamp would say when it came in (batches.py explains).
+        response.id = new_response_id()
+        wait_for_batch(survey, response, answer_rows(survey, evaluation, response.id))
+        return
+    response.id = new_response_id()
+    # Written with Core, not added to the session: the view's commit would expire it, and reading it for
+    # the confirmation would cost a query. IntegrityError here (one response per account) means a
+    # parallel request won: the view says so.
+    insert_rows(Response, [{column: getattr(response, column) for column in RESPONSE_COLUMNS}])
+    insert_answer_rows(answer_rows(survey, evaluation, response.id))

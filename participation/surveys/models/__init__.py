@@ -1,4 +1,4 @@
-"""The surveys' tables: the questionnaire (survey.py) and what people answered (responses.py)."""
+"""The surveys' tables: the questionnaire (survey.py), answers (responses.py), what waits (waiting.py)."""
 
 from participation.surveys.models.responses import (
     Answer,
@@ -20,6 +20,7 @@ from participation.surveys.models.survey import (
     Survey,
     SurveyPage,
 )
+from participation.surveys.models.waiting import WaitingResponse
 
 __all__ = [
     "ACCESS_LABELS",
@@ -38,4 +39,5 @@ __all__ = [
     "State",
     "Survey",
     "SurveyPage",
+    "WaitingResponse",
 ]
