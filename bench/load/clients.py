@@ -115,13 +115,17 @@ def run_window(label: str, clients: list[Client], request: Request, count: int, 
     tickets = itertools.count()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
+    crashed: list[BaseException] = []
 
     def work(client: Client) -> None:
-        while time.perf_counter() < deadline and next(tickets) < count:
+        while time.perf_counter() < deadline and next(tickets) < count and not crashed:
             try:
                 ok, status = request(client)
-            except (requests.RequestException, IndexError):
-                ok, status = False, 0  # IndexError: a prepared session list ran out
+            except requests.RequestException:
+                ok, status = False, 0  # no answer (refused, reset, timed out): a failed request
+            except BaseException as error:  # a bug of the harness ends the run, not one thread quietly
+                crashed.append(error)
+                return
             with lock:
                 window.acknowledged += ok
                 window.failed += not ok
@@ -134,4 +138,6 @@ def run_window(label: str, clients: list[Client], request: Request, count: int, 
     for thread in threads:
         thread.join()
     window.seconds = time.perf_counter() - started
+    if crashed:
+        raise RuntimeError(f"window {label}: a client failed") from crashed[0]
     return window

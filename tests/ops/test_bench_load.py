@@ -77,6 +77,15 @@ def test_a_window_ends_at_its_count_or_its_time_and_counts_only_acknowledged():
     assert window.rate == pytest.approx(window.acknowledged / window.seconds)
 
 
+def test_a_failing_client_ends_the_window_loudly():
+    def request(client):
+        raise KeyError("csrf_token")
+
+    with pytest.raises(RuntimeError, match="window z: a client failed") as failure:
+        run_window("z", [Client([1]), Client([2])], request, count=100, seconds=5)
+    assert isinstance(failure.value.__cause__, KeyError)
+
+
 def test_tokens_alternate_instances_and_never_repeat():
     client = Client([5001, 5002])
     assert [client.url("/x") for _ in range(3)] == [
@@ -124,9 +133,7 @@ def test_seed_form_and_bare_insert_store_each_token_once(keep_limiter):
         bare_app = create_bare_app(dsn, json.loads(json.dumps(plan.__dict__, default=str)))
         for _ in range(3):
             token = new_token("bare")
-            answer = bare_app.test_client().post(
-                "/antwort", data={plan.token_fields["bare"]: f"Lastprobe {token}"}
-            )
+            answer = bare_app.test_client().post("/antwort", data=plan.submission("bare", "", token))
             assert answer.status_code == 200
             sent[token] = True
         bare_app.extensions["bench_load_connection"]["conn"].close()
