@@ -6,6 +6,9 @@ anonymous survey leaves no draft and no account on the response (data).
 
 from __future__ import annotations
 
+import secrets
+import string
+
 from sqlalchemy import func, inspect, select
 
 from participation.core.i18n import format_day
@@ -114,7 +117,14 @@ def test_open_survey_draft_stays_in_the_session_only(app, client, make_user):
     assert "Seite 2 von 2" in resumed and 'value="7"' in resumed
     # Another browser knows nothing of it.
     assert "Seite 1 von 2" in app.test_client().get(url(s)).get_data(as_text=True)
-    # Too long for a cookie: said plainly, nothing kept.
+    # Up to the limit it fits in the cookie even when it does not compress (Werkzeug would warn - an
+    # error under filterwarnings - above 4 KB); beyond it, said plainly, nothing kept.
+    noise = "".join(secrets.choice(string.ascii_letters + "äöüß") for _ in range(1700))
+    browser = app.test_client()
+    step(browser, s, 0, yes_and_km(s, "70"))
+    fits = step(browser, s, 1, yes_and_km(s, "70") | {f"q{s.q['far']}": noise}, "save")
+    assert "nur in diesem Browser" in fits.get_data(as_text=True)
+    assert noise in browser.get(url(s)).get_data(as_text=True)
     long = yes_and_km(s, "70") | {f"q{s.q['far']}": "x" * 3000}
     refused = step(app.test_client(), s, 1, long, "save")
     assert "zu lang" in refused.get_data(as_text=True)

@@ -23,8 +23,9 @@ from participation.surveys.models.responses import CodeDraft
 from participation.surveys.questions import Raw
 
 SESSION_KEY = "survey_draft"
-# The session is a cookie (at most about 4 KB after signing): longer answers cannot be kept there.
-SESSION_DRAFT_LIMIT = 2500
+# The session is a cookie (at most about 4 KB after compressing, base64 and signing, next to the login
+# and CSRF entries): answers longer than this many UTF-8 bytes cannot be kept there.
+SESSION_DRAFT_LIMIT = 2000
 
 
 @dataclass
@@ -97,7 +98,7 @@ def save_session_draft(store: MutableMapping, survey: Survey, raw: Raw, page_ind
     """Keep an open survey's answers in the session (one survey at a time); False when they are too long."""
     if survey.state is not State.OPEN:
         raise NotAnswerable()
-    if len(json.dumps(raw, ensure_ascii=False)) > SESSION_DRAFT_LIMIT:
+    if len(json.dumps(raw, ensure_ascii=False).encode()) > SESSION_DRAFT_LIMIT:
         return False
     previous = store.get(SESSION_KEY) or {}
     started = previous.get("started") if previous.get("survey") == survey.id else None
