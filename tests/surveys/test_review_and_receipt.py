@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.surveys.models import Answer, Response
-from tests.conftest import ROLE_SETS, login, post
+from tests.conftest import ROLE_SETS, count_queries, login, post
 from tests.surveys.factories import two_page_survey
 
 SECTION = re.compile(r'<section class="survey-page".*?</section>', re.S)
@@ -150,3 +150,22 @@ def test_preview_jumps_to_any_page_without_javascript(app, client, make_user):
         as_text=True
     )
     assert "Fahren Sie täglich?" in reached and "übersprungen" not in reached
+
+
+def test_summary_and_receipt_queries_do_not_grow_with_responses(app, client, make_user):
+    s = two_page_survey(app, make_user(ROLE_SETS["planner"]).id, anonymous=False, access="open")
+
+    def measure(browser) -> tuple[int, int]:
+        with app.app_context(), count_queries(db.engine) as summary:
+            step(browser, s, 1, full(s))
+        browser.get(f"/umfragen/{s.id}/danke")  # warm-up
+        with app.app_context(), count_queries(db.engine) as receipt:
+            assert "Zur Arbeit" in browser.get(f"/umfragen/{s.id}/danke").get_data(as_text=True)
+        return len(summary), len(receipt)
+
+    step(client, s, 1, full(s), "submit")
+    few = measure(client)
+    for index in range(15):
+        step(app.test_client(), s, 1, full(s, far=f"Ziel {index}"), "submit")
+    assert stored(app) == 16
+    assert measure(client) == few

@@ -163,22 +163,33 @@ def _step(survey: Survey, existing: Response | None, code: str | None):
 def _save(survey: Survey, raw: dict, index: int, current, code: str | None):
     """Keep the answers to go on later: by account, by code, or (open surveys) in the session only."""
     extra = {"code": code}
-    if code:
-        drafts.save_code_draft(survey, code, raw, index)
-        message = _("Ihre Antworten sind gespeichert. Mit demselben Code können Sie später weitermachen.")
-    elif survey.access == Access.OPEN.value:
-        if not drafts.save_session_draft(session, survey, raw, index):
-            flash(_("Ihre Antworten sind zu lang, um sie ohne Konto zwischenzuspeichern."), "warning")
-            return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
-        message = _("Ihre Antworten sind in diesem Browser gespeichert, bis Sie ihn schließen.")
-    elif policy.can_use_drafts(current_user, survey):
-        services.save_draft(current_user, survey, raw, index)
-        message = _("Ihre Antworten sind gespeichert. Sie können später weitermachen.")
-    else:
-        abort(403)
+    try:
+        message = _keep_draft(survey, raw, index, code)
+    except SurveyStateError as exc:  # the code was used or the survey ended meanwhile
+        db.session.rollback()
+        flash(exc.user_message, "warning")
+        return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
+    if message is None:
+        flash(_("Ihre Antworten sind zu lang, um sie ohne Konto zwischenzuspeichern."), "warning")
+        return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
     db.session.commit()
     flash(message, "success")
     return render_questionnaire(survey, raw, mode="answer", page=current, extra=extra)
+
+
+def _keep_draft(survey: Survey, raw: dict, index: int, code: str | None) -> str | None:
+    """Save by code, in the session (open surveys) or by account; the message to show (None: too long)."""
+    if code:
+        drafts.save_code_draft(survey, code, raw, index)
+        return _("Ihre Antworten sind gespeichert. Mit demselben Code können Sie später weitermachen.")
+    if survey.access == Access.OPEN.value:
+        if not drafts.save_session_draft(session, survey, raw, index):
+            return None
+        return _("Ihre Antworten sind in diesem Browser gespeichert, bis Sie ihn schließen.")
+    if not policy.can_use_drafts(current_user, survey):
+        abort(403)
+    drafts.save_draft(current_user, survey, raw, index)
+    return _("Ihre Antworten sind gespeichert. Sie können später weitermachen.")
 
 
 def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | None, current):
