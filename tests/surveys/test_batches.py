@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
@@ -13,7 +15,7 @@ from participation.surveys.answering.codes import generate_codes
 from participation.surveys.answering.services import submit_response
 from participation.surveys.errors import NotAnswerable
 from participation.surveys.models import Answer, Response, Survey, WaitingResponse
-from tests.conftest import get_user
+from tests.conftest import get_user, is_postgres
 from tests.surveys.factories import every_type_survey
 
 K = batches.BATCH_SIZE
@@ -108,10 +110,9 @@ def test_what_waits_is_sealed_padded_and_bound_to_its_survey(app, app_ctx, plann
 
 def test_every_waiting_row_of_a_survey_has_the_same_size(app, planner, make_user, batched):
     s = every_type_survey(app, planner.id, anonymous=True)
-    for text in ("", "x", "Längster"):
-        raw_text = text or None
+    for answer in ("", "x", "Längster"):
         with app.app_context():
-            raw = _raw(s, text) if raw_text else {}
+            raw = _raw(s, answer) if answer else {}
             user = get_user(app, make_user().id)
             submit_response(db.session.get(Survey, s.id), raw, user=user)
             db.session.commit()
@@ -175,3 +176,34 @@ def test_the_seal_command_writes_full_batches_left_waiting(app, planner, make_us
     result = app.test_cli_runner().invoke(args=["surveys", "seal"])
     assert result.exit_code == 0, result.output
     assert _counts(app, s) == (K, 0, K)
+
+
+@pytest.mark.skipif(not is_postgres(), reason="parallel writers need PostgreSQL")
+def test_parallel_submissions_lose_nothing_and_write_only_full_batches(app, planner, make_user, batched):
+    s = every_type_survey(app, planner.id, anonymous=True)
+    people = [make_user().id for _ in range(4 * K)]
+    failures: list[BaseException] = []
+
+    def worker(chunk: list[int]) -> None:
+        for person in chunk:
+            try:
+                _submit(app, s, f"N{people.index(person):03d}", user_id=person)
+            except BaseException as error:  # noqa: BLE001 - reported by the main thread
+                failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(people[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    written, waiting, total = _counts(app, s)
+    assert total == len(people) and waiting < 2 * K
+    with app.app_context():
+        stamps = list(db.session.scalars(text("SELECT xmin::text FROM survey_responses")))
+        assert all(stamps.count(stamp) >= K for stamp in stamps)  # no small batch, even under races
+        survey = db.session.get(Survey, s.id)
+        survey.closed_at = utcnow()
+        assert sealing.seal_if_closed(survey) is True
+        db.session.commit()
+    assert _texts(app) == sorted(f"N{n:03d}" for n in range(len(people)))  # each exactly once
