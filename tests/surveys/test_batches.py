@@ -108,6 +108,19 @@ def test_what_waits_is_sealed_padded_and_bound_to_its_survey(app, app_ctx, plann
         envelope.open_payload(survey.id + 1, sealed_long)
 
 
+def test_what_waited_under_a_previous_key_still_opens(app, app_ctx, planner, monkeypatch):
+    s = every_type_survey(app, planner.id, anonymous=True)
+    survey = db.session.get(Survey, s.id)
+    payload = {"response": ["b" * 32, "online", "open"], "answers": []}
+    sealed = envelope.seal_payload(survey, payload)
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [app.config["SECRET_KEY"]])
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-key-" + "x" * 32)
+    assert envelope.open_payload(survey.id, sealed) == payload
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    with pytest.raises(InvalidTag):
+        envelope.open_payload(survey.id, sealed)
+
+
 def test_every_waiting_row_of_a_survey_has_the_same_size(app, planner, make_user, batched):
     s = every_type_survey(app, planner.id, anonymous=True)
     for answer in ("", "x", "Längster"):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -77,8 +78,19 @@ def seal_payload(survey: Survey, payload: dict) -> bytes:
 
 
 def open_payload(survey_id: int, sealed: bytes) -> dict:
-    """The payload sealed by seal_payload (raises cryptography's InvalidTag if it was altered)."""
-    cipher = _cipher(current_app.config["SECRET_KEY"])
-    padded = cipher.decrypt(sealed[:NONCE], sealed[NONCE:], _associated(survey_id))
-    length = int.from_bytes(padded[:LENGTH], "big")
-    return json.loads(padded[LENGTH : LENGTH + length])
+    """The payload sealed by seal_payload (raises cryptography's InvalidTag if it was altered).
+
+    Also with a key in SECRET_KEY_FALLBACKS (Flask's list of previous keys), so that changing SECRET_KEY
+    does not lose the responses that waited under the old one.
+    """
+    secrets = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+    for number, secret in enumerate(secrets):
+        try:
+            padded = _cipher(secret).decrypt(sealed[:NONCE], sealed[NONCE:], _associated(survey_id))
+        except InvalidTag:
+            if number == len(secrets) - 1:
+                raise
+            continue
+        length = int.from_bytes(padded[:LENGTH], "big")
+        return json.loads(padded[LENGTH : LENGTH + length])
+    raise InvalidTag  # unreachable: the loop returns or raises
