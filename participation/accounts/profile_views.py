@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from participation.accounts import policy, services
+from participation.accounts import data_export, policy, services
 from participation.accounts.forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, ProfileForm
 from participation.accounts.views import bp
 from participation.core.downloads import attachment_headers
 from participation.core.forms import add_error
+from participation.core.i18n import format_when
 from participation.core.permissions import InvalidState, NotAllowed, policy_required
 from participation.core.privacy import export_user_data
 from participation.core.types import utcnow
@@ -104,10 +103,33 @@ def my_data():
 @policy_required(policy.can_manage_account)
 def download_data():
     """Everything stored about the user as one JSON file."""
-    data = {"generated_at": utcnow().isoformat(), **export_user_data(current_user)}
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+    body = data_export.as_json(_my_data())
     headers = attachment_headers(f"meine-daten-{utcnow():%Y-%m-%d}.json")
     return Response(body, mimetype="application/json", headers=headers)
+
+
+@bp.route("/daten/meine-daten.zip")
+@policy_required(policy.can_manage_account)
+def download_archive():
+    """The JSON file and a readable HTML page of the same data (German headings, Berlin times) as a ZIP."""
+    data = _my_data()
+    page = render_template(
+        "accounts/my_data_file.html",
+        data=data,
+        created=format_when(utcnow()),
+        sections=data_export.SECTIONS,
+        fields=data_export.FIELDS,
+        label=data_export.label,
+        shown=data_export.shown,
+    )
+    body = data_export.archive(data_export.as_json(data), page)
+    headers = attachment_headers(f"meine-daten-{utcnow():%Y-%m-%d}.zip")
+    return Response(body, mimetype="application/zip", headers=headers)
+
+
+def _my_data() -> dict:
+    """The export of the signed-in person, with the moment it was made (UTC, ISO 8601)."""
+    return {"generated_at": utcnow().isoformat(), **export_user_data(current_user)}
 
 
 @bp.route("/loeschen", methods=["GET", "POST"])
