@@ -88,12 +88,12 @@ def test_planner_reads_results_downloads_every_format_and_opens_the_report(
     assert row_cells(site, "Q02", "Licht") == ["2", "50,0 %"]
     assert (
         "Basis: 4 Befragte"
-        in site.page.locator("section.result", has_text="Q01 Verkehrsmittel?").inner_text()
+        in site.page.locator("section.result", has_text="1. Verkehrsmittel? Q01").inner_text()
     )
 
     # The free-text answers page, reached from the results.
     with site.page.expect_navigation():
-        notes = site.page.locator("section.result", has=site.page.locator("h3", has_text="Q05 Anmerkungen"))
+        notes = site.page.locator("section.result", has=site.page.locator("h3", has_text="5. Anmerkungen"))
         notes.get_by_role("link", name="Alle 4 Antworten lesen und durchsuchen").click()
     assert f"/umfragen/{built.id}/ergebnisse/texte/{built.q['note']}" in site.page.url
     texts = site.page.inner_text("main")
@@ -152,8 +152,38 @@ def test_planner_reads_results_downloads_every_format_and_opens_the_report(
         site.page.get_by_role("link", name="Druckbarer Bericht (als PDF speichern)").click()
     assert site.page.url == site.url(f"/umfragen/verwaltung/{built.id}/bericht")
     assert site.page.locator("main h1").inner_text() == "Bericht: Mobilität: [2026]/Innenstadt?"
-    assert "Stand der Daten:" in site.page.inner_text("main")
+    assert "Stand der Daten" in site.page.inner_text("main")
     assert row_cells(site, "Q01", "Rad") == ["2", "50,0 %"]
+
+
+def test_planner_builds_a_cross_table_by_keyboard_and_downloads_it(site: Site, tmp_path: Path) -> None:
+    """Choose rows, columns and row percentages, "Anwenden": the page opens at the cross-table; XLSX."""
+    planner = site.login_as("planner")
+    built = filled_survey(site, planner.id, responses=8)
+    site.goto(f"/umfragen/{built.id}/ergebnisse")
+    site.page.select_option("#cross-zeilen", str(built.q["mode"]))
+    site.page.select_option("#cross-spalten", str(built.q["wish"]))
+    site.page.select_option("#cross-percent", "zeilen")
+    site.page.focus("#cross-percent")
+    with site.page.expect_navigation():
+        site.page.keyboard.press("Tab")  # to "Anwenden"
+        site.page.keyboard.press("Enter")
+    assert site.page.url.endswith("#auswertung")
+    heading = site.page.locator("#cross-heading")
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 300, box  # scrolled to the top of the window
+    table = site.page.locator("table.result-crosstable")
+    assert table.locator("tbody tr").first.locator("th").inner_text() == "Rad"
+    assert "Summe" in table.inner_text() and "100,0 %" in table.inner_text()
+    assert "Kein Chi-Quadrat-Test: Bei Mehrfachnennungen" in site.page.inner_text("main")
+    with site.page.expect_download() as info:
+        site.page.get_by_role("link", name="Excel-Datei (XLSX)").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert re.fullmatch(r"[a-z0-9-]+_\d{4}-\d{2}-\d{2}_kreuztabelle-xlsx\.xlsx", target.name)
+    book = load_workbook(target)
+    assert book.sheetnames[:3] == ["Anzahl", "Zeilenprozente", "Spaltenprozente"]
+    assert [c.value for c in book["Anzahl"][2]][:1] == ["Rad"]
 
 
 # --- axe-core ------------------------------------------------------------------------------------
@@ -194,11 +224,39 @@ def _public_results(site: Site) -> None:
     assert site.page.locator("header button", has_text="Abmelden").count() == 0  # anonymous visitor
     main = site.page.inner_text("main")
     assert "Zum Schutz der Befragten" in main and "alle Kanäle" not in main
-    assert row_cells(site, "Q01", "Auto") == ["geschützt", "–"]  # small groups suppressed in public
+    assert row_cells(site, "1. Verkehrsmittel?", "Auto") == ["geschützt", "–"]  # small groups suppressed
+    assert "Q01" not in main  # questions are numbered as the respondent saw them, codes are for staff
+
+
+def _cross_table(site: Site) -> None:
+    planner = site.login_as("planner")
+    built = filled_survey(site, planner.id, responses=8)
+    site.goto(
+        f"/umfragen/{built.id}/ergebnisse?zeilen={built.q['mode']}&spalten={built.q['yesno']}&prozent=spalten"
+    )
+    assert site.page.locator("table.result-crosstable").count() == 1
+
+
+def _public_results_phone(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    built = filled_survey(site, site.make_user(ROLE_SETS["planner"]).id, responses=12)
+    close_and_publish(site.app, built)
+    site.goto(f"/umfragen/{built.id}/ergebnisse?zeilen={built.q['mode']}&spalten={built.q['yesno']}")
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert "Freitextantworten werden nicht veröffentlicht." in site.page.inner_text("main")
+
+
+def _unpublished_results(site: Site) -> None:
+    built = filled_survey(site, site.make_user(ROLE_SETS["planner"]).id)
+    site.goto(f"/umfragen/{built.id}/ergebnisse", status=403)
+    assert "noch nicht veröffentlicht" in site.page.inner_text("main")
 
 
 PAGES = {
     "planner results": _planner_results,
+    "cross-table": _cross_table,
+    "public results at 320 px": _public_results_phone,
+    "unpublished results": _unpublished_results,
     "free-text answers": _free_texts,
     "export options": _export_options,
     "printable report": _report,

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from participation.surveys.models import CHANNEL_LABELS, Question
-from participation.surveys.results import queries
-from participation.surveys.results.categories import CATEGORICAL, categories, scale_points
+from participation.surveys.results import crosstab, queries
+from participation.surveys.results.categories import scale_points
+from participation.surveys.results.crosstab import CrossTable
 from participation.surveys.results.disclosure import Suppressor
 from participation.surveys.results.sql import ResultFilter, is_conditional, response_conditions
 
@@ -23,7 +24,7 @@ TEXT = ("short_text", "long_text")
 class Stats:
     """Summary of numeric answers (scale, number, matrix row); n excludes "weiß nicht"."""
 
-    n: int
+    n: int | None
     mean: float | None = None
     median: float | None = None
     q1: float | None = None
@@ -52,6 +53,7 @@ class RowResult:
     cells: list[Cell]
     stats: Stats | None
     dont_know: int | None = 0
+    no_answer: int | None = None  # shown the matrix, this row left empty (public: protected with the rest)
 
 
 @dataclass
@@ -67,9 +69,9 @@ class QuestionResult:
     """All figures of one question; base = respondents who were shown it."""
 
     question: Question
-    base: int
+    base: int | None  # None: protected (public results only)
     answered: int | None
-    not_shown: int
+    not_shown: int | None
     no_answer: int | None
     dont_know: int | None = None
     cells: list[Cell] = field(default_factory=list)
@@ -80,19 +82,11 @@ class QuestionResult:
     first_date: date | None = None
     last_date: date | None = None
     suppressed: bool = False
+    number: int = 0  # as the respondent counted: 1, 2, 3 … (text blocks have none)
 
     @property
     def multiple(self) -> bool:
         return self.question.qtype == "multiple"
-
-
-@dataclass
-class CrossTable:
-    row_question: Question
-    col_question: Question
-    row_labels: list[str]
-    col_labels: list[str]
-    counts: list[list[int | None]]
 
 
 @dataclass
@@ -104,7 +98,7 @@ class Results:
     per_day: list[tuple[date, int | None]]
     channels: list[Cell]
     codes_issued: int = 0
-    codes_used: int = 0
+    codes_used: int | None = 0  # None: protected (few used a code, or few answered without one)
     # Responses that came in without deduplication (open mode, assisted entries without a code).
     not_deduplicated: int = 0
     cross: CrossTable | None = None
@@ -113,7 +107,9 @@ class Results:
 
     @property
     def response_rate(self) -> float | None:
-        return self.codes_used / self.codes_issued * 100 if self.codes_issued else None
+        if self.codes_used is None or not self.codes_issued:
+            return None
+        return self.codes_used / self.codes_issued * 100
 
 
 def _pct(count: int | None, base: int) -> float | None:
@@ -154,7 +150,7 @@ def compute(
     )
 
     results = []
-    for question in questions:
+    for number, question in enumerate(questions, start=1):
         base = people.shown.get(question.id, total)
         count = answered.get(question.id, 0)
         answered_shown, no_answer = guard.protect([count, base - count])
@@ -165,15 +161,19 @@ def compute(
             not_shown=total - base,
             no_answer=no_answer,
             dont_know=guard.count(scan.dont_know.get(question.id, 0)),
+            number=number,
         )
-        if guard.small(base):
-            result.suppressed = True
+        # Few shown the question, or few not shown it (total − base): its figures stay hidden.
+        if guard.small(base) or guard.count(total - base) is None:
+            _withhold(result, guard, total)
             results.append(result)
             continue
         _fill(result, scan.groups.get(question.id, []), scan, guard, count)
-        if question.id in dates and not guard.small(count):
+        # The earliest and latest date are one respondent's answer each: never in public.
+        if question.id in dates and not guard.active:
             result.first_date, result.last_date = dates[question.id]
-        result.texts = [] if guard.small(count) else texts.get(question.id, [])
+        # A list of texts shows how many answered: only where that count is published.
+        result.texts = [] if guard.small(count) or result.answered is None else texts.get(question.id, [])
         results.append(result)
 
     codes_issued, codes_used = queries.codes_issued_and_used(survey)
@@ -183,11 +183,21 @@ def compute(
         per_day=_per_day(people.by_day_channel, guard),
         channels=_channels(people.by_day_channel, total, guard),
         codes_issued=codes_issued,
-        codes_used=codes_used,
+        codes_used=guard.chosen(codes_used, total),
         not_deduplicated=people.not_deduplicated,
-        cross=_cross(survey, where, cross, guard) if cross else None,
+        cross=crosstab.build(survey, where, cross, guard) if cross else None,
         threshold=threshold,
     )
+
+
+def _withhold(result: QuestionResult, guard, total: int) -> None:
+    """A question too few were shown (or not shown): in public only base and "nicht gezeigt", protected."""
+    result.suppressed = True
+    base = result.base or 0
+    if guard.active:
+        # base + not shown = the published total: both go if either is small.
+        result.base, result.not_shown = guard.protect([base, total - base])
+        result.answered = result.no_answer = result.dont_know = None
 
 
 def _stats(key, scan, guard) -> Stats | None:
@@ -215,7 +225,7 @@ def _stats(key, scan, guard) -> Stats | None:
 def _fill(
     result: QuestionResult, groups: list[queries.Group], scan: queries.Scan, guard, answered: int
 ) -> None:
-    question, base = result.question, result.base
+    question, base = result.question, result.base or 0  # shown: the base is published
     kind = question.qtype
     no_answer = base - answered
     if kind == "single":
@@ -256,19 +266,27 @@ def _fill(
         result.suppressed = 2 in withheld
     elif kind == "matrix":
         points = scale_points(question)
+        k = len(points)
+        # The question's "weiß nicht" adds up answers over rows: in public only per row.
+        result.dont_know = None if guard.active else result.dont_know
         for row in question.rows:
             mine = [g for g in groups if g.row_id == row.id]
             counts = {int(g.value): g.count for g in mine if g.value is not None}
-            shown = guard.protect(
-                [counts.get(point, 0) for point, _label in points]
-            )  # they sum to the row's n
+            raw = [counts.get(point, 0) for point, _label in points]
+            dont_know = sum(g.count for g in mine if g.dont_know)
+            # Published sums: the points give the row's n; with "weiß nicht" and no answer the base.
+            shown, withheld = guard.protect_sums(
+                raw + [dont_know, base - sum(raw) - dont_know], [list(range(k)), list(range(k + 2))]
+            )
+            hidden = 1 in withheld
             result.rows.append(
                 RowResult(
                     row.label,
                     row.code,
-                    _cells(points, shown, base),
-                    _stats((question.id, row.id), scan, guard),
-                    guard.count(sum(g.count for g in mine if g.dont_know)),
+                    _cells(points, [None] * k if hidden else shown[:k], base),
+                    None if withheld else _stats((question.id, row.id), scan, guard),
+                    None if hidden else shown[k],
+                    None if hidden else shown[k + 1],
                 )
             )
     elif kind == "ranking":
@@ -283,6 +301,8 @@ def _fill(
             result.ranks.append(RankResult(option.label, option.code, mean, first))
     elif kind == "number":
         result.stats = _stats((question.id, None), scan, guard)
+        if result.stats is not None and result.answered is None:
+            result.stats.n = None  # n is the answered count, protected together with "keine Antwort"
 
 
 def _with_no_answer(result: QuestionResult, guard, raw: list[int], no_answer: int) -> list[int | None]:
@@ -326,31 +346,3 @@ def _channels(by_day_channel, total: int, guard) -> list[Cell]:
         Cell(str(label), channel.value, count, _pct(count, total))
         for (channel, label), count in zip(CHANNEL_LABELS.items(), shown, strict=True)
     ]
-
-
-def _cross(survey, where, pair: tuple[int, int], guard) -> CrossTable | None:
-    """Respondents per combination of two questions' categories (multiple choice counts each option)."""
-    by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL}
-    if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
-        return None
-    first, second = by_id[pair[0]], by_id[pair[1]]
-    rows, columns = categories(first), categories(second)
-    counts = queries.pair_counts(where, first.id, second.id)
-    table = [[counts.get((x.count_key, y.count_key), 0) for y in columns] for x in rows]
-    return CrossTable(
-        first,
-        second,
-        [x.label for x in rows],
-        [y.label for y in columns],
-        _protect_table(guard, table),
-    )
-
-
-def _protect_table(guard, table: list[list[int]]) -> list[list[int | None]]:
-    """A cross-table protected along its rows and its columns (either margin can be added up)."""
-    width = len(table[0]) if table else 0
-    flat = [count for row in table for count in row]
-    rows = [[r * width + c for c in range(width)] for r in range(len(table))]
-    columns = [[r * width + c for r in range(len(table))] for c in range(width)]
-    shown = guard.protect(flat, rows + columns)
-    return [shown[r * width : (r + 1) * width] for r in range(len(table))]

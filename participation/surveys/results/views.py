@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import Response, abort, current_app, make_response, render_template, request
 from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core.downloads import attachment_headers
 from participation.core.i18n import format_day
 from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.surveys import policy, services
+from participation.surveys.exports import crosstab_files
+from participation.surveys.exports.naming import export_filename
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_view_all_results, can_view_public_results
 from participation.surveys.results import categories as results_categories
-from participation.surveys.results import charts
+from participation.surveys.results import charts, numbering
+from participation.surveys.results.crosstab import PERCENTAGES
 from participation.surveys.results.filters import filter_key, read_filter
-from participation.surveys.results.queries import text_answers, text_count
+from participation.surveys.results.queries import respondents, text_answers, text_count
+from participation.surveys.results.sql import is_conditional, response_conditions
 from participation.surveys.views import bp, load_survey
 
 
@@ -70,9 +75,18 @@ def helpers(results) -> dict:
         "fmt_pct": fmt_pct,
         "fmt_day": fmt_day,
         "fmt_count": fmt_count,
+        "fmt_p": fmt_p,
+        "question_label": numbering.label,
         "cells_chart": cells_chart,
         "day_chart": day_chart,
     }
+
+
+def fmt_p(value: float) -> str:
+    """A p-value as a council paper states it: "< 0,001" or "0,042" (three decimals)."""
+    if value < 0.001:
+        return "< " + format_decimal(0.001, format="0.000")
+    return format_decimal(value, format="0.000")
 
 
 def _int_arg(name: str) -> int | None:
@@ -82,13 +96,25 @@ def _int_arg(name: str) -> int | None:
 
 
 def load_results_survey(survey_id: int):
-    """The survey and whether the current user sees everything (staff) or the public results."""
+    """The survey and whether the current user sees everything (staff) or the public results.
+
+    Results not (yet) public: a page that says so (403), for visitors too, instead of a login form.
+    """
     survey = load_survey(survey_id)
     if not policy.can_view_survey(current_user, survey):
         abort(404)
     staff = can_view_all_results(current_user, survey)
-    require(staff or can_view_public_results(current_user, survey))
+    if not (staff or can_view_public_results(current_user, survey)):
+        page = render_template("surveys/results/results_unpublished.html", survey=survey)
+        abort(make_response(page, 403))
     return survey, staff
+
+
+def _cross_args() -> tuple[tuple[int, int] | None, str]:
+    """The cross-table's questions (?zeilen=&spalten=) and its shares (?prozent=)."""
+    rows, columns = _int_arg("zeilen"), _int_arg("spalten")
+    percent = request.args.get("prozent", "")
+    return ((rows, columns) if rows and columns else None), percent if percent in PERCENTAGES else ""
 
 
 @bp.route("/<int:survey_id>/ergebnisse")
@@ -96,15 +122,10 @@ def results_page(survey_id: int):
     """Results: counts, shares, statistics, charts with data tables; filter and cross-table."""
     survey, staff = load_results_survey(survey_id)
     flt = read_filter(survey, staff)
-    cross = rows, columns = _int_arg("zeilen"), _int_arg("spalten")
+    pair, percent = _cross_args()
     public_texts = not staff and policy.can_read_public_texts(current_user, survey)
     results = services.compute(
-        survey,
-        flt,
-        public=not staff,
-        threshold=threshold(),
-        cross=(rows, columns) if rows and columns else None,
-        public_texts=public_texts,
+        survey, flt, public=not staff, threshold=threshold(), cross=pair, public_texts=public_texts
     )
     categorical = [
         (q, results_categories.categories(q))
@@ -119,11 +140,24 @@ def results_page(survey_id: int):
         flt=flt,
         selected=filter_key(flt),
         public_texts=public_texts,
-        cross=cross,
+        cross=pair or (None, None),
+        percent=percent,
+        # The page's own query for the download links ("format" is the download's own choice).
+        cross_args={k: v for k, v in request.args.items() if k != "format"},
+        numbers=numbering.numbers(survey),
         categorical=categorical,
         channel_labels=CHANNEL_LABELS,
         **helpers(results),
     )
+
+
+def _texts_protected(survey, question) -> bool:
+    """Public texts: hidden when few answered, or few of those shown the question did not (counts show)."""
+    answered = text_count(survey, question)
+    conditional = [question] if is_conditional(question) else []
+    people = respondents(response_conditions(survey.id, None), conditional, [])
+    left_empty = people.shown.get(question.id, people.total) - answered
+    return answered < threshold() or 0 < left_empty < threshold()
 
 
 @bp.route("/<int:survey_id>/ergebnisse/texte/<int:question_id>")
@@ -139,13 +173,14 @@ def results_texts(survey_id: int, question_id: int):
     page = page_arg()
     # The public reads every answer, unfiltered: a filter could narrow the texts to a few people.
     flt = read_filter(survey, True) if staff else None
-    too_few = not staff and text_count(survey, question) < threshold()
+    too_few = not staff and _texts_protected(survey, question)
     texts, count = ([], 0) if too_few else text_answers(survey, question, flt, search, page)
     per_page = 25
     return render_template(
         "surveys/results/results_texts.html",
         survey=survey,
         question=question,
+        heading=numbering.label(question, numbering.numbers(survey)[question.id], staff),
         texts=texts,
         count=count,
         too_few=too_few,
@@ -155,3 +190,24 @@ def results_texts(survey_id: int, question_id: int):
         pages=max((count + per_page - 1) // per_page, 1),
         first=(page - 1) * per_page + 1,
     )
+
+
+@bp.route("/<int:survey_id>/ergebnisse/kreuztabelle")
+def results_crosstab(survey_id: int):
+    """The cross-table as XLSX or German CSV, with shares and the test (suppressed for the public)."""
+    survey, staff = load_results_survey(survey_id)
+    pair, _percent = _cross_args()
+    fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    flt = read_filter(survey, staff)
+    results = services.compute(survey, flt, public=not staff, threshold=threshold(), cross=pair)
+    if results.cross is None:  # no pair chosen, an unknown question, or too few respondents
+        abort(404)
+    if fmt == "xlsx":
+        chunks = crosstab_files.xlsx_file(results.cross, staff)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        chunks, mimetype = crosstab_files.csv_file(results.cross, staff), "text/csv"
+    name = export_filename(survey.title, survey.id, services.today(), f"kreuztabelle-{fmt}", fmt)
+    headers = attachment_headers(name)
+    headers["X-Content-Type-Options"] = "nosniff"
+    return Response(b"".join(chunks), mimetype=mimetype, headers=headers)
