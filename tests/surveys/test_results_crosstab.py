@@ -174,10 +174,12 @@ def test_export_as_german_csv_and_xlsx(app, client, planner, survey):
     test = {row[0]: row[1] for row in book["Signifikanztest"].iter_rows(min_row=2, values_only=True)}
     assert test["Freiheitsgrade"] == 2 and test["p-Wert"] == pytest.approx(math.exp(-7 / 6), rel=1e-3)
     assert test["Zellen mit erwarteter Häufigkeit unter 5"] == "6 / 6"
-    # No pair, or a question that is not categorical: nothing to download.
-    assert client.get(f"/umfragen/{survey.id}/ergebnisse/kreuztabelle?format=csv").status_code == 404
+    # No pair, or a question that is not categorical: the results page, asking for a pair.
     bad = f"zeilen={survey.q['note']}&spalten={survey.q['mode']}"
-    assert client.get(f"/umfragen/{survey.id}/ergebnisse/kreuztabelle?{bad}").status_code == 404
+    for wrong in ("format=csv", bad):
+        page = client.get(f"/umfragen/{survey.id}/ergebnisse/kreuztabelle?{wrong}")
+        assert page.status_code == 200 and page.mimetype == "text/html"
+        assert "Bitte wählen Sie für die Kreuztabelle zwei verschiedene Fragen" in page.get_data(as_text=True)
 
 
 def test_export_keeps_labels_inert_and_public_files_protected(app, client, planner):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, make_response, render_template, request
+from flask import Response, abort, current_app, flash, make_response, render_template, request
 from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -200,8 +200,12 @@ def results_crosstab(survey_id: int):
     fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
     flt = read_filter(survey, staff)
     results = services.compute(survey, flt, public=not staff, threshold=threshold(), cross=pair)
-    if results.cross is None:  # no pair chosen, an unknown question, or too few respondents
-        abort(404)
+    if results.cross is None:
+        # No pair chosen, a question that cannot be crossed, or too few respondents: back to the choice.
+        flash(
+            _("Bitte wählen Sie für die Kreuztabelle zwei verschiedene Fragen (Zeilen und Spalten)."), "info"
+        )
+        return results_page(survey_id)
     if fmt == "xlsx":
         chunks = crosstab_files.xlsx_file(results.cross, staff)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
