@@ -1,7 +1,7 @@
 """What the load test runs on and takes down again: its own database, gunicorn instances, Redis keys.
 
 Everything started here is stopped in `Stack.close()`, which the harness calls from a `finally`;
-SIGTERM and SIGHUP are turned into KeyboardInterrupt for the run (as Ctrl-C already is), so an
+SIGINT, SIGTERM and SIGHUP are turned into KeyboardInterrupt for the run, so an
 interrupted run cleans up too. Only a SIGKILL leaves things behind: a database named bench_load_<pid>_…,
 gunicorn processes started by that pid, keys under bench-load-<pid>-… in Redis.
 """
@@ -45,12 +45,17 @@ def psycopg_dsn(url: str) -> str:
 
 @contextlib.contextmanager
 def interrupts_as_keyboard_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl-C: through every finally, so nothing is left running."""
+    """SIGINT, SIGTERM and SIGHUP end the run through every finally, so nothing is left running.
+
+    SIGINT too: a shell without job control starts background jobs with it ignored.
+    """
 
     def stop(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {
+        number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         yield
     finally:
