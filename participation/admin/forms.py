@@ -27,19 +27,6 @@ class RolesForm(FlaskForm):
     )
 
 
-class BlockForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Grund der Sperrung"),
-        filters=[normalize_text],
-        validators=[
-            DataRequired(_l("Bitte geben Sie einen Grund an.")),
-            Length(max=500, message=_l("Der Grund darf höchstens 500 Zeichen lang sein.")),
-            SafeText(multiline=True),
-        ],
-        description=_l("Der Grund wird im Protokoll festgehalten."),
-    )
-
-
 class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False

@@ -10,10 +10,9 @@ from participation.accounts import policy
 from participation.accounts import services as accounts
 from participation.accounts.models import Role, User
 from participation.admin import services
-from participation.admin.forms import BlockForm, LegalPageForm, RolesForm, UserSearchForm
+from participation.admin.forms import LegalPageForm, RolesForm, UserSearchForm
 from participation.core import audit
 from participation.core.audit_texts import ACTION_NAMES
-from participation.core.confirm import Confirmation, confirmation_page, confirmed
 from participation.core.forms import PostOnlyForm, add_error
 from participation.core.legal import legal_page_source, save_legal_page
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, LEGAL_SLUG_ARGS, legal_page_title
@@ -23,6 +22,8 @@ from participation.extensions import db
 from participation.moderation import audit_log as moderation_log
 from participation.moderation.audit_log import AuditFilterForm
 from participation.moderation.log_lines import describe
+from participation.moderation.sanction_forms import SanctionForm
+from participation.moderation.sanction_views import handle_block, lift_block, sanction_forms
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -54,10 +55,18 @@ def _load_user(user_id: int) -> User:
 @bp.route("/benutzer/<int:user_id>")
 @policy_required(policy.can_administer)
 def user_detail(user_id: int):
-    """One account: roles, block status."""
+    """One account: roles, and its block in the same form the moderation desk uses."""
     user = _load_user(user_id)
-    roles_form = RolesForm(roles=sorted(user.roles))
-    return render_template("admin/user_detail.html", user=user, roles_form=roles_form, block_form=BlockForm())
+    return _detail_page(user, RolesForm(roles=sorted(user.roles)))
+
+
+def _detail_page(
+    user: User, roles_form: RolesForm, block_form: SanctionForm | None = None, status: int = 200
+):
+    forms = sanction_forms(user, block_form=block_form)
+    return render_template(
+        "admin/user_detail.html", user=user, roles_form=roles_form, block_form=forms["block_form"]
+    ), status
 
 
 @bp.route("/benutzer/<int:user_id>/rollen", methods=["POST"])
@@ -68,9 +77,7 @@ def change_roles(user_id: int):
     require(policy.can_change_roles(current_user, user))
     form = RolesForm()
     if not form.validate_on_submit():
-        return render_template(
-            "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
-        ), 400
+        return _detail_page(user, form, status=400)
     try:
         accounts.set_roles(current_user, user, {Role(value) for value in form.roles.data or ()})
     except InvalidState:
@@ -78,9 +85,7 @@ def change_roles(user_id: int):
             form.roles,
             _("Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator."),
         )
-        return render_template(
-            "admin/user_detail.html", user=user, roles_form=form, block_form=BlockForm()
-        ), 400
+        return _detail_page(user, form, status=400)
     db.session.commit()
     flash(_("Die Rollen wurden gespeichert."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -89,59 +94,22 @@ def change_roles(user_id: int):
 @bp.route("/benutzer/<int:user_id>/sperren", methods=["POST"])
 @policy_required(policy.can_administer)
 def block_user(user_id: int):
-    """Block an account; its sessions end at once."""
+    """Block an account or extend its block: duration, category, reason; a statement of reasons goes out."""
     user = _load_user(user_id)
     require(policy.can_block(current_user, user))
-    form = BlockForm()
-    valid = form.validate_on_submit()
-    # A valid form asks first (an account that cannot be blocked goes straight to the refusal).
-    if valid and not user.is_blocked and not confirmed():
-        return confirmation_page(_block_confirmation(user, form.reason.data or ""))
-    if valid:
-        try:
-            accounts.block(current_user, user, form.reason.data or "")
-        except InvalidState:
-            add_error(form.reason, _("Dieses Konto kann nicht gesperrt werden."))
-        else:
-            db.session.commit()
-            flash(_("Das Konto wurde gesperrt."), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-    roles_form = RolesForm(roles=sorted(user.roles))
-    return render_template("admin/user_detail.html", user=user, roles_form=roles_form, block_form=form), 400
-
-
-def _block_confirmation(user: User, reason: str) -> Confirmation:
-    """What blocking does: the person is logged out and cannot take part until the block is lifted."""
-    return Confirmation(
-        title=_("Konto von %(name)s sperren?", name=user.public_name),
-        details=[(_("Grund der Sperrung"), reason)],
-        happens=[
-            _("Die Person wird sofort auf allen Geräten abgemeldet und kann sich nicht mehr anmelden."),
-            _(
-                "Solange die Sperre gilt, kann sie nicht mehr mitmachen: nicht kommentieren, bewerten, "
-                "melden, an Umfragen mit Konto teilnehmen oder das Wiki bearbeiten."
-            ),
-            _("Die Sperre gilt, bis sie hier aufgehoben wird. Der Grund wird im Protokoll festgehalten."),
-        ],
-        final=_(
-            "Die Abmeldung und der Eintrag im Protokoll lassen sich nicht rückgängig machen. "
-            "Die Sperre selbst können Sie später aufheben."
-        ),
-        button=_("Ja, Konto sperren"),
-        cancel_url=url_for("admin.user_detail", user_id=user.id),
-    )
+    form = SanctionForm(prefix="block")
+    response = handle_block(user, form, url_for("admin.user_detail", user_id=user.id))
+    return response or _detail_page(user, RolesForm(roles=sorted(user.roles)), block_form=form, status=400)
 
 
 @bp.route("/benutzer/<int:user_id>/entsperren", methods=["POST"])
 @policy_required(policy.can_administer)
 def unblock_user(user_id: int):
-    """Lift a block."""
+    """Lift a block; lifting one that no longer runs changes nothing and says so."""
     user = _load_user(user_id)
     require(policy.can_block(current_user, user))
-    if PostOnlyForm().validate_on_submit() and user.blocked_at is not None:
-        accounts.unblock(current_user, user)
-        db.session.commit()
-        flash(_("Die Sperre wurde aufgehoben."), "success")
+    if PostOnlyForm().validate_on_submit():
+        lift_block(user)
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 

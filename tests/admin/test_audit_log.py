@@ -39,12 +39,19 @@ def test_admin_sees_entry_with_actor_action_target_and_reason(client, logged_in,
     post(
         client,
         f"/admin/benutzer/{target.id}/sperren",
-        {"reason": "Beleidigungen im Forum", "confirmed": "1"},
+        {
+            "block-days": "7",
+            "block-reason_code": "beleidigung",
+            "block-text": "Beleidigungen im Forum",
+            "confirmed": "1",
+        },
         token_from="/admin/",
     )
     html = client.get("/admin/protokoll").get_data(as_text=True)
+    # One block, one entry (the decision with category and end).
     [row] = [row for row in rows_of(html) if "gesperrt" in row]
     assert f"{admin.name}</a> hat das Konto von" in row
+    assert "Beleidigung oder Hassrede, Regel 2 (bis " in row
     assert f'<a href="/admin/benutzer/{target.id}">Bert Blockiert</a>' in row
     assert "Beleidigungen im Forum" in row
     assert "user.blocked" not in row  # no codes on the page

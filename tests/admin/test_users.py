@@ -17,11 +17,16 @@ from participation.extensions import db
 from tests.conftest import ROLE_SETS, get_user, login, post
 
 LAST_ADMIN = "Die Seite braucht mindestens eine aktive Administratorin bzw. einen Administrator."
-REASON_REQUIRED = "Bitte geben Sie einen Grund an."
+REASON_REQUIRED = "Bitte begründen Sie die Entscheidung für die betroffene Person."
 BLOCKED_LOGIN = "Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung."
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def block_data(reason: str, days: int = 30) -> dict[str, str]:
+    """The sanction form as the admin page sends it (the same form as the moderation desk's)."""
+    return {"block-days": str(days), "block-reason_code": "spam", "block-text": reason, "confirmed": "1"}
 
 
 def audit_rows(app, action: str) -> list[AuditLogEntry]:
@@ -237,7 +242,7 @@ def test_unknown_or_deleted_user_is_404(app, client, logged_in, make_user, metho
     suffix, data = {
         "GET": ("", None),
         "POST roles": ("/rollen", {"roles": ["moderator"]}),
-        "POST block": ("/sperren", {"reason": "Spam", "confirmed": "1"}),
+        "POST block": ("/sperren", block_data("Spam")),
         "POST unblock": ("/entsperren", {}),
     }[method]
     for user_id in (gone.id, 987654):
@@ -253,7 +258,7 @@ def test_unknown_or_deleted_user_is_404(app, client, logged_in, make_user, metho
 def test_block_needs_a_reason(app, client, logged_in, make_user):
     logged_in("admin")
     target = make_user()
-    response = post(client, f"/admin/benutzer/{target.id}/sperren", {"reason": "   "}, token_from="/admin/")
+    response = post(client, f"/admin/benutzer/{target.id}/sperren", block_data("   "), token_from="/admin/")
     assert response.status_code == 400
     assert REASON_REQUIRED in response.get_data(as_text=True)
     assert blocked_at(app, target.id) is None
@@ -273,7 +278,7 @@ def test_block_ends_sessions_and_login(app, client, logged_in, make_user):
     response = post(
         client,
         f"/admin/benutzer/{target.id}/sperren",
-        {"reason": reason, "confirmed": "1"},
+        block_data(reason),
         token_from="/admin/",
     )
     assert response.status_code == 302
@@ -285,8 +290,10 @@ def test_block_ends_sessions_and_login(app, client, logged_in, make_user):
     assert BLOCKED_LOGIN in refused.get_data(as_text=True)
     assert is_anonymous(target_client)
 
-    [entry] = audit_rows(app, "user.blocked")
+    # One block, one entry: the sanction decision (with category and end), not a second "user.blocked".
+    [entry] = audit_rows(app, "moderation.block")
     assert (entry.actor_id, entry.target_id, entry.reason) == (admin.id, target.id, reason)
+    assert audit_rows(app, "user.blocked") == []
     assert reason in client.get(f"/admin/benutzer/{target.id}").get_data(as_text=True)
 
 
@@ -296,7 +303,7 @@ def test_unblock(app, client, logged_in, make_user):
     post(
         client,
         f"/admin/benutzer/{target.id}/sperren",
-        {"reason": "Spam", "confirmed": "1"},
+        block_data("Spam"),
         token_from="/admin/",
     )
     detail = client.get(f"/admin/benutzer/{target.id}").get_data(as_text=True)
@@ -312,7 +319,7 @@ def test_unblock(app, client, logged_in, make_user):
 def test_admin_cannot_block_themselves(app, client, logged_in):
     admin = logged_in("admin")
     assert "/sperren" not in client.get(f"/admin/benutzer/{admin.id}").get_data(as_text=True)
-    response = post(client, f"/admin/benutzer/{admin.id}/sperren", {"reason": "Test"}, token_from="/admin/")
+    response = post(client, f"/admin/benutzer/{admin.id}/sperren", block_data("Test"), token_from="/admin/")
     assert response.status_code == 403
     assert blocked_at(app, admin.id) is None
     assert post(client, f"/admin/benutzer/{admin.id}/entsperren", {}, token_from="/admin/").status_code == 403
@@ -335,7 +342,7 @@ def test_another_admin_can_be_blocked_while_one_remains(app, client, logged_in, 
     response = post(
         client,
         f"/admin/benutzer/{other.id}/sperren",
-        {"reason": "Ausgeschieden", "confirmed": "1"},
+        block_data("Ausgeschieden"),
         token_from="/admin/",
     )
     assert response.status_code == 302
@@ -365,7 +372,7 @@ GET_ROUTES = [
 ]
 POST_ROUTES = [
     ("/admin/benutzer/{target}/rollen", {"roles": ["moderator", "admin"]}),
-    ("/admin/benutzer/{target}/sperren", {"reason": "Spam", "confirmed": "1"}),
+    ("/admin/benutzer/{target}/sperren", block_data("Spam")),
     ("/admin/benutzer/{target}/entsperren", {}),
     ("/admin/einstellungen/impressum", {"body": "# Geändert"}),
     ("/admin/protokoll.csv", {}),
