@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+import redis
 from sqlalchemy import make_url
 
 from participation import ROOT
@@ -83,8 +84,19 @@ class Stack:
         return self.name.replace("_", "-")
 
     def create_database(self) -> str:
-        with psycopg.connect(psycopg_dsn(self.admin_url), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+        """The run's own database; first a clear word when PostgreSQL or Redis is not there."""
+        try:
+            with redis.Redis.from_url(self.redis_url, socket_connect_timeout=5) as client:
+                client.ping()
+        except redis.RedisError as error:
+            raise RuntimeError(f"no Redis at {self.redis_url} (BENCH_LOAD_REDIS_URL): {error}") from error
+        try:
+            dsn = psycopg_dsn(self.admin_url)
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as connection:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
+        except psycopg.Error as error:
+            where = f"{self.admin_url} (BENCH_LOAD_DATABASE_URL)"
+            raise RuntimeError(f"cannot create a PostgreSQL database through {where}: {error}") from error
         self.database_created = True
         return self.database_url
 
@@ -153,8 +165,6 @@ class Stack:
 
 def delete_redis_keys(url: str, prefix: str) -> int:
     """Delete the run's rate-limit keys (exactly those under its prefix)."""
-    import redis  # reason: only the load test talks to Redis itself; the app goes through Flask-Limiter
-
     client = redis.Redis.from_url(url)
     try:
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
