@@ -19,6 +19,13 @@ its count of requests. Figures (rates count acknowledged requests only):
   load_write_problems: after the run every acknowledged write (its unique token) must be stored exactly
   once, no token twice (0 problems, else the command fails).
 
+Rate limits: every client comes from 127.0.0.1, so the app's per-address and per-account limits would
+measure 429 pages; bench/load/wsgi.py sets each of them (open-survey submissions, login failures,
+comments of new accounts) to a number no run reaches, still counted in Redis. A limit added to the app
+later shows up as 429 in a window's statuses and in load_failed_requests. The read page's comments are
+inserted in bulk (as bench/discussions.py does); accounts, surveys and projects come from the services.
+`python -m bench` (make bench) runs this module too; `make bench-load` runs it alone.
+
 Settings by environment: BENCH_LOAD_DATABASE_URL (a PostgreSQL server's maintenance database, default
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres), BENCH_LOAD_REDIS_URL (redis://127.0.0.1:6379/0),
 BENCH_LOAD_CLIENTS (8, from 8 to 16), BENCH_LOAD_SECONDS (6), BENCH_LOAD_ROUNDS (2); BENCH_LOAD_KEEP=1
