@@ -345,3 +345,16 @@ def test_a_mistake_in_the_source_keeps_the_dependent_question_and_its_text(app, 
         assert response.status_code == 422 and f'id="{wish_name}-error"' in html
         assert " hidden" not in block(html, built.q["which"]) and 'value="Marktbrunnen"' in html
     assert stored(app, built) == set()
+
+
+def test_a_text_depending_on_its_own_page_appears_without_holding_the_respondent_up(app, client, owner):
+    s = branching_survey(app, owner.id, "single", "display")
+    target = s.q["target"]
+    first = client.get(f"/umfragen/{s.id}/teilnehmen").get_data(as_text=True)
+    assert " hidden" in block(first, target) and f'name="q{target}_hidden"' not in first
+    # Not a question: "Weiter" goes on (no second showing of the page just for a text) ...
+    data = source_answer(s, "single", True)
+    assert "Frage after" in answer_page(client, s, 0, data).get_data(as_text=True)
+    # ... and back on its page the text is there.
+    back = answer_page(client, s, 1, data, "back").get_data(as_text=True)
+    assert " hidden" not in block(back, target)
