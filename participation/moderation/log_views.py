@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,9 +13,9 @@ from participation.core.settings import PREMODERATION_FIRST_N, set_setting
 from participation.extensions import db
 from participation.moderation import audit_log, policy, reasons
 from participation.moderation.audit_log import AuditFilterForm
-from participation.moderation.forms import SettingsForm
 from participation.moderation.log_lines import describe
 from participation.moderation.models import ACTION_LABELS, APPEAL_LABELS, Action
+from participation.moderation.settings_forms import CategoryForm, ThresholdsForm
 from participation.moderation.transparency import monthly_figures
 from participation.moderation.views import bp
 
@@ -71,32 +71,89 @@ def transparency():
     )
 
 
+def _settings_page(thresholds=None, row_forms=None, new_form=None, status: int = 200):
+    rows = reasons.all_categories()
+    forms = {
+        c.code: CategoryForm(formdata=None, prefix=f"grund-{c.code}", data={"label": c.label, "rule": c.rule})
+        for c in rows
+    }
+    forms.update(row_forms or {})
+    thresholds = thresholds or ThresholdsForm(
+        formdata=None, data={"threshold": reasons.threshold(), "first_n": reasons.first_n()}
+    )
+    return render_template(
+        "moderation/settings.html",
+        form=thresholds,
+        rows=rows,
+        row_forms=forms,
+        new_form=new_form or CategoryForm(formdata=None, prefix="neu"),
+    ), status
+
+
 @bp.route("/einstellungen", methods=["GET", "POST"])
 @policy_required(policy.can_change_settings)
 def settings():
-    """Admins set K (auto-hide), N (pre-moderation of new accounts) and the reason categories."""
-    form = SettingsForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "threshold": reasons.threshold(),
-            "first_n": reasons.first_n(),
-            "categories": reasons.categories_text(),
-        }
-    )
-    if form.validate_on_submit():
+    """Admins set K (auto-hide) and N (pre-moderation of new accounts), each explained by its effect."""
+    if request.method == "GET":
+        return _settings_page()
+    form = ThresholdsForm()
+    if not form.validate_on_submit():
+        return _settings_page(thresholds=form, status=400)
+    changed = {
+        name: value
+        for name, value, old in (
+            ("threshold", form.threshold.data, reasons.threshold()),
+            ("first_n", form.first_n.data, reasons.first_n()),
+        )
+        if value != old
+    }
+    if changed:
         set_setting(current_user, reasons.AUTOHIDE_THRESHOLD, str(form.threshold.data))
         set_setting(current_user, PREMODERATION_FIRST_N, str(form.first_n.data))
-        set_setting(current_user, reasons.REASON_CATEGORIES, form.categories.data)
-        record(
-            current_user,
-            "moderation.settings_changed",
-            None,
-            threshold=form.threshold.data,
-            first_n=form.first_n.data,
-            categories=[c.code for c in reasons.parse_categories(form.categories.data)],
-        )
+        record(current_user, "moderation.settings_changed", None, **changed)
         db.session.commit()
-        flash(_("Die Einstellungen sind gespeichert."), "success")
-        return redirect(url_for("moderation.settings"))
-    return render_template("moderation/settings.html", form=form), 400 if form.errors else 200
+    flash(_("Die Einstellungen sind gespeichert.") if changed else _("Nichts geändert."), "success")
+    return redirect(url_for("moderation.settings"))
+
+
+@bp.route("/einstellungen/gruende", methods=["POST"])
+@policy_required(policy.can_change_settings)
+def category_add():
+    """Add a reason category (label and Netiquette rule); its code is made from the label once."""
+    form = CategoryForm(prefix="neu")
+    if not form.validate_on_submit():
+        return _settings_page(new_form=form, status=400)
+    reasons.add_category(current_user, form.label.data or "", form.rule.data or "")
+    db.session.commit()
+    flash(_("Der Grund „%(label)s“ ist angelegt.", label=form.label.data), "success")
+    return redirect(url_for("moderation.settings", _anchor="gruende"))
+
+
+@bp.route("/einstellungen/gruende/<code>", methods=["POST"])
+@policy_required(policy.can_change_settings)
+def category_change(code: str):
+    """Rename a category, retire it (kept on past decisions) or bring it back."""
+    row = next((c for c in reasons.all_categories() if c.code == code), None)
+    if row is None:
+        abort(404)
+    form = CategoryForm(prefix=f"grund-{code}")
+    action = request.form.get("aktion", "speichern")
+    if action in ("stilllegen", "aufnehmen"):
+        # The row's own form sent the button: its (prefixed) CSRF token is the one to check.
+        if not form.is_submitted() or not form.csrf_token.validate(form):
+            abort(400)
+        try:
+            reasons.retire_category(current_user, code, retired=action == "stilllegen")
+        except reasons.LastCategory:
+            flash(_("Der letzte wählbare Grund kann nicht stillgelegt werden."), "error")
+            return redirect(url_for("moderation.settings", _anchor="gruende"))
+        db.session.commit()
+        flash(_("Der Grund „%(label)s“ ist geändert.", label=row.label), "success")
+        return redirect(url_for("moderation.settings", _anchor="gruende"))
+    if not form.validate_on_submit():
+        return _settings_page(row_forms={code: form}, status=400)
+    if (form.label.data, form.rule.data) != (row.label, row.rule):
+        reasons.change_category(current_user, code, form.label.data or "", form.rule.data or "")
+        db.session.commit()
+    flash(_("Der Grund „%(label)s“ ist geändert.", label=form.label.data), "success")
+    return redirect(url_for("moderation.settings", _anchor="gruende"))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
-from participation.core.settings import PREMODERATION_FIRST_N, get_int, get_setting
+from participation.core.audit import record
+from participation.core.permissions import InvalidState
+from participation.core.settings import PREMODERATION_FIRST_N, get_int, get_setting, set_setting
+from participation.core.types import Actor
 from participation.moderation.errors import BadCategoryLine
 
 AUTOHIDE_THRESHOLD = "moderation.autohide_threshold"
@@ -112,3 +115,57 @@ def threshold() -> int:
 def first_n() -> int:
     """N: the first N published contributions of an account are held (0 = off)."""
     return max(0, get_int(PREMODERATION_FIRST_N, 0))
+
+
+# --- editing the categories as rows (settings page) ------------------------------------------------
+
+
+def _new_code(label: str, taken: set[str]) -> str:
+    """A stable code from the first label ("Werbung oder Spam" -> "werbung_oder_spam"), unique."""
+    base = re.sub(r"[^a-z0-9]+", "_", label.lower().translate(_UMLAUTS)).strip("_")[:36] or "grund"
+    base = base if len(base) >= 2 else f"grund_{base}"
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def add_category(actor: Actor, label: str, rule: str) -> Category:
+    """Add a category at the end (audit-logged); its code stays fixed whatever it is renamed to later."""
+    rows = all_categories()
+    row = Category(_new_code(label, {c.code for c in rows}), label, rule)
+    set_setting(actor, REASON_CATEGORIES, dump_categories([*rows, row]))
+    record(actor, "moderation.category_added", None, label=label, code=row.code, rule=rule)
+    return row
+
+
+def change_category(actor: Actor, code: str, label: str, rule: str) -> Category:
+    """Rename a category or change its rule (audit-logged); past decisions show the new name."""
+    rows = all_categories()
+    old = next(c for c in rows if c.code == code)
+    new = replace(old, label=label, rule=rule)
+    set_setting(actor, REASON_CATEGORIES, dump_categories([new if c.code == code else c for c in rows]))
+    record(actor, "moderation.category_renamed", None, label=label, code=code, old_label=old.label, rule=rule)
+    return new
+
+
+def retire_category(actor: Actor, code: str, retired: bool) -> Category:
+    """Retire a category (no longer offered; kept on past decisions) or bring it back; audit-logged."""
+    rows = all_categories()
+    old = next(c for c in rows if c.code == code)
+    if retired and len([c for c in rows if not c.retired]) <= 1:
+        raise LastCategory(code)
+    new = replace(old, retired=retired)
+    set_setting(actor, REASON_CATEGORIES, dump_categories([new if c.code == code else c for c in rows]))
+    if retired:
+        record(actor, "moderation.category_retired", None, label=old.label, code=code)
+    else:
+        record(actor, "moderation.category_reactivated", None, label=old.label, code=code)
+    return new
+
+
+class LastCategory(InvalidState):
+    """The last choosable category cannot be retired: decisions need at least one."""
