@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ from participation.surveys.answering.codes import generate_codes
 from participation.surveys.answering.services import submit_response
 from participation.surveys.errors import NotAnswerable
 from participation.surveys.models import Answer, Response, Survey, WaitingResponse
-from tests.conftest import get_user, is_postgres
+from tests.conftest import get_user, is_postgres, post
 from tests.surveys.factories import every_type_survey
 
 K = batches.BATCH_SIZE
@@ -220,3 +221,15 @@ def test_parallel_submissions_lose_nothing_and_write_only_full_batches(app, plan
         assert sealing.seal_if_closed(survey) is True
         db.session.commit()
     assert _texts(app) == sorted(f"N{n:03d}" for n in range(len(people)))  # each exactly once
+
+
+def test_the_planner_sees_waiting_responses_as_received_before_ending(
+    app, client, logged_in, make_user, batched
+):
+    owner = logged_in("planner")
+    s = every_type_survey(app, owner.id, anonymous=True)
+    for number in range(3):
+        _submit(app, s, f"P{number}", user_id=make_user().id)
+    base = f"/umfragen/verwaltung/{s.id}"
+    page = post(client, f"{base}/beenden", {}, token_from=base).get_data(as_text=True)
+    assert re.search(r"Bisher eingegangene Antworten</dt>\s*<dd[^>]*>3</dd>", page), page
