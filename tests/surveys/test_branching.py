@@ -163,6 +163,7 @@ def test_a_question_depending_on_its_own_page_comes_after_next(app, client, owne
     # The answer makes it apply: "Weiter" shows the same page again, with the question and a note.
     again = answer_page(client, s, 0, {**source_answer(s, source_type, True), marker: "1"})
     html = again.get_data(as_text=True)
+    assert again.status_code == 200  # news, not a mistake
     assert (
         " hidden" not in block(html, target)
         and "Nach Ihren Antworten gibt es hier eine weitere Frage" in html

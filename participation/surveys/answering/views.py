@@ -149,7 +149,8 @@ def _step(survey: Survey, existing: Response | None, code: str | None):
             evaluation=evaluation,
             show_errors=errors,
             extra=extra,
-            status=422,
+            # A question that only now applies is news, not a mistake: the page is fine (200).
+            status=422 if set(errors) - evaluation.unseen else 200,
         )
     if index < len(pages) - 1:
         return render_questionnaire(survey, raw, mode="answer", page=pages[index + 1], extra=extra)

@@ -38,7 +38,13 @@ def preview(survey_id: int):
     errors = evaluation.errors_on(current)
     if errors:
         return render_questionnaire(
-            survey, raw, mode="preview", page=current, evaluation=evaluation, show_errors=errors, status=422
+            survey,
+            raw,
+            mode="preview",
+            page=current,
+            evaluation=evaluation,
+            show_errors=errors,
+            status=422 if set(errors) - evaluation.unseen else 200,  # a question newly applying is no error
         )
     if index < len(pages) - 1:
         return render_questionnaire(survey, raw, mode="preview", page=pages[index + 1])
