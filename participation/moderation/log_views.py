@@ -15,7 +15,7 @@ from participation.moderation import audit_log, policy, reasons
 from participation.moderation.audit_log import AuditFilterForm
 from participation.moderation.log_lines import describe
 from participation.moderation.models import ACTION_LABELS, APPEAL_LABELS, Action
-from participation.moderation.settings_forms import CategoryForm, ThresholdsForm
+from participation.moderation.settings_forms import RULE_HINT, CategoryForm, ThresholdsForm
 from participation.moderation.transparency import monthly_figures
 from participation.moderation.views import bp
 
@@ -87,6 +87,7 @@ def _settings_page(thresholds=None, row_forms=None, new_form=None, status: int =
         rows=rows,
         row_forms=forms,
         new_form=new_form or CategoryForm(formdata=None, prefix="neu"),
+        rule_hint=RULE_HINT,
     ), status
 
 

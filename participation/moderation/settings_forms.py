@@ -54,7 +54,8 @@ class CategoryForm(FlaskForm):
             Length(max=200, message=_l("Höchstens %(max)d Zeichen.", max=200)),
             SafeText(),
         ],
-        description=_l(
-            "Zum Beispiel „Regel 2: Keine Beleidigungen“. Die Person liest sie in der Begründung."
-        ),
     )
+
+
+# Shown once, under the new row's rule field (not repeated on every row).
+RULE_HINT = _l("Zum Beispiel „Regel 2: Keine Beleidigungen“. Die Person liest sie in der Begründung.")
