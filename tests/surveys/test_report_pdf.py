@@ -136,6 +136,11 @@ def test_pdf_figures_equal_the_results(app, client, filled):
             for row in r.rows:
                 for cell in row.cells:
                     assert f"{cell.label} {cell.count} {_pct(cell.pct)}" in text
+        ranking = next(r for r in results.questions if r.question.qtype == "ranking")
+        for rank in ranking.ranks:  # table: mean rank and first places; chart: first places and share
+            mean = f"{round(rank.mean_rank, 2):g}".replace(".", ",")
+            assert f"{rank.label} {mean} {rank.first}" in text
+            assert f"{rank.label} {rank.first} ({_pct(rank.first / ranking.answered * 100)})" in text
         scale = next(r for r in results.questions if r.question.qtype == "scale")
         assert scale.stats.mean == 3.0 and "Mittelwert 3 " in text
     # Answers per day (a short survey): the days and their counts, in order.

@@ -16,7 +16,7 @@ from participation.core.downloads import attachment_headers
 from participation.core.permissions import require
 from participation.surveys.exports.naming import export_filename
 from participation.surveys.policy import can_export_results
-from participation.surveys.results import pdf
+from participation.surveys.results import charts, pdf
 from participation.surveys.results import report as reports
 from participation.surveys.results.filters import read_filter
 from participation.surveys.results.views import fmt_day, helpers, threshold
@@ -41,9 +41,29 @@ def _bucket_label(bucket: reports.TimeBucket) -> str:
     return _("KW %(week)s/%(year)s", week=bucket.week, year=bucket.first.isocalendar().year)
 
 
+def _ranked(result) -> list:
+    """The options by mean rank, best first; options nobody ranked last."""
+    return sorted(result.ranks, key=lambda rank: (rank.mean_rank is None, rank.mean_rank or 0))
+
+
+def _rank_chart(result, fmt_count, fmt_pct):
+    """A ranking as bars of first places (share of those who answered); the table beside it has the means."""
+    answered = result.answered or 0
+    items = []
+    for rank in _ranked(result):
+        share = rank.first / answered * 100 if rank.first is not None and answered else None
+        items.append((rank.label, share, f"{fmt_count(rank.first)} ({fmt_pct(share)})"))
+    label = _(
+        "Diagramm: Platz 1 je Antwort zu %(label)s; die Werte stehen in der Tabelle daneben.",
+        label=result.question.code,
+    )
+    return charts.bar_chart(items, label, f"rank{result.question.id}")
+
+
 def _context(report: reports.Report) -> dict:
     """What both report templates render."""
     label = _("Diagramm: Antworten pro Woche") if report.weekly else _("Diagramm: Antworten pro Tag")
+    shown = helpers(report.results)
     return {
         "report": report,
         "survey": report.survey,
@@ -54,7 +74,9 @@ def _context(report: reports.Report) -> dict:
         "bucket_label": _bucket_label,
         "timeline": reports.timeline_chart([(_bucket_label(b), b.count) for b in report.timeline], label),
         "filter_args": {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)},
-        **helpers(report.results),
+        "ranked": _ranked,
+        "rank_chart": lambda result: _rank_chart(result, shown["fmt_count"], shown["fmt_pct"]),
+        **shown,
     }
 
 
