@@ -322,6 +322,14 @@ def test_a_question_almost_everyone_saw_hides_the_few_who_did_not(app, client, p
     section = _section(app.test_client().get(f"/umfragen/{built.id}/ergebnisse").get_data(as_text=True), "4.")
     assert "Basis: geschützt" in section and "nicht gezeigt: geschützt" in section
     assert "Sie wurde nur wenigen Befragten nicht gezeigt" in section
+    # The other way round, 2 cyclists and 6 drivers: too few were shown it.
+    few = numbered_survey(app, planner.id)
+    for mode in ["Rad"] * 2 + ["Auto"] * 6:
+        _answer(app, few, mode, **({"km": 5} if mode == "Rad" else {}))
+    close_and_publish(app, few)
+    section = _section(app.test_client().get(f"/umfragen/{few.id}/ergebnisse").get_data(as_text=True), "4.")
+    assert "Basis: geschützt" in section and "Zu wenige Antworten: Ergebnisse werden erst ab 5" in section
+    assert "nur wenigen Befragten nicht gezeigt" not in section
 
 
 def test_unpublished_results_say_so_instead_of_asking_for_a_login(app, client, planner, make_user):

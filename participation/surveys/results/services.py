@@ -83,6 +83,7 @@ class QuestionResult:
     last_date: date | None = None
     suppressed: bool = False
     number: int = 0  # as the respondent counted: 1, 2, 3 … (text blocks have none)
+    few_not_shown: bool = False  # public: withheld because only a few were not shown the question
 
     @property
     def multiple(self) -> bool:
@@ -194,6 +195,7 @@ def _withhold(result: QuestionResult, guard, total: int) -> None:
     """A question too few were shown (or not shown): in public only base and "nicht gezeigt", protected."""
     result.suppressed = True
     base = result.base or 0
+    result.few_not_shown = not guard.small(base)
     if guard.active:
         # base + not shown = the published total: both go if either is small.
         result.base, result.not_shown = guard.protect([base, total - base])
