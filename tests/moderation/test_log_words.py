@@ -21,6 +21,7 @@ from participation.core.audit_texts import ACTION_NAMES, AUDIT_TEXTS
 from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment
 from participation.extensions import db
+from participation.moderation.audit_log import DETAIL_HEADERS, DETAILS_IN_COLUMNS
 from participation.moderation.models import Action, AppealStatus
 from participation.projects.models import Project
 from tests.conftest import count_queries, get_user, post
@@ -81,6 +82,23 @@ def written_codes() -> dict[str, str]:
             for code in _codes_of(argument, where):
                 codes.setdefault(code, where)
     return codes
+
+
+def written_detail_keys() -> set[str]:
+    """The detail names audit.record calls pass by keyword (reason and label have their own columns)."""
+    keys: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _is_record_call(node):
+                keys |= {k.arg for k in node.keywords if k.arg and k.arg not in ("reason", "label")}
+    return keys
+
+
+def test_every_detail_written_by_name_has_a_german_csv_header():
+    keys = written_detail_keys()
+    assert {"decision_id", "revision_id", "format"} <= keys  # the scan works
+    missing = keys - set(DETAIL_HEADERS) - DETAILS_IN_COLUMNS
+    assert not missing, f"add German CSV headers for {sorted(missing)} in moderation/audit_log.py"
 
 
 def test_the_scan_finds_the_known_writers():
