@@ -64,7 +64,8 @@ def transparency():
     return render_template(
         "moderation/transparency.html",
         months=monthly_figures(),
-        categories={c.code: c.label for c in reasons.categories()},
+        # Retired categories too: past months keep the names their decisions were given.
+        categories={c.code: c.label for c in reasons.all_categories()},
         action_labels={a.value: label for a, label in ACTION_LABELS.items()},
         appeal_labels={s.value: label for s, label in APPEAL_LABELS.items()},
         action_order=[a.value for a in Action],

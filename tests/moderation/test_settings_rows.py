@@ -103,6 +103,10 @@ def test_a_retired_category_stays_on_past_decisions_but_is_no_longer_offered(app
     assert "Falsche Tatsachenbehauptung ohne Quelle" in moderator.get("/moderation/protokoll").get_data(
         as_text=True
     )
+    # … and on the public transparency report's figures.
+    assert "Falsche Tatsachenbehauptung ohne Quelle" in moderator.get("/moderation/transparenz").get_data(
+        as_text=True
+    )
     other = f"/moderation/konto/{people['r1'].id}"
     assert 'value="quellen"' not in moderator.get(other).get_data(as_text=True)
     data["mute-text"] = "Wieder."
