@@ -240,15 +240,17 @@ REASON = 'Beleidigungen "in Serie" & <b>mehr</b>\nZweite Zeile'
 
 def _admin_block_case(app, make_user) -> Case:
     target = make_user(name="Bert Blockiert")
+    # The admin page uses the moderation desk's sanction form (duration, category, reason).
+    data = {"block-days": "7", "block-reason_code": "spam", "block-text": REASON}
     return Case(
         make_user(ROLE_SETS["admin"]),
         make_user(ROLE_SETS["moderator"]),
         f"/admin/benutzer/{target.id}/sperren",
-        {"reason": REASON},
+        data,
         "/admin/",
         lambda: _blocked(app, target.id),
         ["Konto von Bert Blockiert sperren?", "sofort auf allen Geräten abgemeldet", "nicht mehr mitmachen"],
-        carried={"reason": REASON},
+        carried=data,
     )
 
 
@@ -418,7 +420,11 @@ def test_the_confirmation_page_speaks_english(app, case):
 @pytest.mark.parametrize(
     ("case_name", "data", "message"),
     [
-        ("admin-block", {"reason": "  "}, "Bitte geben Sie einen Grund an."),
+        (
+            "admin-block",
+            {"block-days": "7", "block-reason_code": "spam", "block-text": "  "},
+            "Bitte begründen Sie die Entscheidung für die betroffene Person.",
+        ),
         (
             "moderation-block",
             {"block-days": "0", "block-reason_code": "spam", "block-text": "x"},

@@ -72,10 +72,14 @@ KINDS = {
     "moved": by_role(MOVED),
     # A pending wiki proposal: only its author withdraws it; reviewers see it (403), others do not (404).
     "proposal-author": by_role(MISSING, moderator=FORBIDDEN, admin=FORBIDDEN),
+    # Results not public yet: a page saying so (403) for everyone but the planner and admins, visitors too.
+    "results-editor": by_role(FORBIDDEN, admin=OK),
+    # A receipt: only the browser that sent it (its session) or the account it belongs to; 404 for all others.
+    "receipt": by_role(MISSING),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
  SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY, MOVED_KIND,
- PROPOSAL_AUTHOR) = KINDS  # fmt: skip
+ PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT) = KINDS  # fmt: skip
 # Where each "moved" endpoint leads.
 MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 
@@ -98,6 +102,7 @@ EXPECTED_KIND = {
     "accounts.confirm_email_change": TOKEN,
     "accounts.my_data": ACCOUNT,
     "accounts.download_data": ACCOUNT,
+    "accounts.download_archive": ACCOUNT,
     "accounts.delete_account": ACCOUNT,
     "admin.index": ADMIN,
     "admin.users": ADMIN,
@@ -106,6 +111,7 @@ EXPECTED_KIND = {
     "admin.block_user": POST_ONLY,
     "admin.unblock_user": POST_ONLY,
     "admin.audit_log": ADMIN,
+    "admin.audit_log_csv": POST_ONLY,
     "admin.settings": ADMIN,
     "admin.settings_redirect": MOVED_KIND,  # /admin/settings, the address the issue names
     "admin.edit_legal_page": ADMIN,
@@ -129,6 +135,7 @@ EXPECTED_KIND = {
     "surveys.survey_list": PUBLIC,
     "surveys.survey_detail": PUBLIC,
     "surveys.thanks": PUBLIC,
+    "surveys.receipt_download": RECEIPT,
     "surveys.answer": PARTICIPANT,  # an open survey in account mode
     "surveys.my_responses": ACCOUNT,
     "surveys.response_detail": OWNER,
@@ -158,9 +165,10 @@ EXPECTED_KIND = {
     "surveys.add_page_condition": POST_ONLY,
     "surveys.delete_condition": POST_ONLY,
     "surveys.condition_mode": POST_ONLY,
-    "surveys.results_page": SURVEY_EDITOR,  # while open; public once closed and published: EXTRA_CASES
+    "surveys.results_page": RESULTS_EDITOR,  # while open; public once closed and published: EXTRA_CASES
     "surveys.results_texts": SURVEY_EDITOR,
     "surveys.results_report": SURVEY_EDITOR,
+    "surveys.results_report_pdf": SURVEY_EDITOR,
     "surveys.export_form": SURVEY_EDITOR,
     "surveys.export_file": POST_ONLY,  # a download of the rows is an action on record
     "wiki.index": PUBLIC,
@@ -191,6 +199,9 @@ EXPECTED_KIND = {
     "moderation.log": MODERATOR,
     "moderation.log_csv": POST_ONLY,  # the download goes on record
     "moderation.settings": ADMIN,
+    "moderation.category_add": POST_ONLY,
+    "moderation.category_change": POST_ONLY,
+    "moderation.unblock": POST_ONLY,
 }
 
 # The same endpoint on an object in another state: (endpoint, URL parameter -> World attribute, kind).
@@ -377,6 +388,7 @@ def values_for(world: World) -> UrlValues:
             "wiki.review": pending, "wiki.approve": pending, "wiki.reject": pending, "wiki.withdraw": pending,
             "wiki.restore": {"revision_id": [world.old_revision_id]},
             "surveys.results_texts": {"question_id": [world.text_question_id]},
+            "moderation.category_change": {"code": ["spam"]},
         },
     )  # fmt: skip
 
@@ -477,8 +489,9 @@ def is_login_redirect(response, path: str) -> bool:
 
 
 def outcome_ok(outcome: str, path: str, response) -> bool:
-    status, body = response.status_code, response.get_data(as_text=True)
-    forbidden = status == 403 and "Kein Zugriff" in body
+    # Downloads (ZIP, PDF) are binary: decode leniently, the markers are all in the HTML pages.
+    status, body = response.status_code, response.get_data().decode("utf-8", errors="replace")
+    forbidden = status == 403 and ("Kein Zugriff" in body or "noch nicht veröffentlicht" in body)
     missing = status == 404 and "Seite nicht gefunden" in body
     return {
         OK: status == 200,
@@ -703,6 +716,10 @@ EXPECTED_POST_KIND = {
     "moderation.block": ADMIN,
     "moderation.settings": ADMIN,
     "moderation.log_csv": MODERATOR,
+    "admin.audit_log_csv": ADMIN,
+    "moderation.category_add": ADMIN,
+    "moderation.category_change": ADMIN,
+    "moderation.unblock": ADMIN,
 }
 
 
