@@ -233,3 +233,26 @@ def test_the_planner_sees_waiting_responses_as_received_before_ending(
     base = f"/umfragen/verwaltung/{s.id}"
     page = post(client, f"{base}/beenden", {}, token_from=base).get_data(as_text=True)
     assert re.search(r"Bisher eingegangene Antworten</dt>\s*<dd[^>]*>3</dd>", page), page
+
+
+def test_a_response_sealed_under_a_lost_key_stays_and_does_not_block_the_others(
+    app, planner, make_user, monkeypatch, caplog
+):
+    s = every_type_survey(app, planner.id, anonymous=True)
+    monkeypatch.setitem(app.config, "SURVEY_BATCH_SIZE", K + 5)
+    _submit(app, s, "Alter", user_id=make_user().id)
+    old_key = app.config["SECRET_KEY"]
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-key-" + "y" * 32)  # changed without a fallback
+    monkeypatch.setitem(app.config, "SURVEY_BATCH_SIZE", K)
+    for number in range(K):
+        _submit(app, s, f"P{number}", user_id=make_user().id)
+    assert _counts(app, s) == (K, 1, K + 1)  # the eleven new ones are written; the old one still waits
+    assert "cannot be opened" in caplog.text
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old_key])
+    with app.app_context():
+        survey = db.session.get(Survey, s.id)
+        survey.closed_at = utcnow()
+        assert sealing.seal_if_closed(survey) is True
+        db.session.commit()
+    assert _counts(app, s) == (K + 1, 0, K + 1)
+    assert "Alter" in _texts(app)
