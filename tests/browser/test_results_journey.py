@@ -224,6 +224,9 @@ def _public_results(site: Site) -> None:
     assert site.page.locator("header button", has_text="Abmelden").count() == 0  # anonymous visitor
     main = site.page.inner_text("main")
     assert "Zum Schutz der Befragten" in main and "alle Kanäle" not in main
+    # Fixed tables: no filter and no cross-table to compare them with (the note says why).
+    assert site.page.locator("form.result-filter, table.result-crosstable").count() == 0
+    assert "Filter und Kreuztabellen stehen nur der Verwaltung zur Verfügung" in main
     assert row_cells(site, "1. Verkehrsmittel?", "Auto") == ["geschützt", "–"]  # small groups suppressed
     assert "Q01" not in main  # questions are numbered as the respondent saw them, codes are for staff
 
@@ -244,6 +247,19 @@ def _public_results_phone(site: Site) -> None:
     site.goto(f"/umfragen/{built.id}/ergebnisse?zeilen={built.q['mode']}&spalten={built.q['yesno']}")
     assert site.page.evaluate("document.documentElement.scrollWidth") <= 320
     assert "Freitextantworten werden nicht veröffentlicht." in site.page.inner_text("main")
+    assert site.page.locator("table.result-crosstable").count() == 0  # a crafted query shows no cross-table
+
+
+def _public_cross_table_refused(site: Site) -> None:
+    site.page.set_viewport_size({"width": 320, "height": 800})
+    built = filled_survey(site, site.make_user(ROLE_SETS["planner"]).id, responses=8)
+    close_and_publish(site.app, built)
+    query = f"zeilen={built.q['mode']}&spalten={built.q['yesno']}&format=csv"
+    site.goto(f"/umfragen/{built.id}/ergebnisse/kreuztabelle?{query}", status=403)
+    assert "nur der Verwaltung zur Verfügung" in site.page.inner_text("main")
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= 320
+    back = site.page.get_by_role("link", name="Zu den Ergebnissen")
+    assert back.get_attribute("href") == f"/umfragen/{built.id}/ergebnisse"  # axe then checks this page
 
 
 def _unpublished_results(site: Site) -> None:
@@ -257,6 +273,7 @@ PAGES = {
     "cross-table": _cross_table,
     "public results at 320 px": _public_results_phone,
     "unpublished results": _unpublished_results,
+    "public cross-table download refused": _public_cross_table_refused,
     "free-text answers": _free_texts,
     "export options": _export_options,
     "printable report": _report,

@@ -2,8 +2,11 @@
 
 A property test over random small data sets: no published figure is a group of 1-4 respondents, none can
 be worked out from the published sums, and no extreme value (minimum, maximum, earliest or latest date)
-is published. Then the specific cases: free texts, numbering without codes, no empty columns, and the page
-a visitor gets for results that are not published yet.
+is published. Nor can two public tables be compared to find one (a filtered table against the unfiltered
+one, a cross-table's row total against the question's own count): the public gets fixed tables, every
+filter or cross-table query gives the plain page and the cross-table download is refused. Then the
+specific cases: free texts, numbering without codes, no empty columns, and the page a visitor gets for
+results that are not published yet.
 """
 
 from __future__ import annotations
@@ -167,8 +170,28 @@ def _audit_cross(check: Audit, pub, true) -> None:
                     check.problems.append("cross-table: the share of a protected count is published")
 
 
+def crafted_queries(rng: random.Random, built: Built) -> list[str]:
+    """Query strings a visitor could try: an answer filter, staff filters, a cross-table, all at once."""
+    answer_keys = [str(built.o[f"mode:{m}"]) for m in ("Rad", "Auto", "Bus")]
+    answer_keys += [str(built.o[f"wish:{w}"]) for w in ("Bäume", "Licht")]
+    answer_keys += [f"q{built.q['yesno']}v{rng.randint(0, 1)}", f"q{built.q['scale']}v{rng.randint(1, 5)}"]
+    rows, columns = rng.sample([built.q[k] for k in ("mode", "wish", "scale", "yesno")], 2)
+    cross = f"zeilen={rows}&spalten={columns}&prozent={rng.choice(['zeilen', 'spalten', ''])}"
+    filtered = f"antwort={rng.choice(answer_keys)}"
+    staff_only = "kanal=telefon&von=2026-11-21&bis=2026-11-22"
+    return [filtered, cross, staff_only, f"{filtered}&{cross}&{staff_only}"]
+
+
+def public_figures(client, survey_id: int, query: str = "") -> str:
+    """The page as text: every figure and label, without markup (CSRF token, nonce, link targets)."""
+    response = client.get(f"/umfragen/{survey_id}/ergebnisse" + (f"?{query}" if query else ""))
+    assert response.status_code == 200, (query, response.status_code)
+    return _text(response.get_data(as_text=True))
+
+
 def test_public_results_never_show_a_protected_value_on_random_small_data(app, planner):
-    """30 random surveys of 5-16 respondents: every public figure passes every rule, page and data."""
+    """30 random surveys of 5-16 respondents: every public figure passes every rule, page and data; no
+    second public table exists to compare it with (crafted filter and cross-table queries change nothing)."""
     rng = random.Random(20261206)
     for attempt in range(30):
         built = results_survey(app, planner.id)
@@ -183,10 +206,15 @@ def test_public_results_never_show_a_protected_value_on_random_small_data(app, p
             staff = compute(survey, threshold=T, cross=cross)
         assert audit(public, staff) == [], f"attempt {attempt}"
         close_and_publish(app, built)
-        url = f"/umfragen/{built.id}/ergebnisse?zeilen={cross[0]}&spalten={cross[1]}&prozent=zeilen"
-        page = _text(app.test_client().get(url).get_data(as_text=True))
+        visitor = app.test_client()
+        page = public_figures(visitor, built.id)
         assert "Frühestes Datum" not in page and "Minimum" not in page and "Maximum" not in page
         assert not re.search(r"\b[QR]\d{2}\b|\bR\d\b", page), "a question code in public results"
+        # The differencing attack: the only public table is the plain page, whatever the query asks.
+        for query in crafted_queries(rng, built):
+            assert public_figures(visitor, built.id, query) == page, f"attempt {attempt}: ?{query}"
+            download = visitor.get(f"/umfragen/{built.id}/ergebnisse/kreuztabelle?{query}&format=csv")
+            assert download.status_code == 403 and "Content-Disposition" not in download.headers
 
 
 def test_the_audit_finds_what_a_careless_page_would_publish(app, planner):
@@ -248,9 +276,9 @@ def test_numbers_as_the_respondent_saw_them_codes_only_for_staff(app, client, pl
         "4. Kilometer pro Woche",
     ]
     assert not re.search(r"\bQ\d{2}\b", _text(html))
-    assert "Frage 1: Rad" in _text(html)  # the filter names questions by number too
     login(client, planner)
     staff = client.get(f"/umfragen/{built.id}/ergebnisse").get_data(as_text=True)
+    assert "Frage 1: Rad" in _text(staff)  # the filter names questions by number too
     assert re.search(r'1\. Wie kommen Sie\? <span class="result-code">Q02</span>', staff)
 
 
@@ -287,7 +315,7 @@ def test_free_text_questions_say_why_nothing_is_shown(app, client, planner):
         db.session.get(Survey, built.id).texts_published = True
         db.session.commit()
     shown = _section(app.test_client().get(url).get_data(as_text=True), "3.")
-    assert "Mehr Busse 0" in shown and "Alle 6 Antworten lesen" in shown
+    assert "Mehr Busse" in shown and "Alle 6 Antworten lesen" in shown  # a preview of some of them
     assert "nicht veröffentlicht" not in shown
     for texts in (4, 5):  # 4 answered, or 5 answered and 1 did not: nothing to list
         small = numbered_survey(app, planner.id)
@@ -350,3 +378,45 @@ def test_unpublished_results_say_so_instead_of_asking_for_a_login(app, client, p
     assert "Die Umfrage ist beendet. Ihre Ergebnisse sind noch nicht veröffentlicht" in text
     assert "Sie betreuen diese Umfrage?" not in text  # logged in already
     assert app.test_client().get(f"/umfragen/{built.id}/ergebnisse/kreuztabelle").status_code == 403
+
+
+def test_crafted_filter_and_cross_table_urls_give_the_plain_public_page(app, client, planner, make_user):
+    """107 chose "Rad", 103 in a cross-table: 4 skipped. So the public has neither: no form, and a crafted
+    query gives exactly the plain page (visitor and citizen); the download answers 403 and says why.
+    Staff keep both, with full figures."""
+    built = results_survey(app, planner.id)
+    for index in range(13):
+        mode = "Rad" if index < 8 else "Auto"
+        extra = {"yesno": "ja" if index % 3 else "nein"} if index != 0 else {}  # one cyclist skips yesno
+        answer(app, built, channel="telefon" if index < 2 else "online", mode=mode, **extra)
+    close_and_publish(app, built)
+    cross = f"zeilen={built.q['mode']}&spalten={built.q['yesno']}&prozent=zeilen"
+    queries = [f"antwort={built.o['mode:Rad']}", cross, "kanal=telefon&von=2020-01-01", f"antwort=1&{cross}"]
+    citizen = app.test_client()
+    login(citizen, make_user())
+    citizen.get("/")  # shows (and so ends) the login message
+    for reader in (app.test_client(), citizen):
+        plain = public_figures(reader, built.id)
+        assert "Filter und Kreuztabellen stehen nur der Verwaltung zur Verfügung" in plain
+        assert "Filtern und vergleichen" not in plain and "Chi-Quadrat" not in plain
+        assert "Rad 8" in _section(
+            reader.get(f"/umfragen/{built.id}/ergebnisse").get_data(as_text=True), "1."
+        )
+        for query in queries:
+            assert public_figures(reader, built.id, query) == plain, query
+        for fmt in ("csv", "xlsx"):
+            refused = reader.get(f"/umfragen/{built.id}/ergebnisse/kreuztabelle?{cross}&format={fmt}")
+            assert refused.status_code == 403 and "Content-Disposition" not in refused.headers
+            text = _text(refused.get_data(as_text=True))
+            assert (
+                "Zum Schutz kleiner Gruppen werden die Ergebnisse öffentlich nur als feste Tabellen" in text
+            )
+    login(client, planner)
+    staff = client.get(f"/umfragen/{built.id}/ergebnisse?{cross}").get_data(as_text=True)
+    assert 'id="cross-heading"' in staff and "Filtern und vergleichen" in staff
+    grid = _text(staff[staff.index('id="cross-heading"') : staff.index('id="overview-heading"')])
+    assert "Rad 5 71,4 % 2 28,6 % 7" in grid  # the cyclist who skipped "Wohnen Sie hier?" is not counted
+    filtered = _text(client.get(f"/umfragen/{built.id}/ergebnisse?kanal=telefon").get_data(as_text=True))
+    assert "Basis: 2" in filtered  # staff see small filtered groups in full
+    download = client.get(f"/umfragen/{built.id}/ergebnisse/kreuztabelle?{cross}&format=csv")
+    assert download.status_code == 200 and "_kreuztabelle-csv.csv" in download.headers["Content-Disposition"]

@@ -2,7 +2,7 @@
 
 Built on the export writers: the XLSX sheets are written by xlsx.py's streaming sheet writer (bold frozen
 header, numbers as numbers, text always inline, never a formula), the CSV by csv_chunks (BOM, `;`,
-decimal comma, CRLF) with text defused. A protected cell (public results) stays empty.
+decimal comma, CRLF) with text defused. Staff only: the public results have no cross-table.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def blocks(table: CrossTable, staff: bool) -> list[tuple[str, list[list]]]:
+def blocks(table: CrossTable) -> list[tuple[str, list[list]]]:
     """The file's parts as (title, rows): counts, row shares, column shares, the test."""
-    corner = f"{label(table.row_question, table.row_number, staff)} / " + label(
-        table.col_question, table.col_number, staff
+    corner = f"{label(table.row_question, table.row_number, True)} / " + label(
+        table.col_question, table.col_number, True
     )
     total = _("Summe")
     header = [corner, *table.col_labels, total]
@@ -44,16 +44,16 @@ def blocks(table: CrossTable, staff: bool) -> list[tuple[str, list[list]]]:
         (_("Anzahl"), grid(table.grid)),
         (_("Zeilenprozente"), grid([[_rounded(v) for v in line] for line in table.row_pct])),
         (_("Spaltenprozente"), grid([[_rounded(v) for v in line] for line in table.col_pct])),
-        (_("Signifikanztest"), test_rows(table, staff)),
+        (_("Signifikanztest"), test_rows(table)),
     ]
 
 
-def test_rows(table: CrossTable, staff: bool) -> list[list]:
+def test_rows(table: CrossTable) -> list[list]:
     """The chi-square test and the notes a reader of the file needs."""
     rows: list[list] = [
         [_("Angabe"), _("Wert")],
-        [_("Zeilen"), label(table.row_question, table.row_number, staff)],
-        [_("Spalten"), label(table.col_question, table.col_number, staff)],
+        [_("Zeilen"), label(table.row_question, table.row_number, True)],
+        [_("Spalten"), label(table.col_question, table.col_number, True)],
     ]
     test = table.test
     if test is None:
@@ -68,12 +68,10 @@ def test_rows(table: CrossTable, staff: bool) -> list[list]:
         ]
     if table.mentions:
         rows.append([_("Hinweis"), _("Mehrfachnennungen: Summen zählen Nennungen, nicht Personen.")])
-    if not staff:
-        rows.append([_("Hinweis"), _("Leere Zellen sind zum Schutz der Befragten nicht angegeben.")])
     return rows
 
 
-def csv_file(table: CrossTable, staff: bool) -> Iterator[bytes]:
+def csv_file(table: CrossTable) -> Iterator[bytes]:
     """German CSV: the blocks one below the other, each under its title, a blank line between."""
 
     def cell(value):
@@ -82,7 +80,7 @@ def csv_file(table: CrossTable, staff: bool) -> Iterator[bytes]:
         return decimal_text(value, True) if isinstance(value, float) else value
 
     def rows():
-        for index, (title, lines) in enumerate(blocks(table, staff)):
+        for index, (title, lines) in enumerate(blocks(table)):
             if index:
                 yield []
             yield [defuse(title)]
@@ -92,9 +90,9 @@ def csv_file(table: CrossTable, staff: bool) -> Iterator[bytes]:
     return csv_chunks(rows(), german=True)
 
 
-def xlsx_file(table: CrossTable, staff: bool) -> Iterator[bytes]:
+def xlsx_file(table: CrossTable) -> Iterator[bytes]:
     """XLSX, one sheet per block (the survey's title is in the file name)."""
-    return spooled(_write_workbook, blocks(table, staff))
+    return spooled(_write_workbook, blocks(table))
 
 
 def _write_workbook(target, parts: list[tuple[str, list[list]]]) -> None:

@@ -20,19 +20,23 @@ def _date_arg(name: str) -> date | None:
 
 
 def read_filter(survey: Survey, staff: bool) -> ResultFilter:
-    """The filter from ?antwort= (a category key; everyone) and ?kanal=&von=&bis= (staff only).
+    """The filter from ?antwort= (a category key) and ?kanal=&von=&bis=: staff only, the public gets none.
 
+    Public tables are fixed, as a statistics office publishes them: a filtered table compared with the
+    unfiltered one would give away the small groups each of them protects on its own.
     An unknown or tampered key filters nothing (the page then shows everyone, as the select says).
     """
+    if not staff:
+        return ResultFilter()
     found = results_categories.find(survey.questions, request.values.get("antwort", "").strip())
     question, category = found if found else (None, None)
-    channel = request.values.get("kanal") if staff else None
+    channel = request.values.get("kanal")
     if channel not in {c.value for c in CHANNEL_LABELS}:
         channel = None
     return ResultFilter(
         channel=channel,
-        date_from=_date_arg("von") if staff else None,
-        date_to=_date_arg("bis") if staff else None,
+        date_from=_date_arg("von"),
+        date_to=_date_arg("bis"),
         question_id=question.id if question else None,
         option_id=category.option_id if category else None,
         value=category.value if category else None,

@@ -1,4 +1,8 @@
-"""Results pages: the full results for the survey's planners, suppressed public results once published."""
+"""Results pages: the full results for the survey's planners, suppressed public results once published.
+
+The public results are fixed tables (no filter, no cross-table), so no two of them can be set side by
+side to work out a group that each protects on its own.
+"""
 
 from __future__ import annotations
 
@@ -110,8 +114,14 @@ def load_results_survey(survey_id: int):
     return survey, staff
 
 
-def _cross_args() -> tuple[tuple[int, int] | None, str]:
-    """The cross-table's questions (?zeilen=&spalten=) and its shares (?prozent=)."""
+def _cross_args(staff: bool) -> tuple[tuple[int, int] | None, str]:
+    """The cross-table's questions (?zeilen=&spalten=) and its shares (?prozent=): staff only.
+
+    The public gets none: a row total beside the question's own count would give away the few who
+    skipped the other question (107 chose "Rad", 103 in the cross-table: 4 did not answer).
+    """
+    if not staff:
+        return None, ""
     rows, columns = _int_arg("zeilen"), _int_arg("spalten")
     percent = request.args.get("prozent", "")
     return ((rows, columns) if rows and columns else None), percent if percent in PERCENTAGES else ""
@@ -119,10 +129,10 @@ def _cross_args() -> tuple[tuple[int, int] | None, str]:
 
 @bp.route("/<int:survey_id>/ergebnisse")
 def results_page(survey_id: int):
-    """Results: counts, shares, statistics, charts with data tables; filter and cross-table."""
+    """Results: counts, shares, statistics, charts with data tables; filter and cross-table for staff."""
     survey, staff = load_results_survey(survey_id)
     flt = read_filter(survey, staff)
-    pair, percent = _cross_args()
+    pair, percent = _cross_args(staff)
     public_texts = not staff and policy.can_read_public_texts(current_user, survey)
     results = services.compute(
         survey, flt, public=not staff, threshold=threshold(), cross=pair, public_texts=public_texts
@@ -194,12 +204,14 @@ def results_texts(survey_id: int, question_id: int):
 
 @bp.route("/<int:survey_id>/ergebnisse/kreuztabelle")
 def results_crosstab(survey_id: int):
-    """The cross-table as XLSX or German CSV, with shares and the test (suppressed for the public)."""
+    """The cross-table as XLSX or German CSV, with shares and the test: staff only (a page says so)."""
     survey, staff = load_results_survey(survey_id)
-    pair, _percent = _cross_args()
+    if not staff:
+        page = render_template("surveys/results/results_staff_only.html", survey=survey)
+        abort(make_response(page, 403))
+    pair, _percent = _cross_args(staff)
     fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
-    flt = read_filter(survey, staff)
-    results = services.compute(survey, flt, public=not staff, threshold=threshold(), cross=pair)
+    results = services.compute(survey, read_filter(survey, staff), threshold=threshold(), cross=pair)
     if results.cross is None:
         # No pair chosen, a question that cannot be crossed, or too few respondents: back to the choice.
         flash(
@@ -207,10 +219,10 @@ def results_crosstab(survey_id: int):
         )
         return results_page(survey_id)
     if fmt == "xlsx":
-        chunks = crosstab_files.xlsx_file(results.cross, staff)
+        chunks = crosstab_files.xlsx_file(results.cross)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        chunks, mimetype = crosstab_files.csv_file(results.cross, staff), "text/csv"
+        chunks, mimetype = crosstab_files.csv_file(results.cross), "text/csv"
     name = export_filename(survey.title, survey.id, services.today(), f"kreuztabelle-{fmt}", fmt)
     headers = attachment_headers(name)
     headers["X-Content-Type-Options"] = "nosniff"
