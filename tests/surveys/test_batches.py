@@ -98,12 +98,13 @@ def test_what_waits_is_sealed_padded_and_bound_to_its_survey(app, app_ctx, plann
     survey = db.session.get(Survey, s.id)
     short = {
         "response": ["a" * 32, "online", "account"],
-        "answers": [[1, None, None, None, "Ja", None, None, False]],
+        "answers": [[1, None, None, None, "Jawohl-Kennwort", None, None, False]],
     }
     long = {**short, "answers": [[1, None, None, None, "Bäume am Brunnen " * 3, None, None, False]] * 5}
     sealed_short, sealed_long = envelope.seal_payload(survey, short), envelope.seal_payload(survey, long)
     assert len(sealed_short) == len(sealed_long)  # a long text does not make its waiting row longer
-    assert "Bäume".encode() not in sealed_long and b"Ja" not in sealed_short
+    # Markers long enough that random ciphertext cannot contain them by chance (two bytes did, 1 in ~50).
+    assert "Bäume am Brunnen".encode() not in sealed_long and b"Jawohl-Kennwort" not in sealed_short
     assert envelope.open_payload(survey.id, sealed_long) == long
     with pytest.raises(InvalidTag):  # moved to another survey, or altered: refused, not misread
         envelope.open_payload(survey.id + 1, sealed_long)

@@ -26,6 +26,7 @@ from sqlalchemy import CursorResult, func, insert, or_, select, text, update
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.answering.batches import flush, flush_full_batches, waiting_count
+from participation.surveys.answering.drafts import discard_drafts
 from participation.surveys.models import Answer, Participation, ParticipationCode, Response, State, Survey
 
 # Up to this many responses a request (closing by hand, the first look after the end date) seals the survey
@@ -104,6 +105,8 @@ def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | No
     # What still waits is written now, however few: the rewrite below gives it the stamp of everyone.
     flush(survey, wait=True)
     _rewrite_in_random_order(survey.id)
+    # Unfinished questionnaires of an ended survey can never be sent: they go with the survey's end.
+    discard_drafts(survey)
     # The rows are the same again, but the ORM must not trust its copies of what was deleted and inserted.
     rewritten = (Response, Answer, Participation, ParticipationCode)
     for instance in list(db.session.identity_map.values()):

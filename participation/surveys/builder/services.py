@@ -14,6 +14,7 @@ from participation.core.permissions import NotAllowed
 from participation.core.types import Actor
 from participation.extensions import db
 from participation.surveys import policy
+from participation.surveys.answering.batches import waiting_count
 from participation.surveys.answering.sealing import SEAL_IN_REQUEST, seal
 from participation.surveys.errors import (
     ConditionOrder,
@@ -38,8 +39,11 @@ RECORDED_SETTINGS = ("label_min", "label_max")
 
 
 def has_responses(survey: Survey) -> bool:
-    """True once any response (any channel) is stored."""
-    return bool(db.session.scalar(select(exists().where(Response.survey_id == survey.id))))
+    """True once any response (any channel) is received, also one still waiting for its batch."""
+    # Answers waiting for their batch must find their questions unchanged when they are written.
+    return waiting_count(survey) > 0 or bool(
+        db.session.scalar(select(exists().where(Response.survey_id == survey.id)))
+    )
 
 
 def require_edit(actor: Actor, survey: Survey) -> None:

@@ -13,6 +13,7 @@ from participation.core.permissions import require
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.surveys import policy, services
+from participation.surveys.answering.batches import waiting_counts
 from participation.surveys.answering.sealing import response_count
 from participation.surveys.builder import confirmations
 from participation.surveys.builder.forms import (
@@ -37,6 +38,9 @@ def manage_list():
     counts = dict(
         db.session.execute(select(Response.survey_id, func.count()).group_by(Response.survey_id)).all()
     )
+    # The number received: responses still waiting for their anonymous batch count too.
+    for survey_id, waiting in waiting_counts().items():
+        counts[survey_id] = counts.get(survey_id, 0) + waiting
     surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())).all()
     return render_template("surveys/builder/manage_list.html", surveys=surveys, counts=counts)
 
