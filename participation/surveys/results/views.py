@@ -137,10 +137,10 @@ def results_page(survey_id: int):
     results = services.compute(
         survey, flt, public=not staff, threshold=threshold(), cross=pair, public_texts=public_texts
     )
-    categorical = [
+    categorical = [  # the filter's and cross-table's choices: staff only
         (q, results_categories.categories(q))
         for q in survey.ordered_questions()
-        if q.qtype in results_categories.CATEGORICAL
+        if staff and q.qtype in results_categories.CATEGORICAL
     ]
     return render_template(
         "surveys/results/results_page.html",
