@@ -167,6 +167,7 @@ EXPECTED_KIND = {
     "surveys.condition_mode": POST_ONLY,
     "surveys.results_page": RESULTS_EDITOR,  # while open; public once closed and published: EXTRA_CASES
     "surveys.results_texts": SURVEY_EDITOR,
+    "surveys.results_crosstab": RESULTS_EDITOR,  # staff only in every state (public results have no cross-table)
     "surveys.results_report": SURVEY_EDITOR,
     "surveys.results_report_pdf": SURVEY_EDITOR,
     "surveys.export_form": SURVEY_EDITOR,
@@ -212,6 +213,7 @@ EXTRA_CASES = [
     ("surveys.survey_detail", {"survey_id": "draft_survey_id"}, EDITOR_ELSE_404),
     ("surveys.thanks", {"survey_id": "draft_survey_id"}, EDITOR_ELSE_404),
     ("surveys.results_page", {"survey_id": "closed_survey_id"}, PUBLIC),
+    ("surveys.results_crosstab", {"survey_id": "closed_survey_id"}, RESULTS_EDITOR),
 ]
 
 # Who owns the object behind an "owner" / "survey-editor" endpoint (a World attribute).
