@@ -57,3 +57,14 @@ def test_the_seal_discards_the_drafts_of_the_ended_survey(app, make_user, planne
         assert sealing.seal_if_closed(survey) is True
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_the_planners_results_page_says_how_many_responses_wait(app, client, logged_in, make_user, batched):
+    owner = logged_in("planner")
+    s = every_type_survey(app, owner.id, anonymous=True)
+    page = client.get(f"/umfragen/{s.id}/ergebnisse").get_data(as_text=True)
+    assert "in Gruppen von mindestens elf" not in page
+    for _ in range(2):
+        _submit(app, s, make_user().id)
+    page = client.get(f"/umfragen/{s.id}/ergebnisse").get_data(as_text=True)
+    assert "2 eingegangene Antworten sind deshalb noch nicht enthalten" in page

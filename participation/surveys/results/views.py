@@ -18,6 +18,7 @@ from participation.core.i18n import format_day
 from participation.core.paging import page_arg
 from participation.core.permissions import require
 from participation.surveys import policy, services
+from participation.surveys.answering.batches import waiting_count
 from participation.surveys.exports import crosstab_files
 from participation.surveys.exports.naming import export_filename
 from participation.surveys.models import CHANNEL_LABELS
@@ -157,6 +158,8 @@ def results_page(survey_id: int):
         numbers=numbering.numbers(survey),
         categorical=categorical,
         channel_labels=CHANNEL_LABELS,
+        # Anonymous responses reach the figures in batches (answering/batches.py): say what is not in yet.
+        waiting=waiting_count(survey) if staff else 0,
         **helpers(results),
     )
 
