@@ -16,6 +16,7 @@ from participation import (
     accounts,
     admin,
     discussions,
+    feeds,
     moderation,
     notifications,
     projects,
@@ -69,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(core_bp)
     for domain in DOMAINS:
         domain.init_app(app)
+    # The feeds and open data read every content domain: wired after them, like the app shell.
+    feeds.init_app(app)
     init_errors(app)
     init_security(app)
     init_templating(app)
