@@ -14,7 +14,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participation import (
     accounts,
+    api,
     admin,
+    analytics,
     discussions,
     feeds,
     moderation,
@@ -45,6 +47,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     discussions,
     wiki,
     moderation,
+    analytics,
     admin,
 )
 
@@ -70,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(core_bp)
     for domain in DOMAINS:
         domain.init_app(app)
+    api.init_app(app)  # the app shell's public API: after every domain it reads
     # The feeds and open data read every content domain: wired after them, like the app shell.
     feeds.init_app(app)
     init_errors(app)

@@ -84,6 +84,13 @@ AUDIT_TEXTS: dict[str, LazyString] = {
     ),
     # Site settings (core/legal.py).
     "settings.legal_page_saved": _l("%(actor)s hat den Text der Seite %(target)s gespeichert"),
+    # Reference population (analytics/services.py).
+    "analytics.population_uploaded": _l(
+        "%(actor)s hat die Bevölkerungszahlen %(target)s gespeichert (%(count)s Zellen)"
+    ),
+    "analytics.population_made_current": _l(
+        "%(actor)s hat die Bevölkerungszahlen %(target)s zum aktuellen Stand gemacht"
+    ),
 }
 
 # An entry whose code has no sentence (written by older code) still reads as a sentence.
@@ -153,6 +160,8 @@ ACTION_NAMES: dict[str, LazyString] = {
     "surveys.exported": _l("Umfrage exportiert"),
     "surveys.export_failed": _l("Export fehlgeschlagen"),
     "settings.legal_page_saved": _l("Rechtstext gespeichert"),
+    "analytics.population_uploaded": _l("Bevölkerungszahlen gespeichert"),
+    "analytics.population_made_current": _l("Bevölkerungszahlen als aktuell markiert"),
 }
 
 
