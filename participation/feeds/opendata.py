@@ -113,6 +113,8 @@ def dataset(survey: Survey) -> dict:
         "dct:publisher": {"@type": "foaf:Organization", "foaf:name": site},
         "dct:license": license_,
         "dcatde:licenseAttributionByText": site,
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/DEU"},
+        "dcat:theme": [{"@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"}],
         "dct:temporal": temporal,
         "dct:modified": {"@value": iso(survey.updated_at), "@type": "xsd:dateTime"},
         "dcat:landingPage": {"@id": url_for("surveys.results_page", survey_id=survey.id, _external=True)},
@@ -150,6 +152,8 @@ def catalog():
             "@language": language(),
         },
         "dct:publisher": {"@type": "foaf:Organization", "foaf:name": site},
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/DEU"},
+        "foaf:homepage": {"@id": url_for("core.home", _external=True)},
         "dcat:dataset": [dataset(s) for s in surveys],
     }
     return _jsonld(document, max((s.updated_at for s in surveys), default=None))

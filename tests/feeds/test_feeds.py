@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template_string
 
 from participation.extensions import db
+from participation.projects.models import Project
 from participation.wiki.models import RevisionState, WikiRevision
 from tests.feeds.conftest import ATOM, entry_ids, get_counted, parse_atom
 
@@ -116,3 +117,15 @@ def test_feed_links_fit_the_base_template_line(app, add_project):
         for feed in feeds:
             assert f'href="{feed}"' in html, path
         assert 'title=""' not in html
+
+
+def test_feeds_are_bounded_to_the_newest_fifty(app, client):
+    """55 projects: the feed holds the 50 most recently changed ones."""
+    with app.app_context():
+        db.session.add_all(
+            Project(slug=f"viele-{n}", title=f"Vorhaben {n}", summary="Kurz.", description="")
+            for n in range(55)
+        )
+        db.session.commit()
+    root = parse_atom(client.get("/feeds/vorhaben.atom").data)
+    assert len(root.findall(f"{ATOM}entry")) == 50
