@@ -154,7 +154,7 @@ def _survey_case(app, make_user, kind: str) -> Case:
             {"published": "1"} if kind == "results" else {"texts": "1"},
             base,
             lambda: bool(getattr(state(), flag)),
-            ["für alle öffentlich sichtbar", "nicht zurückholen"]
+            ["für alle öffentlich sichtbar", "als offene Daten", "DCAT-AP.de", "nicht zurückholen"]
             if kind == "results"
             else ["wörtlich gezeigt", "personenbezogene Daten", "nicht zurückholen"],
             carried={"published": "1"} if kind == "results" else {"texts": "1"},

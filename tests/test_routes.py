@@ -74,7 +74,7 @@ KINDS = {
     "proposal-author": by_role(MISSING, moderator=FORBIDDEN, admin=FORBIDDEN),
     # Results not public yet: a page saying so (403) for everyone but the planner and admins, visitors too.
     "results-editor": by_role(FORBIDDEN, admin=OK),
-    # A receipt: only the browser that sent it (its session) or the account it belongs to; 404 for all others.
+    # Not there for anyone: a receipt not sent from this browser or account, open data of unpublished results.
     "receipt": by_role(MISSING),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
@@ -167,7 +167,7 @@ EXPECTED_KIND = {
     "surveys.condition_mode": POST_ONLY,
     "surveys.results_page": RESULTS_EDITOR,  # while open; public once closed and published: EXTRA_CASES
     "surveys.results_texts": SURVEY_EDITOR,
-    "surveys.results_crosstab": RESULTS_EDITOR,  # staff only in every state (public results have no cross-table)
+    "surveys.results_crosstab": RESULTS_EDITOR,  # staff only in every state (public: no cross-table)
     "surveys.results_report": SURVEY_EDITOR,
     "surveys.results_report_pdf": SURVEY_EDITOR,
     "surveys.export_form": SURVEY_EDITOR,
@@ -187,6 +187,13 @@ EXPECTED_KIND = {
     "wiki.withdraw": POST_ONLY,
     "wiki.lock": POST_ONLY,
     "moderation.transparency": PUBLIC,
+    "feeds.projects_feed": PUBLIC,
+    "feeds.discussion_feed": PUBLIC,
+    "feeds.wiki_feed": PUBLIC,
+    "feeds.results_feed": PUBLIC,
+    "opendata.catalog": PUBLIC,
+    "opendata.dataset_jsonld": RECEIPT,  # the World's open survey has no open data: 404 for everyone
+    "opendata.dataset_csv": RECEIPT,
     "moderation.queue": MODERATOR,
     "moderation.item": MODERATOR,
     "moderation.decide": POST_ONLY,
@@ -214,6 +221,8 @@ EXTRA_CASES = [
     ("surveys.thanks", {"survey_id": "draft_survey_id"}, EDITOR_ELSE_404),
     ("surveys.results_page", {"survey_id": "closed_survey_id"}, PUBLIC),
     ("surveys.results_crosstab", {"survey_id": "closed_survey_id"}, RESULTS_EDITOR),
+    ("opendata.dataset_jsonld", {"survey_id": "closed_survey_id"}, PUBLIC),
+    ("opendata.dataset_csv", {"survey_id": "closed_survey_id"}, PUBLIC),
 ]
 
 # Who owns the object behind an "owner" / "survey-editor" endpoint (a World attribute).
@@ -493,7 +502,10 @@ def is_login_redirect(response, path: str) -> bool:
 def outcome_ok(outcome: str, path: str, response) -> bool:
     # Downloads (ZIP, PDF) are binary: decode leniently, the markers are all in the HTML pages.
     status, body = response.status_code, response.get_data().decode("utf-8", errors="replace")
-    forbidden = status == 403 and ("Kein Zugriff" in body or "noch nicht veröffentlicht" in body)
+    # The results' own refusals say why: not published yet, or only for the administration.
+    forbidden = status == 403 and any(
+        words in body for words in ("Kein Zugriff", "noch nicht veröffentlicht", "nur der Verwaltung")
+    )
     missing = status == 404 and "Seite nicht gefunden" in body
     return {
         OK: status == 200,

@@ -46,6 +46,12 @@ def publish_results(survey: Survey) -> Confirmation:
             _("Die Freitextantworten werden mit veröffentlicht, wie Sie es zuvor eingestellt haben.")
             if survey.texts_published
             else _("Freitextantworten bleiben verborgen, bis Sie sie eigens mit veröffentlichen."),
+            _(
+                "Die Zahlen der öffentlichen Ergebnisse erscheinen auch als offene Daten: eine CSV-Datei "
+                "mit Beschreibung nach DCAT-AP.de im Katalog der Plattform, unter der Lizenz „Datenlizenz "
+                "Deutschland – Namensnennung – Version 2.0“. Einzelne Antworten und Freitexte gehören nie "
+                "dazu."
+            ),
         ],
         final=_(
             "Sie können die Ergebnisse später wieder verbergen. Was bis dahin gelesen, heruntergeladen "
