@@ -15,7 +15,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from participation import (
     accounts,
     api,
-    api,
     admin,
     analytics,
     discussions,
@@ -74,7 +73,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(core_bp)
     for domain in DOMAINS:
         domain.init_app(app)
-    api.init_app(app)  # the app shell's public API: after every domain it reads
     api.init_app(app)  # the app shell's public API: after every domain it reads
     # The feeds and open data read every content domain: wired after them, like the app shell.
     feeds.init_app(app)
