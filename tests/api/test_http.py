@@ -99,7 +99,9 @@ def test_documentation_page_and_openapi_document(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"] == "3.1.0"
     page = client.get("/api/v1/").get_data(as_text=True)
-    for path in spec["paths"]:
-        assert f"/api/v1{path}" in page
+    for path, item in spec["paths"].items():
+        assert f"/api/v1{path}" in page and item["get"]["summary"] in page
+        for parameter in item["get"]["parameters"]:
+            assert f"<code>{parameter['name']}</code>" in page
     assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
     assert client.get("/api/v1/dokumentation").status_code == 200
