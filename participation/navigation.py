@@ -86,7 +86,8 @@ STAFF_AREAS: tuple[Section, ...] = (
         "manage-surveys",
         _l("Umfragen verwalten"),
         "surveys.manage_list",
-        ("surveys.",),
+        # The reference population serves the surveys' representativeness: it lives with them.
+        ("surveys.", "analytics."),
         shown_to=can_list_managed_surveys,
     ),  # fmt: skip
     Section("admin", _l("Verwaltung"), "admin.index", ("admin.",), shown_to=can_administer),

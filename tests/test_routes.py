@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from participation import create_app
 from participation.accounts.models import User
+from participation.analytics.models import PopulationCell, PopulationVersion
 from participation.config import ConfigurationError
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.discussions import services as discussions
@@ -76,10 +78,12 @@ KINDS = {
     "results-editor": by_role(FORBIDDEN, admin=OK),
     # Not there for anyone: a receipt not sent from this browser or account, open data of unpublished results.
     "receipt": by_role(MISSING),
+    # The API shows only what is public, to everyone alike (no session decides): else 404.
+    "not-public-404": by_role(MISSING),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
  SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY, MOVED_KIND,
- PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT) = KINDS  # fmt: skip
+ PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT, NOT_PUBLIC_404) = KINDS  # fmt: skip
 # Where each "moved" endpoint leads.
 MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 
@@ -192,6 +196,23 @@ EXPECTED_KIND = {
     "feeds.wiki_feed": PUBLIC,
     "feeds.results_feed": PUBLIC,
     "opendata.catalog": PUBLIC,
+    "analytics.population_index": PLANNER,
+    "analytics.population_detail": PLANNER,
+    "analytics.sample_csv": PLANNER,
+    "analytics.upload": ADMIN,
+    "analytics.make_current": POST_ONLY,
+    "api.documentation": PUBLIC,
+    "api.openapi_document": PUBLIC,
+    "api.project_list": PUBLIC,
+    "api.project_detail": PUBLIC,
+    "api.project_comments": PUBLIC,
+    "api.survey_list": PUBLIC,
+    "api.survey_detail": PUBLIC,
+    "api.survey_results": NOT_PUBLIC_404,  # the World's survey is open; published results: EXTRA_CASES
+    "api.wiki_list": PUBLIC,
+    "api.wiki_detail": PUBLIC,
+    "api.wiki_revisions": PUBLIC,
+    "api.transparency": PUBLIC,
     "opendata.dataset_jsonld": RECEIPT,  # the World's open survey has no open data: 404 for everyone
     "opendata.dataset_csv": RECEIPT,
     "moderation.queue": MODERATOR,
@@ -222,6 +243,8 @@ EXTRA_CASES = [
     ("surveys.results_page", {"survey_id": "closed_survey_id"}, PUBLIC),
     ("surveys.results_crosstab", {"survey_id": "closed_survey_id"}, RESULTS_EDITOR),
     ("opendata.dataset_jsonld", {"survey_id": "closed_survey_id"}, PUBLIC),
+    ("api.survey_results", {"survey_id": "closed_survey_id"}, PUBLIC),
+    ("api.survey_detail", {"survey_id": "draft_survey_id"}, NOT_PUBLIC_404),  # no drafts, not even to editors
     ("opendata.dataset_csv", {"survey_id": "closed_survey_id"}, PUBLIC),
 ]
 
@@ -245,6 +268,7 @@ class World:
     target: UserInfo
     notification_id: int
     project_slug: str
+    project_id: int
     comment_author: UserInfo
     comment_id: int  # published, edited once (so it has an earlier version)
     hidden_comment_id: int
@@ -261,6 +285,7 @@ class World:
     response_id: str
     wiki_author: UserInfo
     wiki_slug: str
+    wiki_page_id: int
     old_revision_id: int  # approved earlier, no longer current
     revision_id: int  # the current approved revision
     pending_revision_id: int  # wiki_author's proposal for the same page
@@ -268,6 +293,7 @@ class World:
     item_id: int  # an open moderation item: target's report on another of comment_author's comments
     decision_id: int  # a moderator hid a third comment of comment_author's
     appeal_id: int  # comment_author's appeal against that decision
+    population_version_id: int  # a reference population an admin uploaded
 
 
 @pytest.fixture
@@ -325,15 +351,21 @@ def build_world(app, make_user) -> World:
         closed_survey = db.session.get(Survey, closed.id)
         survey_services.close(person(planner), closed_survey)
         survey_services.set_results_published(person(planner), closed_survey, True)
+        population = PopulationVersion(
+            source="Statistikstelle Musterstadt", reference_date=date(2025, 12, 31), dimensions="gender",
+            total=5, cells=[PopulationCell(gender="weiblich", count=5)],
+        )  # fmt: skip
+        db.session.add(population)
         condition_id = db.session.scalar(select(Condition.id).where(Condition.page_id == survey.pages[1]))
         db.session.commit()
         built = World(
-            target=target, notification_id=notification.id, project_slug=project.slug,
+            target=target, notification_id=notification.id, project_slug=project.slug, project_id=project.id,
             comment_author=author, comment_id=comment.id, hidden_comment_id=hidden.id,
             survey_owner=planner, survey_id=survey.id, page_id=survey.pages[0], question_id=survey.q["cycle"],
             option_id=survey.o["ja"], condition_id=condition_id, text_question_id=survey.q["far"],
             draft_survey_id=draft.id, closed_survey_id=closed.id,
             respondent=respondent, response_id=response.id, wiki_author=wiki_author, wiki_slug=page.slug,
+            wiki_page_id=page.id, population_version_id=population.id,
             old_revision_id=first.id, revision_id=current.id, pending_revision_id=pending.id,
             proposed_slug=proposal.page.slug, item_id=item_id, decision_id=decision_id, appeal_id=appeal_id,
         )  # fmt: skip
@@ -392,6 +424,8 @@ def values_for(world: World) -> UrlValues:
             "response_id": [world.response_id], "slug": [world.wiki_slug],
             "revision_id": [world.revision_id], "action": ["sperren", "entsperren"],
             "item_id": [world.item_id], "decision_id": [world.decision_id], "appeal_id": [world.appeal_id],
+            "project_id": [world.project_id], "wiki_page_id": [world.wiki_page_id],
+            "version_id": [world.population_version_id],
         },
         per_endpoint={
             "core.legal_page": legal, "admin.edit_legal_page": legal,
@@ -730,6 +764,8 @@ EXPECTED_POST_KIND = {
     "moderation.block": ADMIN,
     "moderation.settings": ADMIN,
     "moderation.log_csv": MODERATOR,
+    "analytics.upload": ADMIN,
+    "analytics.make_current": ADMIN,
     "admin.audit_log_csv": ADMIN,
     "moderation.category_add": ADMIN,
     "moderation.category_change": ADMIN,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
+from participation.analytics import policy
 from participation.analytics.demo import seed_population
 from participation.analytics.views import bp
 from participation.core.demo import register_demo_seeder
+from participation.core.templating import register_template_policies
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and the demo population."""
+    """Register the blueprint, the template policies and the demo population."""
     app.register_blueprint(bp)
+    register_template_policies({"can_view_population": policy.can_view_population})
     register_demo_seeder("analytics", seed_population)

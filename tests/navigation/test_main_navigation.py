@@ -179,7 +179,15 @@ def test_the_header_costs_the_same_queries_however_many_items_are_open(
 
 def test_every_endpoint_of_a_section_blueprint_belongs_to_one_section(app):
     """New pages of projects, surveys, wiki, moderation and admin land in a section by themselves."""
-    section_blueprints = ("projects.", "discussions.", "surveys.", "wiki.", "moderation.", "admin.")
+    section_blueprints = (
+        "projects.",
+        "discussions.",
+        "surveys.",
+        "wiki.",
+        "moderation.",
+        "admin.",
+        "analytics.",
+    )
     missing = [
         rule.endpoint
         for rule in app.url_map.iter_rules()
@@ -188,8 +196,17 @@ def test_every_endpoint_of_a_section_blueprint_belongs_to_one_section(app):
     assert missing == []
     assert current_section("surveys.survey_detail") == "surveys"
     assert current_section("surveys.edit") == "manage-surveys"
+    assert current_section("analytics.population_index") == "manage-surveys"
     assert current_section("wiki.review") == "moderation"
     assert current_section("wiki.page") == "wiki"
     assert current_section("moderation.transparency") == "transparency"
     assert current_section("accounts.profile") is None
     assert {s.endpoint for s in SECTIONS + STAFF_AREAS} <= {r.endpoint for r in app.url_map.iter_rules()}
+
+
+@pytest.mark.parametrize(("role", "path"), [("planner", "/umfragen/verwaltung/"), ("admin", "/admin/")])
+def test_the_reference_population_is_reached_from_the_staff_pages(client_as, role, path):
+    client = client_as(role)
+    assert 'href="/verwaltung/bevoelkerung/"' in client.get(path).get_data(as_text=True)
+    page = client.get("/verwaltung/bevoelkerung/").get_data(as_text=True)
+    assert re.search(r'<a href="/umfragen/verwaltung/"[^>]*aria-current="true"', page)
