@@ -50,7 +50,9 @@ def block(target: User, days: int, reason_code: str, text: str) -> Confirmation:
     )
 
 
-def reject_wiki_change(item_id: int, revision: WikiRevision, reason_code: str, text: str) -> Confirmation:
+def reject_wiki_change(
+    item_id: int, revision: WikiRevision, reason_code: str, text: str, cancel_url: str | None = None
+) -> Confirmation:
     """Rejecting a wiki change from the queue: the author is told why and may object once."""
     return Confirmation(
         title=_("Wiki-Änderung „%(title)s“ ablehnen?", title=revision.title),
@@ -70,5 +72,5 @@ def reject_wiki_change(item_id: int, revision: WikiRevision, reason_code: str, t
             "erfolgreicher Einspruch kann die Änderung doch noch veröffentlichen."
         ),
         button=_("Ja, Änderung ablehnen"),
-        cancel_url=url_for("moderation.item", item_id=item_id),
+        cancel_url=cancel_url or url_for("moderation.item", item_id=item_id),
     )

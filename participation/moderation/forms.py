@@ -29,7 +29,20 @@ def category_choices(blank: bool = True) -> list[SelectChoice]:
     return choices + [SelectChoice(c.code, f"{c.label} ({c.rule})") for c in reasons.categories()]
 
 
+# The decision buttons (the action is the button pressed; ACTION_LABELS say what was decided).
+ACTION_BUTTONS = {
+    Action.PUBLISH: _l("Freigeben"),
+    Action.HIDE: _l("Ausblenden"),
+    Action.REMOVE: _l("Entfernen"),
+    Action.RESTORE: _l("Wieder anzeigen"),
+    Action.DISMISS: _l("Meldungen verwerfen"),
+    Action.REJECT: _l("Ablehnen"),
+}
+
+
 class DecisionForm(FlaskForm):
+    """One decision on a queue item: the button pressed is the action (queue row and item page)."""
+
     action = RadioField(
         _l("Entscheidung"), validators=[InputRequired(_l("Bitte wählen Sie eine Entscheidung."))]
     )
@@ -44,10 +57,20 @@ class DecisionForm(FlaskForm):
         ),
     )
     version = HiddenField()
+    # Where to go after the decision: the queue page it was taken on (checked in the view).
+    back = HiddenField()
 
-    def set_actions(self, actions: list[Action]) -> None:
+    def set_actions(self, actions: list[Action], choices: list[SelectChoice] | None = None) -> None:
+        """The actions that fit the item; `choices` saves reading the categories once per row."""
         self.action.choices = [SelectChoice(a.value, ACTION_LABELS[a]) for a in actions]
-        self.reason_code.choices = category_choices()
+        self.reason_code.choices = choices if choices is not None else category_choices()
+
+    def for_item(self, item_id: int) -> DecisionForm:
+        """Ids unique per item, so many forms fit on one page (the names stay what the view reads)."""
+        for name in ("reason_code", "text", "action"):
+            bound = self[name]
+            bound.id = bound.label.field_id = f"{name}-{item_id}"
+        return self
 
     def validate_reason_code(self, field) -> None:
         if field.data and reasons.category(field.data) is None:

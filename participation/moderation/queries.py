@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -20,8 +18,8 @@ from participation.moderation.models import (
     ModerationItem,
     TargetType,
 )
+from participation.moderation.queue_rows import build_rows, new_account_since
 from participation.projects.models import Project
-from participation.wiki.models import WikiRevision
 
 PAGE_SIZE = 50
 HELD = "vorab"
@@ -31,27 +29,12 @@ APPEAL_TYPE = "einspruch"
 LOG_PREFIXES = ("moderation.", "comment.", "wiki.", "user.blocked", "user.unblocked")
 
 
-@dataclass
-class Row:
-    item: ModerationItem
-    target: Comment | WikiRevision | None
-    author: User | None
-    project: Project | None
-    reasons: dict[str, int] = field(default_factory=dict)
-    reporters: int = 0
-
-    @property
-    def held(self) -> bool:
-        if self.target is None:
-            return False
-        if isinstance(self.target, WikiRevision):
-            return True
-        return self.target.status == CommentStatus.PENDING.value
-
-
-def queue_page(kind: str, reason: str, project_id: int | None, number: int):
+def queue_page(kind: str, reason: str, project_id: int | None, new_only: bool, number: int):
     """Open items oldest first, filtered; returns (pagination, rows) with everything loaded in bulk."""
     query = select(ModerationItem).where(ModerationItem.status == ItemStatus.OPEN.value)
+    if new_only:
+        new_authors = select(User.id).where(User.created_at >= new_account_since())
+        query = query.where(ModerationItem.author_id.in_(new_authors))
     if kind in TYPE_PARAMS:
         query = query.where(ModerationItem.target_type == TYPE_PARAMS[kind].value)
     if project_id is not None:
@@ -73,49 +56,7 @@ def queue_page(kind: str, reason: str, project_id: int | None, number: int):
         )
     query = query.order_by(ModerationItem.opened_at, ModerationItem.id)
     pagination = db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
-    return pagination, _rows(pagination.items)
-
-
-def _by_id(model, ids) -> dict:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)))}
-
-
-def _rows(items: list[ModerationItem]) -> list[Row]:
-    comment_ids = [i.target_id for i in items if i.target_type == TargetType.COMMENT.value]
-    revision_ids = [i.target_id for i in items if i.target_type == TargetType.WIKI_REVISION.value]
-    comments = _by_id(Comment, comment_ids)
-    revisions = _by_id(WikiRevision, revision_ids)
-    users = _by_id(User, [i.author_id for i in items])
-    projects = _by_id(Project, [i.project_id for i in items])
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    reporters: dict[int, int] = defaultdict(int)
-    if comment_ids:
-        for comment_id, reason, number in db.session.execute(
-            select(CommentReport.comment_id, CommentReport.reason, func.count())
-            .where(CommentReport.comment_id.in_(comment_ids), CommentReport.resolved_at.is_(None))
-            .group_by(CommentReport.comment_id, CommentReport.reason)
-        ):
-            counts[comment_id][reason] = number
-            # One report per person and comment (unique constraint): the sum is the reporter count.
-            reporters[comment_id] += number
-    rows = []
-    for item in items:
-        is_comment = item.target_type == TargetType.COMMENT.value
-        target = (comments if is_comment else revisions).get(item.target_id)
-        rows.append(
-            Row(
-                item=item,
-                target=target,
-                author=users.get(item.author_id),
-                project=projects.get(item.project_id),
-                reasons=dict(counts.get(item.target_id, {})) if is_comment else {},
-                reporters=reporters.get(item.target_id, 0) if is_comment else 0,
-            )
-        )
-    return rows
+    return pagination, build_rows(pagination.items)
 
 
 def open_appeals(limit: int = 100) -> list[tuple[Appeal, Decision]]:

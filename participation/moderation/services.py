@@ -71,6 +71,10 @@ def decide(
         raise NotWaiting(chosen.value)
     category = checked_reason(chosen, reason_code, text)
     opened_at = item.opened_at
+    if isinstance(target, WikiRevision):
+        # Page row before queue rows: approving outdates the page's other changes and closes their
+        # items, so two approvals on one page must queue up on the page, not deadlock on the items.
+        wiki_services.lock_page_of(target)
     claim(item, expected_version, moderator)
     if isinstance(target, Comment):
         _apply_to_comment(moderator, item, target, chosen, text)
@@ -91,7 +95,8 @@ def _apply_to_comment(moderator: User, item: ModerationItem, comment: Comment, a
 def _apply_to_revision(moderator: User, revision: WikiRevision, action: Action, text: str | None) -> None:
     try:
         if action == Action.PUBLISH:
-            wiki_services.approve(moderator, revision, revision.version)
+            # Logged and told once, by record_decision: not the wiki's own log entry as well.
+            wiki_services.approve_revision(moderator, revision, revision.version)
         else:
             # The statement of reasons (record_decision) replaces the wiki's plain notice.
             wiki_services.reject_revision(moderator, revision, revision.version, text or "")
@@ -143,4 +148,6 @@ def record_decision(
     )
     if action in RESTRICTIONS:
         statements.send_statement(decision, str(statements.WHAT[action]) % {"place": place})
+    elif isinstance(target, WikiRevision) and action == Action.PUBLISH:
+        wiki_services.tell_approved(target)
     return decision

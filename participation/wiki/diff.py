@@ -163,10 +163,14 @@ def _regroup(chunks: list[DiffChunk]) -> list[DiffChunk]:
 
 def render_diff(old: str, new: str) -> Markup:
     """Escaped HTML; each change carries visually hidden words so it is clear without colour."""
+    return _render_chunks(diff_chunks(old, new))
+
+
+def _render_chunks(chunks: list[DiffChunk]) -> Markup:
     inserted, deleted = escape(_("eingefügt:")), escape(_("gelöscht:"))
     end = escape(_("Ende der Änderung"))
     parts: list[str] = []
-    for chunk in diff_chunks(old, new):
+    for chunk in chunks:
         text = escape(chunk.text)
         if chunk.kind == "equal":
             parts.append(text)
@@ -181,3 +185,32 @@ def render_diff(old: str, new: str) -> Markup:
                 f'<span class="visually-hidden"> ({end})</span></del>'
             )
     return Markup("".join(parts))
+
+
+def _words(text: str, words: int, *, keep_end: bool) -> str:
+    """The last (keep_end) or first `words` words of a text, with "…" where it was cut."""
+    tokens = _TOKEN_RE.findall(text)
+    limit = 2 * words  # words and the spaces between them
+    if len(tokens) <= limit:
+        return text
+    return "…" + "".join(tokens[-limit:]) if keep_end else "".join(tokens[:limit]) + "…"
+
+
+def render_diff_excerpt(old: str, new: str, context_words: int = 8, change_words: int = 60) -> Markup:
+    """Only the changed passages with a few words around them, each cut to `change_words` (queue rows)."""
+    chunks = [c for c in diff_chunks(old, new) if c.text]
+    trimmed: list[DiffChunk] = []
+    for index, chunk in enumerate(chunks):
+        if chunk.kind != "equal":
+            trimmed.append(DiffChunk(chunk.kind, _words(chunk.text, change_words, keep_end=False)))
+        elif index == 0:
+            trimmed.append(DiffChunk("equal", _words(chunk.text, context_words, keep_end=True)))
+        elif index == len(chunks) - 1:
+            trimmed.append(DiffChunk("equal", _words(chunk.text, context_words, keep_end=False)))
+        elif len(_TOKEN_RE.findall(chunk.text)) <= 4 * context_words:
+            trimmed.append(chunk)
+        else:
+            tokens = _TOKEN_RE.findall(chunk.text)
+            head, tail = "".join(tokens[: 2 * context_words]), "".join(tokens[-2 * context_words :])
+            trimmed.append(DiffChunk("equal", f"{head}… {tail}"))
+    return _render_chunks(trimmed)

@@ -267,7 +267,25 @@ def _decide(
 
 
 def approve(moderator: User, revision: WikiRevision, expected_version: int) -> None:
-    """Publish a pending change: move the page's pointer, outdate the rest, tell the author."""
+    """Publish a pending change: move the page's pointer, outdate the rest, log it, tell the author."""
+    approve_revision(moderator, revision, expected_version)
+    page = revision.page
+    record(moderator, "wiki.approve", page, revision_id=revision.id)
+    notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
+
+
+def tell_approved(revision: WikiRevision) -> None:
+    """The author learns that their change is public (for callers that log the decision themselves)."""
+    notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(revision.page))
+
+
+def lock_page_of(revision: WikiRevision) -> None:
+    """Take the page row's lock first (as approve does), for callers that write other rows before deciding."""
+    db.session.execute(select(WikiPage.id).where(WikiPage.id == revision.page_id).with_for_update())
+
+
+def approve_revision(moderator: User, revision: WikiRevision, expected_version: int) -> None:
+    """Publish a pending change without logging or telling anyone: the caller records the decision."""
     if not policy.can_review_wiki(moderator):
         raise NotAllowed("review wiki")
     page = revision.page
@@ -278,8 +296,6 @@ def approve(moderator: User, revision: WikiRevision, expected_version: int) -> N
     db.session.execute(select(WikiPage.id).where(WikiPage.id == page.id).with_for_update())
     _decide(moderator, revision, expected_version, RevisionState.APPROVED, None)
     _move_pointer(page, revision, error=DecisionConflict)
-    record(moderator, "wiki.approve", page, revision_id=revision.id)
-    notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
 
 
 def reject_revision(moderator: User, revision: WikiRevision, expected_version: int, reason: str) -> None:

@@ -85,4 +85,150 @@
       load(link);
     }
   });
+
+  // The moderation queue (moderation/queue_views.py): a decision taken in a row replaces that row in
+  // place. Without this the form posts and the queue page comes back without the decided row; on any
+  // failure here the form is sent the ordinary way.
+  function say(text) {
+    var status = document.getElementById("queue-status");
+    if (status) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+  }
+
+  function focusHeading(row) {
+    var heading = row && row.querySelector("h3, h4, [tabindex='-1']");
+    if (heading) {
+      heading.focus();
+    }
+  }
+
+  function showDone(row, doc) {
+    var flashes = doc.querySelectorAll(".flash");
+    var message = document.createElement("p");
+    message.className = flashes.length ? flashes[0].className + " queue-done" : "flash queue-done";
+    message.setAttribute("tabindex", "-1");
+    message.textContent = Array.prototype.map.call(flashes, function (f) { return f.textContent.trim(); }).join(" ");
+    var article = row.querySelector("article") || row;
+    var heading = article.querySelector("h3");
+    while (article.lastChild && article.lastChild !== heading) {
+      article.removeChild(article.lastChild);
+    }
+    article.appendChild(message);
+    row.removeAttribute("data-queue-row");
+    row.classList.add("queue-item-done");
+    say(message.textContent);
+    var next = row.nextElementSibling;
+    while (next && !next.hasAttribute("data-queue-row")) {
+      next = next.nextElementSibling;
+    }
+    if (next) {
+      focusHeading(next);
+    } else {
+      message.focus();
+    }
+  }
+
+  function showConfirmation(row, form, doc) {
+    var step = doc.querySelector(".confirm-step");
+    var box = document.createElement("div");
+    box.className = "queue-confirm";
+    var title = document.createElement("h4");
+    title.setAttribute("tabindex", "-1");
+    title.textContent = doc.querySelector("h1") ? doc.querySelector("h1").textContent : "";
+    box.appendChild(title);
+    Array.prototype.forEach.call(step.children, function (child) {
+      // The step's h2 become h5 so the row's outline stays in order.
+      box.appendChild(document.importNode(child, true));
+    });
+    Array.prototype.forEach.call(box.querySelectorAll("h2"), function (h2) {
+      var h5 = document.createElement("h5");
+      h5.textContent = h2.textContent;
+      h2.parentNode.replaceChild(h5, h2);
+    });
+    form.parentNode.replaceChild(box, form);
+    title.focus();
+  }
+
+  function decideInPlace(form, submitter) {
+    var row = form.closest("[data-queue-row]");
+    var data = new FormData(form);
+    if (submitter && submitter.name) {
+      data.append(submitter.name, submitter.value);
+    }
+    row.setAttribute("aria-busy", "true");
+    // getAttribute: the form's buttons are named "action", which shadows form.action.
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok && response.status !== 400) {
+          throw new Error(String(response.status));
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        row.removeAttribute("aria-busy");
+        var fresh = doc.getElementById(row.id);
+        if (fresh && fresh.querySelector("form")) {
+          // Still waiting: something to correct (errors beside the fields) or a newer version.
+          var node = document.importNode(fresh, true);
+          row.parentNode.replaceChild(node, row);
+          var target = node.querySelector(".error-summary") || node.querySelector("h3");
+          target.focus();
+          say(doc.querySelector(".flash") ? doc.querySelector(".flash").textContent.trim() : "");
+        } else if (doc.querySelector(".confirm-step")) {
+          showConfirmation(row, form, doc);
+        } else {
+          showDone(row, doc);
+        }
+      })
+      .catch(function () {
+        form.setAttribute("data-plain-submit", "true");
+        if (form.requestSubmit) {
+          form.requestSubmit(submitter || undefined);
+        } else {
+          form.submit();
+        }
+      });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.closest || !form.closest("[data-queue-row]") || form.getAttribute("data-plain-submit")) {
+      return;
+    }
+    event.preventDefault();
+    if (form.closest("[aria-busy='true']")) {
+      return;
+    }
+    decideInPlace(form, event.submitter);
+  });
+
+  // J and K move between the queue's items (announced on the page); never while typing.
+  document.addEventListener("keydown", function (event) {
+    var key = event.key;
+    if ((key !== "j" && key !== "k") || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    var active = document.activeElement;
+    if (active && (/^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) || active.isContentEditable)) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-queue-row]"));
+    if (!rows.length) {
+      return;
+    }
+    var current = active && active.closest ? active.closest(".queue-item") : null;
+    var all = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
+    var index = current ? all.indexOf(current) : -1;
+    var step = key === "j" ? 1 : -1;
+    for (var i = index + step; i >= 0 && i < all.length; i += step) {
+      if (all[i].hasAttribute("data-queue-row")) {
+        event.preventDefault();
+        focusHeading(all[i]);
+        return;
+      }
+    }
+  });
 })();

@@ -90,13 +90,22 @@ def approved_id(app, page_id: int) -> int | None:
     return value
 
 
-def decide(client, revision_id: int, action: str = "freigeben", **data):
-    """Approve ("freigeben") or reject ("ablehnen") with the version shown on the review page."""
+def decide(client, revision_id: int, action: str = "freigeben", reason: str = "", **data):
+    """Approve ("freigeben") or reject ("ablehnen") on the one decision screen, the moderation desk's.
 
-    html = client.get(f"/wiki/pruefung/{revision_id}").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', html)
-    # confirmed=1: a reject's second step (core/confirm.py); approving ignores it.
-    payload = {"version": version.group(1) if version else "1", "confirmed": "1", **data}
-    return post(
-        client, f"/wiki/pruefung/{revision_id}/{action}", payload, token_from=f"/wiki/pruefung/{revision_id}"
-    )
+    /wiki/pruefung/<id> leads there; the version is the one that screen shows. A rejection needs a
+    category (default "thema") and the reason for the author.
+    """
+    screen = client.get(f"/wiki/pruefung/{revision_id}", follow_redirects=True)
+    path = screen.request.path
+    version = re.search(r'name="version" value="(\d+)"', screen.get_data(as_text=True))
+    payload = {
+        "action": {"freigeben": "publish", "ablehnen": "reject"}[action],
+        "version": version.group(1) if version else "1",
+        # confirmed=1: a reject's second step (core/confirm.py); approving ignores it.
+        "confirmed": "1",
+        "text": reason,
+        "reason_code": "thema" if action == "ablehnen" else "",
+        **data,
+    }
+    return post(client, f"{path}/entscheiden", payload, token_from=path)

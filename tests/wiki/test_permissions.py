@@ -92,17 +92,9 @@ ROUTES = [
     ("diff-others-pending", "GET", "/wiki/{slug}/vergleich?zu={pending_id}", None, REVIEWERS_SEE),
     ("others-draft-page", "GET", "/wiki/{draft_slug}", None, REVIEWERS_SEE),
     ("others-draft-history", "GET", "/wiki/{draft_slug}/versionen", None, REVIEWERS_SEE),
-    ("review-list", "GET", "/wiki/pruefung", None, _reviewers(OK)),
-    ("review", "GET", "/wiki/pruefung/{pending_id}", None, _reviewers(OK)),
-    ("approve", "POST", "/wiki/pruefung/{pending_id}/freigeben", {"version": "1"}, _reviewers(DONE)),
-    (
-        "reject",
-        "POST",
-        "/wiki/pruefung/{pending_id}/ablehnen",
-        {"version": "1", "reason": "Nein", "confirmed": "1"},
-        _reviewers(DONE),
-    ),
-    ("approve-draft", "POST", "/wiki/pruefung/{draft_id}/freigeben", {"version": "1"}, _reviewers(DONE)),
+    # The review addresses lead to the moderation desk's decision screen (tests/wiki/test_review.py).
+    ("review-list", "GET", "/wiki/pruefung", None, _reviewers(302)),
+    ("review", "GET", "/wiki/pruefung/{pending_id}", None, _reviewers(302)),
     ("restore", "POST", "/wiki/{slug}/versionen/{old_id}/wiederherstellen", {}, _reviewers(DONE)),
     ("lock", "POST", "/wiki/{slug}/sperren", {}, _reviewers(DONE)),
     ("unlock", "POST", "/wiki/{slug}/entsperren", {}, _reviewers(DONE)),
@@ -165,7 +157,6 @@ def test_route_matrix(app, client, world, make_user, role, name, method, templat
 
 def test_post_routes_refuse_get(client, world):
     for path in (
-        f"/wiki/pruefung/{world.pending_id}/freigeben",
         f"/wiki/{world.slug}/sperren",
         f"/wiki/{world.slug}/versionen/{world.old_id}/wiederherstellen",
     ):
@@ -174,7 +165,9 @@ def test_post_routes_refuse_get(client, world):
 
 def test_post_routes_require_csrf(app, client, world, make_user):
     login(client, make_user(ROLE_SETS["moderator"]))
-    response = client.post(f"/wiki/pruefung/{world.pending_id}/freigeben", data={"version": "1"})
+    screen = client.get(f"/wiki/pruefung/{world.pending_id}").headers["Location"]
+    item_path = client.get(screen).headers["Location"]
+    response = client.post(f"{item_path}/entscheiden", data={"version": "1", "action": "publish"})
     assert response.status_code == 400
 
     with app.app_context():

@@ -121,9 +121,9 @@ def test_reviewer_sees_pending_in_history_and_review(app, pending_change, make_u
     client = app.test_client()
     login(client, make_user(ROLE_SETS["moderator"]))
     assert MARKER in client.get(f"/wiki/{page.slug}/versionen").get_data(as_text=True)
-    review = client.get(f"/wiki/pruefung/{pending_id}").get_data(as_text=True)
+    review = client.get(f"/wiki/pruefung/{pending_id}", follow_redirects=True).get_data(as_text=True)
     assert MARKER in review and "<ins>" in review
-    assert TITLE_MARKER in client.get("/wiki/pruefung").get_data(as_text=True)
+    assert TITLE_MARKER in client.get("/wiki/pruefung", follow_redirects=True).get_data(as_text=True)
     # The public page text is still the approved one, for reviewers too.
     assert MARKER not in client.get(f"/wiki/{page.slug}").get_data(as_text=True)
 
