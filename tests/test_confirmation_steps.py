@@ -298,21 +298,6 @@ def _rejected(app, revision_id: int) -> bool:
         return db.session.get_one(WikiRevision, revision_id).state == "rejected"
 
 
-def _wiki_reject_case(app, make_user) -> Case:
-    revision_id, _item = _pending_revision(app, make_user)
-    data = {"version": "1", "reason": REASON}
-    return Case(
-        make_user(ROLE_SETS["moderator"]),
-        make_user(),
-        f"/wiki/pruefung/{revision_id}/ablehnen",
-        data,
-        f"/wiki/pruefung/{revision_id}",
-        lambda: _rejected(app, revision_id),
-        ["Änderung „Freibad“ ablehnen?", "nicht veröffentlicht", "Nachricht mit Ihrer Begründung"],
-        carried=data,
-    )
-
-
 def _queue_reject_case(app, make_user) -> Case:
     revision_id, item_id = _pending_revision(app, make_user)
     with app.app_context():
@@ -339,7 +324,6 @@ CASES: dict[str, Callable] = {
     "project-delete": _project_case,
     "admin-block": _admin_block_case,
     "moderation-block": _moderation_block_case,
-    "wiki-reject": _wiki_reject_case,
     "queue-wiki-reject": _queue_reject_case,
 }
 
@@ -430,7 +414,6 @@ def test_the_confirmation_page_speaks_english(app, case):
             {"block-days": "0", "block-reason_code": "spam", "block-text": "x"},
             "zwischen 1 und 365",
         ),
-        ("wiki-reject", {"version": "1", "reason": " "}, "Bitte begründen Sie die Ablehnung."),
     ],
 )
 def test_invalid_form_shows_its_errors_and_no_confirmation(app, make_user, case_name, data, message):

@@ -39,9 +39,9 @@ BAD_TOKEN = "ungueltig.abc-123"
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 
 # What a GET answers: one outcome per role.
-OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED, MOVED = (
+OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED, MOVED, DESK = (
     "200", "login redirect", "redirect home", "403", "404", "403 or 404", "400 bad token", "405",
-    "308 to the German address",
+    "308 to the German address", "302 to the moderation desk",
 )  # fmt: skip
 
 
@@ -80,10 +80,12 @@ KINDS = {
     "receipt": by_role(MISSING),
     # The API shows only what is public, to everyone alike (no session decides): else 404.
     "not-public-404": by_role(MISSING),
+    # The wiki's old review addresses: reviewers are sent to the one decision screen, the desk.
+    "to-desk": by_role(FORBIDDEN, anonymous=LOGIN, moderator=DESK, admin=DESK),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
  SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY, MOVED_KIND,
- PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT, NOT_PUBLIC_404) = KINDS  # fmt: skip
+ PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT, NOT_PUBLIC_404, TO_DESK) = KINDS  # fmt: skip
 # Where each "moved" endpoint leads.
 MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 
@@ -183,10 +185,8 @@ EXPECTED_KIND = {
     "wiki.diff": PUBLIC,
     "wiki.create": PARTICIPANT,
     "wiki.edit": PARTICIPANT,
-    "wiki.review_list": MODERATOR,
-    "wiki.review": MODERATOR,
-    "wiki.approve": POST_ONLY,
-    "wiki.reject": POST_ONLY,
+    "wiki.review_list": TO_DESK,
+    "wiki.review": TO_DESK,
     "wiki.restore": POST_ONLY,
     "wiki.withdraw": POST_ONLY,
     "wiki.lock": POST_ONLY,
@@ -217,6 +217,7 @@ EXPECTED_KIND = {
     "opendata.dataset_csv": RECEIPT,
     "moderation.queue": MODERATOR,
     "moderation.item": MODERATOR,
+    "moderation.wiki_change": TO_DESK,  # a wiki change's number leads to its item on the desk
     "moderation.decide": POST_ONLY,
     "moderation.appeal": MODERATORS_AND_SUBJECT,
     "moderation.appeal_review": MODERATOR,
@@ -430,7 +431,7 @@ def values_for(world: World) -> UrlValues:
         per_endpoint={
             "core.legal_page": legal, "admin.edit_legal_page": legal,
             "discussions.restore": {"comment_id": [world.hidden_comment_id]},
-            "wiki.review": pending, "wiki.approve": pending, "wiki.reject": pending, "wiki.withdraw": pending,
+            "wiki.review": pending, "wiki.withdraw": pending, "moderation.wiki_change": pending,
             "wiki.restore": {"revision_id": [world.old_revision_id]},
             "surveys.results_texts": {"question_id": [world.text_question_id]},
             "moderation.category_change": {"code": ["spam"]},
@@ -551,6 +552,7 @@ def outcome_ok(outcome: str, path: str, response) -> bool:
         BAD: status == 400 and "ungültig" in body,
         NOT_ALLOWED: status == 405 and "Aktion nicht erlaubt" in body,
         MOVED: status == 308 and response.headers.get("Location") == MOVED_TO.get(path),
+        DESK: status == 302 and response.headers.get("Location", "").startswith("/moderation"),
     }[outcome]
 
 
@@ -751,8 +753,6 @@ EXPECTED_POST_KIND = {
     "surveys.export_file": SURVEY_EDITOR,
     "wiki.create": PARTICIPANT,
     "wiki.edit": PARTICIPANT,
-    "wiki.approve": MODERATOR,
-    "wiki.reject": MODERATOR,
     "wiki.restore": MODERATOR,
     "wiki.lock": MODERATOR,
     "wiki.withdraw": PROPOSAL_AUTHOR,
