@@ -1,8 +1,7 @@
 """The public, read-only JSON API (/api/v1): app shell, like admin; no domain imports it.
 
-Extension points for what comes later (issue 16): planner tokens plug into `auth.rate_key` (a
-token's key instead of the address) and add their endpoints to this blueprint and to openapi.py;
-feeds and the open data catalogue get blueprints of their own beside this one.
+Planner tokens (item 2): models.py, tokens.py (check, create, revoke), responses.py (the endpoint on
+this blueprint), token_views.py (the "Zugangsschlüssel (API)" pages in the account area).
 """
 
 from __future__ import annotations
@@ -10,7 +9,10 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from participation.api import responses  # noqa: F401  # registers the token endpoint on bp
 from participation.api.http import CORS_HEADERS, http_problem
+from participation.api.token_views import bp as token_bp
+from participation.api.tokens import bearer, digest
 from participation.api.views import bp
 from participation.extensions import client_key, limiter
 
@@ -19,7 +21,10 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def rate_key() -> str:
-    """Who a request counts against: per address today; a planner token's own key will come first."""
+    """Who a request counts against: a planner token (by its hash) when one is sent, else the address."""
+    secret = bearer()
+    if secret is not None:
+        return "api:token:" + digest(secret)
     return "api:" + client_key()
 
 
@@ -62,4 +67,5 @@ limiter.limit(rate_limit, key_func=rate_key)(bp)
 def init_app(app: Flask) -> None:
     """Register the API blueprint (rate limit and problem+json errors come with it) and its CORS headers."""
     app.register_blueprint(bp)
+    app.register_blueprint(token_bp)
     app.after_request(_api_response)

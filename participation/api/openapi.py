@@ -286,6 +286,38 @@ SCHEMAS["SurveyDetail"] = {
     ]
 }
 
+# Raw responses for a planner token (#16 item 2): the technical CSV's header and rows.
+CELL_VALUE: dict[str, Any] = {"type": ["string", "integer", "number", "null"]}
+SCHEMAS["RawResponses"] = _obj(
+    {
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "items": {"type": "array", "items": {"type": "array", "items": CELL_VALUE}},
+        "next": NULL_STR,
+    }
+)
+PATHS["/surveys/{survey_id}/responses"] = {
+    "get": {
+        "summary": "Raw responses (the rows of the technical CSV) for a planner token",
+        "security": [{"plannerToken": []}],
+        "parameters": [_id("survey_id"), *PAGING],
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": _ref("RawResponses")}}},
+            "400": _problem("Invalid parameter."),
+            "401": _problem("No token, or an unknown, expired or revoked one."),
+            "403": _problem("The token may not read this survey."),
+            "404": _problem("No such path (an id out of range)."),
+            "429": _problem("Too many requests; see Retry-After."),
+        },
+    }
+}
+SECURITY_SCHEMES = {
+    "plannerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal access key from „Mein Konto → Zugangsschlüssel (API)“.",
+    }
+}
+
 
 def document() -> dict[str, Any]:
     """The OpenAPI document (built per call: nothing in it depends on the request)."""
@@ -302,5 +334,5 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
     }

@@ -33,6 +33,14 @@ AUDIT_TEXTS: dict[str, LazyString] = {
         "%(actor)s hat dem Einspruch gegen %(target)s stattgegeben und die Entscheidung aufgehoben"
     ),
     "moderation.log_exported": _l("%(actor)s hat das Moderationsprotokoll als CSV heruntergeladen"),
+    # Planner tokens for the API (api/tokens.py, api/responses.py).
+    "api.token_created": _l(
+        "%(actor)s hat den API-Zugangsschlüssel „%(label)s“ für %(count)s Umfrage(n) angelegt"
+    ),
+    "api.token_revoked": _l("%(actor)s hat den API-Zugangsschlüssel „%(label)s“ widerrufen"),
+    "api.token_used": _l(
+        "%(actor)s hat mit einem API-Zugangsschlüssel %(count)s Antworten von %(target)s gelesen"
+    ),
     "admin.audit_log_exported": _l("%(actor)s hat das Protokoll als CSV heruntergeladen"),
     "moderation.settings_changed": _l("%(actor)s hat die Moderationseinstellungen geändert"),
     "moderation.category_added": _l("%(actor)s hat den Moderationsgrund „%(label)s“ angelegt"),
@@ -154,6 +162,9 @@ ACTION_NAMES: dict[str, LazyString] = {
     "surveys.page_renamed": _l("Umfrageseite umbenannt"),
     "surveys.question_reworded": _l("Frage umformuliert"),
     "surveys.option_relabelled": _l("Antwortoption umbenannt"),
+    "api.token_created": _l("API-Zugangsschlüssel angelegt"),
+    "api.token_revoked": _l("API-Zugangsschlüssel widerrufen"),
+    "api.token_used": _l("Antworten per API-Zugangsschlüssel gelesen"),
     "surveys.condition_added": _l("Bedingung hinzugefügt"),
     "surveys.codes_generated": _l("Teilnahmecodes erzeugt"),
     "surveys.response_entered": _l("Antwort stellvertretend erfasst"),

@@ -4,6 +4,8 @@ type and schema. Runs on SQLite (`make test`) and on PostgreSQL (`.ci/run`), bou
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -15,10 +17,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from participation.api import openapi
+from participation.api import openapi, tokens
 from participation.extensions import db
 from participation.surveys.models import Survey
 from tests.api.conftest import Bulk
+from tests.conftest import get_user
 from tests.surveys.results_factories import answer, close_and_publish, results_survey
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -49,7 +52,12 @@ def fuzz_data(app, make_user, planner):
         db.session.commit()
     # The fuzzer sends hundreds of requests from one address: the limit would only give it 429s.
     app.config["API_RATE_LIMIT"] = "100000/minute"
-    yield
+    with app.app_context():
+        _token, secret = tokens.create(
+            get_user(app, planner.id), "Fuzz", [built.id], date.today() + timedelta(days=2)
+        )
+        db.session.commit()
+    yield secret
     app.config.pop("API_RATE_LIMIT")
 
 
@@ -58,3 +66,6 @@ def fuzz_data(app, make_user, planner):
 def test_api_answers_as_documented(case, app, fuzz_data):
     """No 5xx; status, media type and body as the document says, for valid and invalid parameters."""
     case.call_and_validate(app=app, checks=CHECKS)
+    if case.path.endswith("/responses"):
+        # The token endpoint once more with a planner token (scoped to the fuzz survey only).
+        case.call_and_validate(app=app, checks=CHECKS, headers={"Authorization": f"Bearer {fuzz_data}"})

@@ -1,0 +1,115 @@
+"""/api/v1/surveys/<id>/responses: a survey's raw responses for a planner token, as the technical CSV.
+
+The token is checked first (one query, no survey, no answers read): a refused request costs nothing.
+The rows are the technical CSV's own rows (exports.columns.iter_table with the CSV-ready cells and
+the default options), so the API and the download cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Generator
+from typing import cast
+
+from flask import Response, url_for
+from flask import request as http_request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from participation.api.http import BadParameter, api_locale, page_limit, problem
+from participation.api.tokens import TokenRefused, authenticate
+from participation.api.views import bp
+from participation.core import audit
+from participation.core.types import utcnow
+from participation.extensions import db
+from participation.surveys.exports.columns import ExportOptions, iter_table
+from participation.surveys.models import Survey
+from participation.surveys.policy import can_export_results
+
+RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def technical_rows(survey: Survey, after: str | None, limit: int) -> tuple[list, list[list]]:
+    """The technical CSV's header and up to limit + 1 of its rows after the response id `after`."""
+    # iter_table is a generator function: closing it early ends its reading of batches.
+    table = cast(Generator[list, None, None], iter_table(survey, ExportOptions(), csv_comma=False))
+    header = next(table)
+    rows: list[list] = []
+    try:
+        for row in table:
+            if after is not None and row[0] <= after:
+                continue
+            rows.append(row)
+            if len(rows) > limit:
+                break
+    finally:
+        table.close()  # gives nothing back to hold: each batch already returned its connection
+    return header, rows
+
+
+def _cursor() -> str | None:
+    raw = http_request.args.get("cursor")
+    if raw is None:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        value = None
+    if not isinstance(value, str) or not RESPONSE_ID.fullmatch(value):
+        raise BadParameter(_l("„cursor“ ist ungültig: Bitte den Link „next“ der vorigen Seite verwenden."))
+    return value
+
+
+def _refusal(error: TokenRefused) -> Response:
+    with force_locale(api_locale()):
+        if error.status == 403:
+            response = problem(
+                403, _("Kein Zugriff"), _("Dieser Zugangsschlüssel gilt nicht für diese Umfrage.")
+            )
+        else:
+            response = problem(
+                401,
+                _("Nicht angemeldet"),
+                _("Bitte einen gültigen Zugangsschlüssel senden (Authorization: Bearer …)."),
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/surveys/<int(max=9223372036854775807):survey_id>/responses")
+def survey_responses(survey_id: int):
+    """Raw responses of a survey for a token that may read it: the technical CSV's rows, keyset paged."""
+    try:
+        token = authenticate(survey_id)
+    except TokenRefused as error:
+        return _refusal(error)
+    limit, after = page_limit(), _cursor()
+    survey = db.session.get(Survey, survey_id)
+    owner = token.user
+    if survey is None or not can_export_results(owner, survey):
+        # The survey is gone or its owner no longer may export it: the token's scope no longer holds.
+        return _refusal(TokenRefused(403, "scope"))
+    header, rows = technical_rows(survey, after, limit)
+    token.last_used_at = utcnow()
+    audit.record(owner, "api.token_used", survey, count=len(rows[:limit]))
+    db.session.commit()
+    next_url = None
+    if len(rows) > limit:
+        last = json.dumps(rows[limit - 1][0]).encode()
+        cursor = base64.urlsafe_b64encode(last).decode().rstrip("=")
+        next_url = url_for("api.survey_responses", survey_id=survey_id, limit=limit, cursor=cursor)
+    body = json.dumps(
+        {"columns": header, "items": rows[:limit], "next": next_url},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    response = Response(body, mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
