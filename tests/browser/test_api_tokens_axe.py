@@ -34,13 +34,17 @@ def _refused(site: Site) -> None:
     assert "Namen" in site.page.locator("#name-error").inner_text()
 
 
-def _created_and_revoked(site: Site) -> None:
+def _created(site: Site) -> None:
     _planner_with_survey(site)
     for name in ("Alt", "R-Skript Statistikstelle mit langem Namen"):
         site.page.fill("#name", name)
         site.page.locator("input[name=surveys]").first.check()
         _submit(site)
     assert site.page.locator(".api-token-secret").count() == 1
+
+
+def _created_and_revoked(site: Site) -> None:
+    _created(site)
     with site.page.expect_navigation():
         site.page.locator(".api-token-list button").last.click()
     assert "widerrufen am" in site.page.locator("main").inner_text()
@@ -49,6 +53,7 @@ def _created_and_revoked(site: Site) -> None:
 PAGES: dict[str, Callable[[Site], None]] = {
     "empty": _planner_with_survey,
     "refused with errors": _refused,
+    "new key shown once": _created,
     "created and revoked": _created_and_revoked,
 }
 
