@@ -7,7 +7,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from participation import create_app
 from participation.accounts.models import User
 from participation.analytics.models import PopulationCell, PopulationVersion
+from participation.api import tokens as api_tokens
 from participation.config import ConfigurationError
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS
 from participation.discussions import services as discussions
@@ -39,9 +40,9 @@ BAD_TOKEN = "ungueltig.abc-123"
 TRACEBACK_MARKERS = ("Traceback", 'File "')
 
 # What a GET answers: one outcome per role.
-OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED, MOVED, DESK = (
+OK, LOGIN, HOME, FORBIDDEN, MISSING, DENIED, BAD, NOT_ALLOWED, MOVED, DESK, UNAUTHORIZED = (
     "200", "login redirect", "redirect home", "403", "404", "403 or 404", "400 bad token", "405",
-    "308 to the German address", "302 to the moderation desk",
+    "308 to the German address", "302 to the moderation desk", "401 problem+json",
 )  # fmt: skip
 
 
@@ -82,10 +83,12 @@ KINDS = {
     "not-public-404": by_role(MISSING),
     # The wiki's old review addresses: reviewers are sent to the one decision screen, the desk.
     "to-desk": by_role(FORBIDDEN, anonymous=LOGIN, moderator=DESK, admin=DESK),
+    # The raw-responses API answers only a planner token, never a session.
+    "bearer": by_role(UNAUTHORIZED),
 }
 (PUBLIC, GUEST, ACCOUNT, PARTICIPANT, STAFF, PLANNER, MODERATOR, MODERATORS_AND_SUBJECT, ADMIN,
  SURVEY_EDITOR, OWNER, REVIEWERS_ELSE_404, EDITOR_ELSE_404, TOKEN, POST_ONLY, MOVED_KIND,
- PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT, NOT_PUBLIC_404, TO_DESK) = KINDS  # fmt: skip
+ PROPOSAL_AUTHOR, RESULTS_EDITOR, RECEIPT, NOT_PUBLIC_404, TO_DESK, BEARER) = KINDS  # fmt: skip
 # Where each "moved" endpoint leads.
 MOVED_TO = {"/admin/settings": "/admin/einstellungen"}
 
@@ -213,6 +216,9 @@ EXPECTED_KIND = {
     "api.wiki_detail": PUBLIC,
     "api.wiki_revisions": PUBLIC,
     "api.transparency": PUBLIC,
+    "api.survey_responses": BEARER,
+    "api_tokens.index": PLANNER,
+    "api_tokens.revoke": POST_ONLY,
     "opendata.dataset_jsonld": RECEIPT,  # the World's open survey has no open data: 404 for everyone
     "opendata.dataset_csv": RECEIPT,
     "moderation.queue": MODERATOR,
@@ -256,6 +262,7 @@ OWNER_OF = {
     "surveys": "survey_owner",
     "wiki": "wiki_author",  # the proposals in EXTRA_CASES
     "moderation": "comment_author",  # the decision to hide their comment
+    "api_tokens": "survey_owner",  # the planner's own API token
 }
 
 
@@ -295,6 +302,7 @@ class World:
     decision_id: int  # a moderator hid a third comment of comment_author's
     appeal_id: int  # comment_author's appeal against that decision
     population_version_id: int  # a reference population an admin uploaded
+    token_id: int  # survey_owner's API token for survey_id
 
 
 @pytest.fixture
@@ -357,6 +365,9 @@ def build_world(app, make_user) -> World:
             total=5, cells=[PopulationCell(gender="weiblich", count=5)],
         )  # fmt: skip
         db.session.add(population)
+        token, _secret = api_tokens.create(
+            person(planner), "Welt", [survey.id], datetime.now(UTC).date() + timedelta(days=30)
+        )
         condition_id = db.session.scalar(select(Condition.id).where(Condition.page_id == survey.pages[1]))
         db.session.commit()
         built = World(
@@ -366,7 +377,7 @@ def build_world(app, make_user) -> World:
             option_id=survey.o["ja"], condition_id=condition_id, text_question_id=survey.q["far"],
             draft_survey_id=draft.id, closed_survey_id=closed.id,
             respondent=respondent, response_id=response.id, wiki_author=wiki_author, wiki_slug=page.slug,
-            wiki_page_id=page.id, population_version_id=population.id,
+            wiki_page_id=page.id, population_version_id=population.id, token_id=token.id,
             old_revision_id=first.id, revision_id=current.id, pending_revision_id=pending.id,
             proposed_slug=proposal.page.slug, item_id=item_id, decision_id=decision_id, appeal_id=appeal_id,
         )  # fmt: skip
@@ -426,7 +437,7 @@ def values_for(world: World) -> UrlValues:
             "revision_id": [world.revision_id], "action": ["sperren", "entsperren"],
             "item_id": [world.item_id], "decision_id": [world.decision_id], "appeal_id": [world.appeal_id],
             "project_id": [world.project_id], "wiki_page_id": [world.wiki_page_id],
-            "version_id": [world.population_version_id],
+            "version_id": [world.population_version_id], "token_id": [world.token_id],
         },
         per_endpoint={
             "core.legal_page": legal, "admin.edit_legal_page": legal,
@@ -541,7 +552,10 @@ def outcome_ok(outcome: str, path: str, response) -> bool:
     forbidden = status == 403 and any(
         words in body for words in ("Kein Zugriff", "noch nicht veröffentlicht", "nur der Verwaltung")
     )
-    missing = status == 404 and "Seite nicht gefunden" in body
+    # HTML pages say so in words; the API answers problem+json.
+    missing = status == 404 and (
+        "Seite nicht gefunden" in body or response.mimetype == "application/problem+json"
+    )
     return {
         OK: status == 200,
         LOGIN: is_login_redirect(response, path),
@@ -553,6 +567,7 @@ def outcome_ok(outcome: str, path: str, response) -> bool:
         NOT_ALLOWED: status == 405 and "Aktion nicht erlaubt" in body,
         MOVED: status == 308 and response.headers.get("Location") == MOVED_TO.get(path),
         DESK: status == 302 and response.headers.get("Location", "").startswith("/moderation"),
+        UNAUTHORIZED: status == 401 and response.mimetype == "application/problem+json",
     }[outcome]
 
 
@@ -766,6 +781,8 @@ EXPECTED_POST_KIND = {
     "moderation.log_csv": MODERATOR,
     "analytics.upload": ADMIN,
     "analytics.make_current": ADMIN,
+    "api_tokens.index": PLANNER,
+    "api_tokens.revoke": OWNER,  # someone else's token: 404 for planners and admins, 403 for others
     "admin.audit_log_csv": ADMIN,
     "moderation.category_add": ADMIN,
     "moderation.category_change": ADMIN,
