@@ -92,11 +92,14 @@ FORMS = {
     "email": ("citizen", "POST", "/konto/e-mail",
               {"email": "neu@example.org", "current_password": TEST_PASSWORD},
               ("email", "current_password")),
-    "block": ("admin", "POST", None, {"reason": "Wiederholte Beleidigungen", "confirmed": "1"}, ("reason",)),
+    # The admin page uses the moderation desk's sanction form (duration, category, reason).
+    "block": ("admin", "POST", None,
+              {"block-days": "7", "block-reason_code": "spam", "block-text": "Wiederholte Beleidigungen",
+               "confirmed": "1"},
+              ("block-text",)),
     "legal": ("admin", "POST", "/admin/einstellungen/impressum", {"body": "# Impressum\n\nText"}, ("body",)),
     "user_search": ("admin", "GET", "/admin/benutzer", {"q": "anna"}, ("q",)),
-    "audit_search": ("admin", "GET", "/admin/protokoll", {"action": "user", "actor": "anna"},
-                     ("action", "actor")),
+    "audit_search": ("admin", "GET", "/admin/protokoll", {"action": "", "person": "anna"}, ("person",)),
     "project": ("planner", "POST", "/projekte/neu",
                 {"title": "Radweg Bahnhofstraße", "slug": "radweg-bahnhofstrasse", "summary": "Ein Radweg.",
                  "description": "Mehr dazu.", "phase": "information", "discussion_open": "y"},
@@ -134,7 +137,7 @@ def saved_completely(app, form: str, payload: dict, actor_id: int, target_id: in
         if form == "email":
             return actor.pending_email == normalize_email(payload["email"])
         if form == "block":
-            reason = normalized(payload["reason"])
+            reason = normalized(payload["block-text"])
             return target_user.blocked_at is not None and target_user.blocked_reason == reason
         if form == "legal":
             page = db.session.get(LegalPage, "impressum")

@@ -143,10 +143,12 @@ def test_admin_block_form_error_is_tied_to_the_reason(client, make_user):
     target = make_user()
     login(client, make_user(ROLE_SETS["admin"]))
     path = f"/admin/benutzer/{target.id}"
-    response = post(client, path + "/sperren", {"reason": ""}, token_from=path)
+    data = {"block-days": "7", "block-reason_code": "spam", "block-text": ""}
+    response = post(client, path + "/sperren", data, token_from=path)
     assert response.status_code == 400
     assert_errors_tied_to_fields(
-        response.get_data(as_text=True), {"reason": "Bitte geben Sie einen Grund an."}
+        response.get_data(as_text=True),
+        {"block-text": "Bitte begründen Sie die Entscheidung für die betroffene Person."},
     )
 
 
