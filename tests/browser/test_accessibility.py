@@ -308,7 +308,7 @@ def _admin_user_detail(site: Site) -> None:
     _admin, target = admin_with_target(site)
     site.goto(f"/admin/benutzer/{target.id}")
     assert heading(site) == "Erika Mustermann"
-    assert site.page.locator("#reason").is_visible()
+    assert site.page.locator("#block-text").is_visible()
 
 
 @scenario("admin-user-detail-block-error")
@@ -316,8 +316,15 @@ def _admin_user_detail_block_error(site: Site) -> None:
     _admin, target = admin_with_target(site)
     site.goto(f"/admin/benutzer/{target.id}")
     submit_main_form(site, "Konto sperren", status=400)
-    assert_error_summary(site, "Bitte geben Sie einen Grund an.")
-    assert site.page.locator("#reason").get_attribute("aria-invalid") == "true"
+    assert_error_summary(site, "Bitte begründen Sie die Entscheidung für die betroffene Person.")
+    assert site.page.locator("#block-text").get_attribute("aria-invalid") == "true"
+
+
+def _fill_block_form(site: Site) -> None:
+    """The shared sanction form: duration, category (with its rule), the reason for the person."""
+    site.page.fill("#block-days", "7")
+    site.page.select_option("#block-reason_code", "spam")
+    site.page.fill("#block-text", "Wiederholt beleidigende Beiträge")
 
 
 @scenario("admin-user-block-confirmation")
@@ -325,7 +332,7 @@ def _admin_user_block_confirmation(site: Site) -> None:
     """The confirmation step before blocking: what happens, what cannot be undone, the reason typed."""
     _admin, target = admin_with_target(site)
     site.goto(f"/admin/benutzer/{target.id}")
-    site.page.fill("#reason", "Wiederholt beleidigende Beiträge")
+    _fill_block_form(site)
     submit_main_form(site, "Konto sperren", status=200)
     assert heading(site) == "Konto von Erika Mustermann sperren?"
     assert "Wiederholt beleidigende Beiträge" in site.page.locator("main").inner_text()
@@ -335,7 +342,7 @@ def _admin_user_block_confirmation(site: Site) -> None:
 def _admin_user_detail_blocked(site: Site) -> None:
     _admin, target = admin_with_target(site)
     site.goto(f"/admin/benutzer/{target.id}")
-    site.page.fill("#reason", "Wiederholt beleidigende Beiträge")
+    _fill_block_form(site)
     submit_main_form(site, "Konto sperren", status=200)  # the confirmation step (core/confirm.py)
     submit_main_form(site, "Ja, Konto sperren", status=302)
     assert site.page.locator("main button", has_text="Sperre aufheben").is_visible()
@@ -352,11 +359,15 @@ def _admin_audit_log(site: Site) -> None:
         db.session.commit()
         db.session.remove()
     site.goto("/admin/protokoll")
-    # two "user.created" rows from make_user, then the three admin actions
-    assert site.page.locator("tbody tr").count() == 5
-    table = site.page.locator("tbody").inner_text()
-    for action in ("user.roles_changed", "user.blocked", "user.unblocked"):
-        assert action in table
+    # two "user.created" lines from make_user, then the three admin actions, each a sentence
+    assert site.page.locator(".audit-line").count() == 5
+    log = site.page.locator(".audit-lines").inner_text()
+    for sentence in (
+        "hat die Rollen für das Konto von Erika Mustermann geändert",
+        "hat das Konto von Erika Mustermann gesperrt",
+        "hat die Sperre für das Konto von Erika Mustermann aufgehoben",
+    ):
+        assert sentence in log
 
 
 @scenario("admin-settings")

@@ -193,7 +193,7 @@ def test_no_horizontal_scrolling_at_320_pixels(site: Site, path: str, role: str 
     if path == "/admin/benutzer":
         expect(site.page.locator("tbody")).to_contain_text(LONG_EMAIL)
     if path == "/admin/protokoll":
-        expect(site.page.locator("tbody")).to_contain_text("user.blocked")
+        expect(site.page.locator(".audit-lines")).to_contain_text("gesperrt")
     if path == "/admin/einstellungen/impressum":
         expect(site.page.locator("textarea#body")).to_be_visible()
         box = site.page.locator("textarea#body").bounding_box()
