@@ -10,8 +10,9 @@ import re
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.surveys.models import Answer, Response
-from tests.conftest import ROLE_SETS, count_queries, login, post
+from participation.surveys.answering.codes import generate_codes
+from participation.surveys.models import Answer, Response, Survey
+from tests.conftest import ROLE_SETS, count_queries, get_user, login, post
 from tests.surveys.factories import two_page_survey
 
 SECTION = re.compile(r'<section class="survey-page".*?</section>', re.S)
@@ -169,3 +170,28 @@ def test_summary_and_receipt_queries_do_not_grow_with_responses(app, client, mak
         step(app.test_client(), s, 1, full(s, far=f"Ziel {index}"), "submit")
     assert stored(app) == 16
     assert measure(client) == few
+
+
+def test_receipt_after_a_code_in_a_non_anonymous_survey_says_why_there_is_no_copy(
+    app, client, make_user, monkeypatch
+):
+    # A code's response waits for its batch, unlinkable to the code: there is no row to copy yet.
+    monkeypatch.setitem(app.config, "SURVEY_BATCH_SIZE", 11)
+    planner = make_user(ROLE_SETS["planner"])
+    s = two_page_survey(app, planner.id, anonymous=False, access="code")
+    with app.app_context():
+        survey = db.session.get(Survey, s.id)
+        [code] = generate_codes(get_user(app, planner.id), survey, 1)
+        db.session.commit()
+    start = post(
+        client,
+        f"/umfragen/{s.id}/teilnehmen",
+        {"action": "start", "code": code},
+        token_from=f"/umfragen/{s.id}",
+    )
+    assert "Seite 1 von 2" in start.get_data(as_text=True)
+    done = step(client, s, 1, {**full(s), "code": code}, "submit")
+    assert done.status_code == 302, done.get_data(as_text=True)[:300]
+    thanks = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Eingegangen am" in thanks and "mit einem Teilnahmecode teilgenommen" in thanks
+    assert "Zur Arbeit" not in thanks
