@@ -147,6 +147,10 @@
       h5.textContent = h2.textContent;
       h2.parentNode.replaceChild(h5, h2);
     });
+    // The mistakes shown before are corrected now; a stale summary would also break the heading order.
+    Array.prototype.forEach.call(row.querySelectorAll(".error-summary"), function (summary) {
+      summary.parentNode.removeChild(summary);
+    });
     form.parentNode.replaceChild(box, form);
     title.focus();
   }
