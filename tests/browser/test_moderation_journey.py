@@ -213,7 +213,8 @@ def test_moderator_clears_the_queue_without_javascript(site: Site) -> None:
         _fill_reason(plain, ids[4], "Bitte mit Quelle.")
         with page.expect_navigation():
             _press_in_row(plain, ids[4], "button[value=reject]")
-        assert_accessible(plain, "reject confirmation")
+        # axe needs JavaScript in the page (it hangs here); test 1 checks this confirmation with axe.
+        expect(page.locator("h1")).to_contain_text("ablehnen")
         with page.expect_navigation():
             page.locator("main button[type=submit]", has_text="Ja, Änderung ablehnen").click()
         assert page.url.endswith("/moderation")
