@@ -167,8 +167,10 @@ def pages_for(app, role: str, paths: list[tuple[str, str]]) -> list[tuple[str, s
         response = client.get(path)
         response.get_data()
         response.close()
+        if "text/html" not in response.content_type:
+            continue  # JSON, Atom, CSV, PDF and the API's problem+json refusals are no pages to lay out
         if response.status_code == 200:
-            if "text/html" not in response.content_type or per_endpoint[endpoint] >= PER_ENDPOINT:
+            if per_endpoint[endpoint] >= PER_ENDPOINT:
                 continue
         else:
             refusal = (response.status_code, urlsplit(response.headers.get("Location", "")).path)
@@ -300,7 +302,7 @@ PHONE_AXE_PAGES = {
         "surveys.results_page", "surveys.results_report", "surveys.preview", "surveys.assisted_entry",
         "surveys.manage_list", "surveys.results_texts",
     ),
-    "moderator": ("moderation.queue", "moderation.log", "moderation.transparency", "wiki.review_list"),
+    "moderator": ("moderation.queue", "moderation.log", "moderation.transparency"),
     "admin": ("admin.audit_log", "admin.users", "admin.index"),
 }  # fmt: skip
 

@@ -83,14 +83,18 @@ def test_citizen_edits_moderator_approves_reader_sees_new_text(site: Site, mailb
 
     # A moderator reviews the word diff and approves.
     site.login_as("moderator")
+    # The wiki's old review address leads to the moderation desk, filtered to wiki changes.
     site.goto("/wiki/pruefung")
-    assert_accessible(site, "wiki review list")
-    page.locator("main table a", has_text="Bürgerbüro").click()
-    expect(page.locator(".wiki-diff ins")).to_contain_text("Samstag")
-    assert_accessible(site, "wiki review")
+    assert "/moderation" in page.url and "typ=wiki" in page.url
+    assert_accessible(site, "wiki changes in the moderation queue")
+    row = page.locator(".queue-item", has_text="Bürgerbüro")
     with page.expect_navigation():
-        page.locator("main button[type=submit]", has_text="Freigeben").click()
-    expect(page.locator(".flash-success")).to_contain_text("freigegeben")
+        row.locator("a", has_text="Alle Angaben").click()
+    expect(page.locator(".wiki-diff ins").first).to_contain_text("Samstag")
+    assert_accessible(site, "wiki change decision screen")
+    with page.expect_navigation():
+        page.locator("main button[value=publish]").click()
+    expect(page.locator(".flash-success")).to_contain_text("Entscheidung ist gespeichert")
     site.goto(f"/wiki/{slug}/versionen")
     with page.expect_navigation():
         page.locator("main table a", has_text="Änderungen").first.click()
@@ -126,7 +130,7 @@ def test_edit_conflict_view_is_accessible_and_keeps_the_text(site: Site) -> None
         db.session.commit()
         db.session.remove()
     with page.expect_navigation():
-        page.locator("main button[type=submit]").click()
+        page.locator("main button[type=submit]", has_text="Zur Prüfung einreichen").click()
     expect(page.locator(".error-summary")).to_contain_text("Die Seite wurde inzwischen geändert")
     expect(page.locator("#body")).to_have_value("Mein ganz eigener Text.")
     expect(page.locator(".wiki-source")).to_contain_text("Neu vom Rathaus.")
