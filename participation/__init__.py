@@ -14,9 +14,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participation import (
     accounts,
-    api,
     admin,
     analytics,
+    api,
     discussions,
     feeds,
     moderation,

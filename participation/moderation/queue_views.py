@@ -37,7 +37,8 @@ QUEUE_PATH = "/moderation"
 FILTER_NAMES = ("typ", "grund", "vorhaben", "neu", "seite")
 
 
-def _filters(args: MultiDict) -> dict[str, str]:
+def _filters(args: MultiDict) -> dict[str, Any]:
+    """The queue's filter values in a query string (Any: url_for types its keyword arguments loosely)."""
     return {name: args.get(name, "") for name in FILTER_NAMES if args.get(name)}
 
 
