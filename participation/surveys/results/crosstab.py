@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from participation.surveys.models import Question
-from participation.surveys.results import numbering, queries
+from participation.surveys.results import numbering, queries, weighted_sql
 from participation.surveys.results.categories import CATEGORICAL, categories
 from participation.surveys.results.disclosure import Suppressor
+from participation.surveys.weighting.contract import SurveyWeights
 
 PERCENTAGES = ("", "zeilen", "spalten")  # the form's choice: counts only, row %, column %
 EXPECTED_MINIMUM = 5  # the textbook rule: every expected count at least 5
@@ -44,6 +45,9 @@ class ChiSquare:
     small_expected: int  # of those, cells whose expected count is below EXPECTED_MINIMUM
     min_expected: float
 
+    corrected: bool = False  # weighted: Rao-Scott first-order correction (X² of the weighted table / deff)
+    design_effect: float = 1.0
+
     @property
     def unreliable(self) -> bool:
         return self.small_expected > 0
@@ -66,9 +70,13 @@ class CrossTable:
     test: ChiSquare | None = None
     no_test: str = ""
     mentions: bool = False  # multiple choice: totals count mentions, not people
+    # Weighting on: the weighted sums in the same layout as grid, their shares; grid stays the unweighted n.
+    weighted_grid: list[list[float]] | None = None
+    weighted_row_pct: list[list[float | None]] | None = None
+    weighted_col_pct: list[list[float | None]] | None = None
 
 
-def chi_square(table: list[list[int]]) -> ChiSquare | None:
+def chi_square(table: list[list[int]] | list[list[float]]) -> ChiSquare | None:
     """Pearson's X² = Σ (observed − expected)² / expected, df = (r − 1)(c − 1), p from SciPy's chi2."""
     # Empty rows and columns have expected counts of 0: they carry no information and are left out.
     rows = [row for row in table if sum(row)]
@@ -101,7 +109,42 @@ def chi_square(table: list[list[int]]) -> ChiSquare | None:
     )
 
 
-def build(survey, where: list, pair: tuple[int, int], guard: Suppressor) -> CrossTable | None:
+def rao_scott(weighted: list[list[float]], n: int, design_effect: float) -> ChiSquare | None:
+    """The chi-square test on weighted data: Rao-Scott's first-order correction in its simplest form.
+
+    Pearson's X² on weighted sums is not chi-square distributed (the weights count some people several
+    times). The weighted table is scaled to the unweighted n (so it holds the weighted proportions), its
+    X² is divided by the design effect (Kish's, from the weights) and compared with the usual df. This is
+    the first-order correction with one mean design effect for every cell; the full Rao-Scott correction
+    needs each cell's design effect, which cell-wise raking weights do not carry. Cramér's V is computed
+    from the corrected X², the expected-count warning from the scaled table.
+    """
+    total = sum(map(sum, weighted))
+    if not total or not n:
+        return None
+    test = chi_square([[value * n / total for value in row] for row in weighted])
+    if test is None:
+        return None
+    deff = max(design_effect, 1e-9)
+    statistic = test.statistic / deff
+    from scipy.stats import chi2  # type: ignore[import-untyped]
+
+    return ChiSquare(
+        statistic=statistic,
+        df=test.df,
+        p=float(chi2.sf(statistic, test.df)),
+        cramers_v=test.cramers_v / math.sqrt(deff),
+        cells=test.cells,
+        small_expected=test.small_expected,
+        min_expected=test.min_expected,
+        corrected=True,
+        design_effect=design_effect,
+    )
+
+
+def build(
+    survey, where: list, pair: tuple[int, int], guard: Suppressor, weights: SurveyWeights | None = None
+) -> CrossTable | None:
     """Respondents per combination of two questions' categories (multiple choice counts each option)."""
     by_id = {q.id: q for q in survey.questions if q.qtype in CATEGORICAL}
     if pair[0] not in by_id or pair[1] not in by_id or pair[0] == pair[1]:
@@ -113,13 +156,23 @@ def build(survey, where: list, pair: tuple[int, int], guard: Suppressor) -> Cros
     shown, margins_shown = _protect(guard, table)
     grid = _with_margins(table, shown, margins_shown)
     mentions = "multiple" in (first.qtype, second.qtype)
+    weighted = None
+    if weights is not None:  # staff only: the caller passes no weights for public results
+        sums = weighted_sql.weighted_pair_sums(weighted_sql.weight_table(weights), where, first.id, second.id)
+        cells = [[sums.get((x.count_key, y.count_key), 0.0) for y in columns] for x in rows]
+        weighted = [[*line, sum(line)] for line in cells]
+        weighted.append([sum(column) for column in zip(*weighted, strict=True)])
     test, reason = None, ""
     if mentions:
         reason = str(NO_TEST_MULTIPLE)
     elif guard.active and any(value is None for line in grid for value in line):
         reason = str(NO_TEST_PROTECTED)
     else:
-        test = chi_square(table)
+        if weighted is not None and weights is not None:
+            cells = [line[:-1] for line in weighted[:-1]]
+            test = rao_scott(cells, sum(map(sum, table)), weights.design_effect)
+        else:
+            test = chi_square(table)
         reason = "" if test else str(NO_TEST_TOO_SMALL)
     number = numbering.numbers(survey)
     return CrossTable(
@@ -136,10 +189,15 @@ def build(survey, where: list, pair: tuple[int, int], guard: Suppressor) -> Cros
         test=test,
         no_test=reason,
         mentions=mentions,
+        weighted_grid=weighted,
+        weighted_row_pct=[[_share(v, line[-1]) for v in line] for line in weighted] if weighted else None,
+        weighted_col_pct=[[_share(v, weighted[-1][j]) for j, v in enumerate(line)] for line in weighted]
+        if weighted
+        else None,
     )
 
 
-def _share(count: int | None, base: int | None) -> float | None:
+def _share(count: float | None, base: float | None) -> float | None:
     """A share in percent; none when either number is protected or the base is empty."""
     return None if count is None or not base else count / base * 100
 

@@ -20,6 +20,7 @@ from participation.surveys.models import Answer, Survey
 from participation.surveys.results import charts
 from participation.surveys.results.services import TEXT, Results
 from participation.surveys.results.sql import ResultFilter, of_responses
+from participation.surveys.weighting.contract import SurveyWeights
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A survey that ran longer than this shows answers per week (a bar per day would be a comb of slivers).
@@ -154,9 +155,16 @@ def released_texts(
     return {qid: QuestionTexts(texts, counts[qid]) for qid, texts in found.items()}
 
 
-def build(survey: Survey, flt: ResultFilter, *, threshold: int, include_texts: bool) -> Report:
+def build(
+    survey: Survey,
+    flt: ResultFilter,
+    *,
+    threshold: int,
+    include_texts: bool,
+    weights: SurveyWeights | None = None,
+) -> Report:
     """The report's figures: the staff results (no suppression) plus period, time line and texts."""
-    results = services.compute(survey, flt, threshold=threshold, with_texts=False)
+    results = services.compute(survey, flt, threshold=threshold, with_texts=False, weights=weights)
     span = period(survey)
     weekly = max(span.days or 0, len(results.per_day)) > DAILY_UP_TO
     released = bool(survey.texts_published)

@@ -21,6 +21,7 @@ from participation.surveys.results import report as reports
 from participation.surveys.results.filters import read_filter
 from participation.surveys.results.views import fmt_day, helpers, threshold
 from participation.surveys.views import bp, load_survey
+from participation.surveys.weighting.service import survey_weights
 
 # The results filter's query arguments, carried from the results page into the report and its PDF.
 FILTER_ARGS = ("antwort", "kanal", "von", "bis")
@@ -31,7 +32,13 @@ def _build(survey_id: int) -> reports.Report:
     survey = load_survey(survey_id)
     require(can_export_results(current_user, survey))
     flt = read_filter(survey, True)
-    return reports.build(survey, flt, threshold=threshold(), include_texts=request.args.get("texte") == "1")
+    return reports.build(
+        survey,
+        flt,
+        threshold=threshold(),
+        include_texts=request.args.get("texte") == "1",
+        weights=survey_weights(survey),
+    )
 
 
 def _bucket_label(bucket: reports.TimeBucket) -> str:
@@ -52,6 +59,12 @@ def _rank_chart(result, fmt_count, fmt_pct):
     items = []
     for rank in _ranked(result):
         share = rank.first / answered * 100 if rank.first is not None and answered else None
+        if rank.weighted_first_pct is not None:  # weighting on: the bar is the weighted share
+            text = _(
+                "%(pct)s gewichtet (n = %(n)s)", pct=fmt_pct(rank.weighted_first_pct), n=fmt_count(rank.first)
+            )
+            items.append((rank.label, rank.weighted_first_pct, text))
+            continue
         items.append((rank.label, share, f"{fmt_count(rank.first)} ({fmt_pct(share)})"))
     label = _(
         "Diagramm: Platz 1 je Antwort zu %(label)s; die Werte stehen in der Tabelle daneben.",

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from participation.surveys.models import CHANNEL_LABELS, Question
-from participation.surveys.results import crosstab, queries
+from participation.surveys.results import crosstab, queries, weighted
 from participation.surveys.results.categories import scale_points
 from participation.surveys.results.crosstab import CrossTable
 from participation.surveys.results.disclosure import Suppressor
 from participation.surveys.results.sql import ResultFilter, is_conditional, response_conditions
+from participation.surveys.results.weighted import WeightedStats
+from participation.surveys.weighting.contract import SurveyWeights
 
 TEXT = ("short_text", "long_text")
 
@@ -32,6 +34,7 @@ class Stats:
     minimum: float | None = None
     maximum: float | None = None
     sd: float | None = None
+    weighted: WeightedStats | None = None  # staff results with weighting on (weighted.py)
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Cell:
     code: str
     count: int | None
     pct: float | None = None
+    weighted: float | None = None  # sum of the weights (weighting on)
+    weighted_pct: float | None = None
 
 
 @dataclass
@@ -62,6 +67,8 @@ class RankResult:
     code: str
     mean_rank: float | None
     first: int | None
+    weighted_mean_rank: float | None = None
+    weighted_first_pct: float | None = None  # weighted share of those who answered who ranked it first
 
 
 @dataclass
@@ -84,6 +91,7 @@ class QuestionResult:
     suppressed: bool = False
     number: int = 0  # as the respondent counted: 1, 2, 3 … (text blocks have none)
     few_not_shown: bool = False  # public: withheld because only a few were not shown the question
+    weighted_base: float | None = None  # sum of the weights of those shown the question (weighting on)
 
     @property
     def multiple(self) -> bool:
@@ -105,6 +113,8 @@ class Results:
     cross: CrossTable | None = None
     hidden_too_few: bool = False
     threshold: int = 5
+    weights: SurveyWeights | None = None  # set when the figures are also shown weighted
+    weighted_total: float | None = None
 
     @property
     def response_rate(self) -> float | None:
@@ -126,11 +136,13 @@ def compute(
     cross: tuple[int, int] | None = None,
     with_texts: bool = True,
     public_texts: bool = False,
+    weights: SurveyWeights | None = None,
 ) -> Results:
     """All results of a survey (optionally filtered); public=True applies small-cell suppression.
 
     Free texts: always for staff (with_texts); in public results only with public_texts, and only for
-    questions at least `threshold` respondents answered.
+    questions at least `threshold` respondents answered. With `weights` (staff only) every figure gets
+    its weighted counterpart beside it (weighted.py: two more statements).
     """
     guard = Suppressor(public, threshold)
     where = response_conditions(survey.id, flt)
@@ -178,7 +190,7 @@ def compute(
         results.append(result)
 
     codes_issued, codes_used = queries.codes_issued_and_used(survey)
-    return Results(
+    out = Results(
         total=total,
         questions=results,
         per_day=_per_day(people.by_day_channel, guard),
@@ -186,9 +198,12 @@ def compute(
         codes_issued=codes_issued,
         codes_used=guard.chosen(codes_used, total),
         not_deduplicated=people.not_deduplicated,
-        cross=crosstab.build(survey, where, cross, guard) if cross else None,
+        cross=crosstab.build(survey, where, cross, guard, None if public else weights) if cross else None,
         threshold=threshold,
     )
+    if weights is not None and not public:
+        weighted.apply(out, survey, flt, where, weights)
+    return out
 
 
 def _withhold(result: QuestionResult, guard, total: int) -> None:

@@ -30,6 +30,8 @@ from participation.surveys.results.filters import filter_key, read_filter
 from participation.surveys.results.queries import respondents, text_answers, text_count
 from participation.surveys.results.sql import is_conditional, response_conditions
 from participation.surveys.views import bp, load_survey
+from participation.surveys.weighting.contract import SurveyWeights
+from participation.surveys.weighting.service import representativeness, survey_weights
 
 
 def threshold() -> int:
@@ -69,8 +71,22 @@ def helpers(results) -> dict:
         )
 
     def cells_chart(cells, label, uid):
+        if results.weights is not None:  # the bars show the weighted shares, the label both figures
+            items = [
+                (
+                    c.label,
+                    c.weighted_pct,
+                    _("%(pct)s gewichtet (n = %(n)s)", pct=fmt_pct(c.weighted_pct), n=fmt_count(c.count)),
+                )
+                for c in cells
+            ]
+            return charts.bar_chart(items, label, uid)
         items = [(c.label, c.pct, f"{fmt_count(c.count)} ({fmt_pct(c.pct)})") for c in cells]
         return charts.bar_chart(items, label, uid)
+
+    def fmt_weighted(value) -> str:
+        # A sum of weights: one decimal, so nobody reads it as a count of people.
+        return "–" if value is None else format_decimal(round(value, 1), format="#,##0.0")
 
     def day_chart(days):
         return charts.column_chart([(fmt_day(d), n) for d, n in days], _("Diagramm: Antworten pro Tag"))
@@ -80,6 +96,7 @@ def helpers(results) -> dict:
         "fmt_pct": fmt_pct,
         "fmt_day": fmt_day,
         "fmt_count": fmt_count,
+        "fmt_weighted": fmt_weighted,
         "fmt_p": fmt_p,
         "question_label": numbering.label,
         "cells_chart": cells_chart,
@@ -92,6 +109,13 @@ def fmt_p(value: float) -> str:
     if value < 0.001:
         return "< " + format_decimal(0.001, format="0.000")
     return format_decimal(value, format="0.000")
+
+
+def panel_weights(panel) -> SurveyWeights | None:
+    """The weights the results are shown with: the panel's, when the planner switched weighting on."""
+    if panel is None or not panel.settings.enabled:
+        return None
+    return panel.weights
 
 
 def _int_arg(name: str) -> int | None:
@@ -135,8 +159,16 @@ def results_page(survey_id: int):
     flt = read_filter(survey, staff)
     pair, percent = _cross_args(staff)
     public_texts = not staff and policy.can_read_public_texts(current_user, survey)
+    # Weighting is for the planners: public results are protected counts of real respondents.
+    panel = representativeness(survey) if staff else None
     results = services.compute(
-        survey, flt, public=not staff, threshold=threshold(), cross=pair, public_texts=public_texts
+        survey,
+        flt,
+        public=not staff,
+        threshold=threshold(),
+        cross=pair,
+        public_texts=public_texts,
+        weights=panel_weights(panel),
     )
     categorical = [  # the filter's and cross-table's choices: staff only
         (q, results_categories.categories(q))
@@ -160,6 +192,7 @@ def results_page(survey_id: int):
         channel_labels=CHANNEL_LABELS,
         # Anonymous responses reach the figures in batches (answering/batches.py): say what is not in yet.
         waiting=waiting_count(survey) if staff else 0,
+        weighting_panel=panel,
         **helpers(results),
     )
 
@@ -214,7 +247,9 @@ def results_crosstab(survey_id: int):
         abort(make_response(page, 403))
     pair, _percent = _cross_args(staff)
     fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
-    results = services.compute(survey, read_filter(survey, staff), threshold=threshold(), cross=pair)
+    results = services.compute(
+        survey, read_filter(survey, staff), threshold=threshold(), cross=pair, weights=survey_weights(survey)
+    )
     if results.cross is None:
         # No pair chosen, a question that cannot be crossed, or too few respondents: back to the choice.
         flash(

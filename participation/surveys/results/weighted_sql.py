@@ -1,0 +1,150 @@
+"""The SQL of weighted results: each response's weight as a subquery, and the weighted sums over it.
+
+A response's weight is its cell's (the options it chose for the mapped questions). The cells are few
+(districts × age bands), so the weight is a CASE over the cells on a pivot of the mapped answers: one
+grouped pass over those answers, joined to whatever is summed. Unmatched responses (a mapped question
+unanswered, an unmapped option) weigh 1.0, as SurveyWeights.weight says. Every function is one statement,
+so weighting adds a fixed number of queries, and the unweighted path does not run any of this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Float, and_, case, exists, func, literal_column, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from participation.extensions import db
+from participation.surveys.models import Answer, Response
+from participation.surveys.results.sql import ResultFilter, of_responses, shown_sql
+from participation.surveys.weighting.contract import SurveyWeights
+
+
+def _number(value: float | int) -> object:
+    # Option ids and weights are our own numbers: inlined, so hundreds of cells never hit a bind limit.
+    return literal_column(repr(float(value)) if isinstance(value, float) else str(int(value)))
+
+
+def weight_table(weights: SurveyWeights):
+    """A subquery (response_id, w): the weight of every response that answered a mapped question."""
+    keys = [
+        func.max(case((Answer.question_id == qid, Answer.option_id))).label(f"k{i}")
+        for i, qid in enumerate(weights.question_ids)
+    ]
+    pivot = (
+        select(Answer.response_id.label("response_id"), *keys)
+        .where(Answer.question_id.in_(weights.question_ids))
+        .group_by(Answer.response_id)
+        .subquery("cells")
+    )
+    branches = []
+    for cell, w in weights.cell_weights.items():
+        same = [
+            pivot.c[f"k{i}"].is_(None) if option is None else pivot.c[f"k{i}"] == _number(option)
+            for i, option in enumerate(cell)
+        ]
+        branches.append((and_(*same), _number(float(w))))
+    weight = case(*branches, else_=_number(1.0)) if branches else _number(1.0)
+    return select(pivot.c.response_id, type_coerce(weight, Float).label("w")).subquery("weights")
+
+
+def _w(table):
+    return func.coalesce(table.c.w, _number(1.0))
+
+
+@dataclass
+class WeightedPeople:
+    """Weighted respondents: in all, per channel, shown each conditional question, answered multi-row ones."""
+
+    total: float = 0.0
+    channels: dict[str, float] = field(default_factory=dict)
+    shown: dict[int, float] = field(default_factory=dict)
+    answered: dict[int, float] = field(default_factory=dict)
+
+
+def weighted_people(table, where: list, conditional: list, multi_row_ids: list[int]) -> WeightedPeople:
+    """The weighted counterpart of queries.respondents (one statement, grouped by channel)."""
+    w = _w(table)
+    probe = aliased(Answer)
+    flags = [case((shown_sql(q), w), else_=0.0) for q in conditional] + [
+        case((exists().where(probe.response_id == Response.id, probe.question_id == qid), w), else_=0.0)
+        for qid in multi_row_ids
+    ]
+    rows = db.session.execute(
+        select(Response.channel, func.sum(w), *(func.sum(f) for f in flags))
+        .select_from(Response)
+        .outerjoin(table, table.c.response_id == Response.id)
+        .where(*where)
+        .group_by(Response.channel)
+    ).all()
+    sums = [sum(float(row[2 + i] or 0) for row in rows) for i in range(len(flags))]
+    return WeightedPeople(
+        total=sum(float(row[1] or 0) for row in rows),
+        channels={row[0]: float(row[1] or 0) for row in rows},
+        shown={q.id: sums[i] for i, q in enumerate(conditional)},
+        answered={qid: sums[len(conditional) + i] for i, qid in enumerate(multi_row_ids)},
+    )
+
+
+@dataclass(frozen=True)
+class WeightedGroup:
+    """One group of the weighted scan: like queries.Group, with the sum of weights beside the count."""
+
+    option_id: int | None
+    row_id: int | None
+    value: float | None
+    dont_know: bool
+    count: int
+    weight: float
+
+
+def weighted_groups(table, survey_id: int, flt: ResultFilter | None) -> dict[int, list[WeightedGroup]]:
+    """Every (question, option, row, value, "weiß nicht") group with its weight sum, in one statement.
+
+    Unlike the unweighted scan, a number question's whole value histogram comes back: a weighted
+    quantile needs the running weight, and distinct values are few beside the responses.
+    """
+    number = func.coalesce(Answer.value_number, Answer.rank)
+    statement = of_responses(
+        select(
+            Answer.question_id,
+            Answer.option_id,
+            Answer.row_id,
+            type_coerce(number, Float),
+            Answer.dont_know,
+            func.count(),
+            func.sum(_w(table)),
+        )
+        .select_from(Answer)
+        .outerjoin(table, table.c.response_id == Answer.response_id),
+        survey_id,
+        flt,
+    ).group_by(Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know)
+    groups: dict[int, list[WeightedGroup]] = defaultdict(list)
+    for qid, oid, rid, value, dk, count, total in db.session.execute(statement):
+        weight = float(total or 0)
+        groups[qid].append(
+            WeightedGroup(oid, rid, None if value is None else float(value), bool(dk), int(count), weight)
+        )
+    return groups
+
+
+def weighted_pair_sums(table, where: list, first_id: int, second_id: int) -> dict[tuple, float]:
+    """queries.pair_counts with the sum of weights instead of the count."""
+    from participation.surveys.results.queries import _category
+
+    a, b = aliased(Answer), aliased(Answer)
+    key_a, key_b = func.coalesce(a.option_id, -1), func.coalesce(b.option_id, -1)
+    sums: dict[tuple, float] = {}
+    for oa, va, ob, vb, weight in db.session.execute(
+        select(key_a, a.value_number, key_b, b.value_number, func.sum(_w(table)))
+        .select_from(a)
+        .join(b, and_(b.response_id == a.response_id, b.question_id == second_id))
+        .join(Response, Response.id == a.response_id)
+        .outerjoin(table, table.c.response_id == a.response_id)
+        .where(*where, a.question_id == first_id)
+        .group_by(key_a, a.value_number, key_b, b.value_number)
+    ):
+        sums[(_category(oa, va), _category(ob, vb))] = float(weight or 0)
+    return sums
