@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from participation.surveys.exports.columns import DONT_KNOW_LABEL, NO_ANSWER, NOT_SHOWN
+from participation.surveys.exports.columns import DONT_KNOW_LABEL, NO_ANSWER, NOT_SHOWN, WEIGHT
 from participation.surveys.questions import DONT_KNOW, qtype
+from participation.surveys.weighting.contract import SurveyWeights
 
 HEADER = ["Code", "Frage / Text", "Typ", "Antwortcode", "Antwort"]
 STATUS_MEANING = f"leer = beantwortet; sonst „{DONT_KNOW_LABEL}“, „{NOT_SHOWN}“ oder „{NO_ANSWER}“"
 
 
-def codebook(survey) -> Iterator[list]:
+def codebook(survey, weights: SurveyWeights | None = None) -> Iterator[list]:
     """Question codes, texts, types, option codes and labels, status columns and the missing-value scheme."""
     yield HEADER
+    if weights is not None:
+        yield from _weight_rows(survey, weights)
     for question in survey.ordered_questions():
         kind = qtype(question)
         if not kind.answerable:
@@ -75,4 +78,20 @@ def codebook(survey) -> Iterator[list]:
         None,
         None,
         "gekürzter Fragetext mit dem Code in eckigen Klammern, oder nur der Code",
+    ]
+
+
+def _weight_rows(survey, weights: SurveyWeights) -> Iterator[list]:
+    """The weight column: what it is, which questions it rests on, how to use it."""
+    codes = {q.id: q.code for q in survey.questions}
+    mapped = ", ".join(codes.get(qid, str(qid)) for qid in weights.question_ids)
+    yield [
+        WEIGHT,
+        "Gewicht",
+        "Gewicht",
+        None,
+        f"Gewicht der Antwort aus der Randanpassung (Raking) an die Bevölkerungszahlen nach {mapped}; "
+        "1 = ungewichtet (eine dieser Fragen nicht oder ohne zugeordnete Antwort beantwortet). "
+        f"Designeffekt {weights.design_effect:.2f}, effektive Fallzahl {weights.effective_n:.0f} "
+        f"von {weights.unweighted_n}. In SPSS: Daten > Fälle gewichten mit „{WEIGHT}“.",
     ]

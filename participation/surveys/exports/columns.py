@@ -26,6 +26,7 @@ from participation.surveys.exports.writers import decimal_text, defuse
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.questions import qtype
 from participation.surveys.results.sql import ResultFilter
+from participation.surveys.weighting.contract import SurveyWeights
 
 # Missing values: a value column holds a value or stays empty; why it is empty is in the question's
 # status column "<code>_status" (matrix: one per row), empty when answered. One scheme for every format.
@@ -37,6 +38,7 @@ HEADER_CHARS = 40  # question texts in headers are shortened to this, the code f
 
 # Column kinds (writers choose cell types and widths by them).
 NUMBER, DATE, TEXT, LONG_TEXT, STATUS = "number", "date", "text", "long_text", "status"
+WEIGHT = "gewicht"  # the weight column's code (weighting on)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class ExportOptions:
     headers: str = "texts"  # "texts" (shortened question text + [code]) | "codes"
     multiple: str = "columns"  # "columns" (0/1) | "joined" | "both"
     filter: ResultFilter = field(default_factory=ResultFilter)
+    # Weighting switched on: a weight column after the channel (the file's figures are then weighable).
+    weights: SurveyWeights | None = None
 
 
 @dataclass
@@ -229,12 +233,20 @@ def question_columns(question, options: ExportOptions, out: Cells) -> QuestionCo
     return QuestionColumns(question.id, headers, cells, statuses, short)
 
 
-def meta_headers(survey) -> list[tuple[str, str, str]]:
-    """Response id, day and channel; account and access only where the survey is not anonymous."""
+def meta_headers(survey, weights: SurveyWeights | None = None) -> list[tuple[str, str, str]]:
+    """Response id, day, channel and (weighting on) weight; account and access unless anonymous."""
     headers = [("id", "Antwort-ID", TEXT), ("datum", "Datum", DATE), ("kanal", "Kanal", TEXT)]
+    if weights is not None:
+        headers.append((WEIGHT, "Gewicht", NUMBER))
     if not survey.is_anonymous:
         headers += [("konto_id", "Konto-ID", NUMBER), ("zugang", "Zugang", TEXT)]
     return headers
+
+
+def response_weight(weights: SurveyWeights, answers: dict) -> float:
+    """A response's weight from its raw answer rows: the cell of its options for the mapped questions."""
+    key = tuple(answers[qid][0][A_OPTION] if answers.get(qid) else None for qid in weights.question_ids)
+    return weights.weight(key)
 
 
 def warm(survey) -> None:
@@ -253,7 +265,7 @@ def _plan(survey, options: ExportOptions, out: Cells) -> list[QuestionColumns]:
 def columns(survey, options: ExportOptions) -> list[tuple[str, str, str]]:
     """Every column as (code, text, kind), in file order."""
     plan = _plan(survey, options, Cells(None))
-    return meta_headers(survey) + [header for item in plan for header in item.headers]
+    return meta_headers(survey, options.weights) + [header for item in plan for header in item.headers]
 
 
 def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) -> Iterator[list]:
@@ -262,7 +274,10 @@ def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) ->
     as_codes = options.answers == "codes"
     anonymous = survey.is_anonymous
     plan = _plan(survey, options, out)
-    header = [header_label(code, text, options.headers) for code, text, _kind in meta_headers(survey)]
+    weights = options.weights
+    header = [
+        header_label(code, text, options.headers) for code, text, _kind in meta_headers(survey, weights)
+    ]
     for item in plan:
         header += [
             code if options.headers == "codes" else f"{short} [{code}]"
@@ -286,6 +301,8 @@ def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) ->
 
     def table_row(record) -> list:
         row = [record.id, out.day(record.submitted_on), channels.get(record.channel, record.channel)]
+        if weights is not None:
+            row.append(out.number(response_weight(weights, record.answers), decimal=True))
         if not anonymous:
             row += [record.user_id, record.via]
         answers = record.answers

@@ -8,7 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from participation.surveys.exports import reading
-from participation.surveys.exports.columns import DONT_KNOW_LABEL, NO_ANSWER, NOT_SHOWN, ExportOptions
+from participation.surveys.exports.columns import (
+    DONT_KNOW_LABEL,
+    NO_ANSWER,
+    NOT_SHOWN,
+    ExportOptions,
+    response_weight,
+)
 from participation.surveys.exports.reading import Visibility, decoded
 from participation.surveys.questions import DONT_KNOW, qtype
 
@@ -90,13 +96,25 @@ def json_chunks(survey, options: ExportOptions) -> Iterator[bytes]:
     """{"survey": ..., "responses": [...]} with one response per line."""
     as_codes = options.answers == "codes"
     questions = [q for q in survey.ordered_questions() if qtype(q).answerable]
-    head = json.dumps({"survey": structure(survey)}, ensure_ascii=False)[:-1]
+    described = structure(survey)
+    if options.weights is not None:  # each response's "weight", and what it rests on
+        codes = {q.id: q.code for q in survey.questions}
+        described["weighting"] = {
+            "weight": "Gewicht der Antwort aus der Randanpassung (Raking); 1 = ungewichtet",
+            "questions": [codes.get(qid) for qid in options.weights.question_ids],
+            "design_effect": options.weights.design_effect,
+            "effective_n": options.weights.effective_n,
+            "unweighted_n": options.weights.unweighted_n,
+        }
+    head = json.dumps({"survey": described}, ensure_ascii=False)[:-1]
     # The head goes out together with the first response: a failure reading responses happens
     # before the first byte and is reported as an error page.
     pending = head + ', "responses": [\n'
     first = True
     for response, values, shown in _responses(survey, options):
         item = {"id": response.id, "date": response.submitted_on.isoformat(), "channel": response.channel}
+        if options.weights is not None:
+            item["weight"] = response_weight(options.weights, response.answers)
         if not survey.is_anonymous:
             item["account_id"] = response.user_id
             item["via"] = response.via

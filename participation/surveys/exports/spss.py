@@ -90,8 +90,9 @@ def variables(survey, options: ExportOptions) -> list[Variable]:
         "kanal": "nominal",
         "konto_id": "nominal",
         "zugang": "nominal",
+        "gewicht": "scale",
     }
-    for code, text, kind in meta_headers(survey):
+    for code, text, kind in meta_headers(survey, options.weights):
         result.append(
             Variable(_name(code, taken), text, kind if kind in (NUMBER, DATE) else "text", measures[code])
         )

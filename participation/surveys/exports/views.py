@@ -27,6 +27,7 @@ from participation.surveys.policy import can_export_results
 from participation.surveys.results.filters import read_filter
 from participation.surveys.services import today
 from participation.surveys.views import bp, load_survey
+from participation.surveys.weighting.service import survey_weights
 
 # format -> (name in the file name, extension, media type)
 FORMATS = {
@@ -58,6 +59,8 @@ def read_options(survey) -> ExportOptions:
         .replace("verbunden", "joined")
         .replace("beides", "both"),
         filter=read_filter(survey, True),
+        # Weighting on: every file carries each response's weight (documented in the codebook).
+        weights=survey_weights(survey),
     )
 
 
@@ -120,9 +123,11 @@ def export_file(survey_id: int):
         if fmt in ("xlsx", "ods"):
             writer = write_xlsx if fmt == "xlsx" else write_ods
             table = iter_table(survey, options)
-            chunks = spooled(writer, survey.title, columns(survey, options), table, codebook(survey))
+            book = codebook(survey, options.weights)
+            chunks = spooled(writer, survey.title, columns(survey, options), table, book)
         elif fmt == "codebuch":
-            rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in codebook(survey))
+            book = codebook(survey, options.weights)
+            rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in book)
             chunks = csv_chunks(rows, german=False)
         elif fmt == "sav":
             chunks = spooled(write_sav, survey, options)
