@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 
 from cryptography.exceptions import InvalidTag
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.answering.envelope import open_payload, seal_payload
+from participation.surveys.answering.rows import insert_rows
 from participation.surveys.errors import NotAnswerable
 from participation.surveys.models import Answer, Response, Survey, WaitingResponse
 from participation.surveys.models.responses import new_answer_id
@@ -133,29 +134,6 @@ def _write_batch(survey: Survey, payloads: list[dict]) -> None:
     _random.shuffle(answers)
     insert_rows(Response, responses)
     insert_rows(Answer, [{**row, "id": new_answer_id()} for row in answers])
-
-
-# Rows per INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters at ten columns.
-ROWS_PER_INSERT = 1_000
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """Insert rows (all with the same keys) in their order, as multi-row INSERT ... VALUES statements.
-
-    One statement for a submission's answers or a batch, not one per row (the ORM's bulk insert splits
-    rows whose empty columns differ into separate statements), and the order on disk is the list's.
-    """
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        chunk = rows[start : start + ROWS_PER_INSERT]
-        columns = [model.__table__.c[name] for name in chunk[0]]
-        # Named parameters instead of the values themselves: the statement's shape then depends only on
-        # the number of rows, so SQLAlchemy compiles it once and reuses it (3 ms of CPU a submission).
-        values = [
-            {column.name: bindparam(f"{column.name}_{n}", type_=column.type) for column in columns}
-            for n in range(len(chunk))
-        ]
-        parameters = {f"{c.name}_{n}": row[c.name] for n, row in enumerate(chunk) for c in columns}
-        db.session.execute(insert(model.__table__).values(values), parameters)
 
 
 def waiting_count(survey: Survey) -> int:

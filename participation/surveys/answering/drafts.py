@@ -119,9 +119,9 @@ def session_resume(store: MutableMapping, survey: Survey) -> Resume | None:
     return Resume(kept.get("data") or {}, int(kept.get("page") or 0), datetime.fromisoformat(kept["started"]))
 
 
-def clear_session_draft(store: MutableMapping, survey: Survey) -> None:
+def clear_session_draft(store: MutableMapping, survey_id: int) -> None:
     """Forget the session's draft of this survey (it was submitted)."""
-    if (store.get(SESSION_KEY) or {}).get("survey") == survey.id:
+    if (store.get(SESSION_KEY) or {}).get("survey") == survey_id:
         store.pop(SESSION_KEY, None)
 
 

@@ -25,9 +25,9 @@ from participation.surveys.views import bp, load_public_survey
 RECEIPT_KEY = "survey_receipt"
 
 
-def remember_receipt(survey: Survey, response: Response) -> None:
-    """Note in the session what the confirmation page may show (no response id for anonymous surveys)."""
-    session[RECEIPT_KEY] = {
+def receipt_of(survey: Survey, response: Response) -> dict:
+    """What the session keeps for the confirmation page (no response id for anonymous surveys)."""
+    return {
         "survey": survey.id,
         "on": response.submitted_on.isoformat(),
         "response": None if survey.is_anonymous else response.id,

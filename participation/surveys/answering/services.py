@@ -195,8 +195,13 @@ def submit_response(
     code: str | None = None,
     channel: str = Channel.ONLINE.value,
     assisted: bool = False,
+    known_new: bool = False,
 ) -> Response:
-    """Validate everything and store one response; database constraints settle races (view commits)."""
+    """Validate everything and store one response; database constraints settle races (view commits).
+
+    known_new: the caller has just found no own response of `user` (own_response), so a non-anonymous
+    survey need not ask again whether the account took part.
+    """
     if survey.state is not State.OPEN:
         raise NotAnswerable()
     if channel not in {c.value for c in Channel}:
@@ -213,7 +218,9 @@ def submit_response(
     elif assisted:
         response.via = "assisted"
     elif survey.access == Access.ACCOUNT.value:
-        if user is None or has_participated(survey, user):
+        if user is None:
+            raise AlreadyAnswered()
+        if not (known_new and not survey.is_anonymous) and has_participated(survey, user):
             raise AlreadyAnswered()
         response.via = "account"
         if survey.is_anonymous:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from participation.surveys.answering.batches import insert_rows, wait_for_batch
+from participation.surveys.answering.batches import wait_for_batch
+from participation.surveys.answering.rows import insert_rows
 from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.models.responses import new_answer_id, new_response_id
 from participation.surveys.questions import qtype

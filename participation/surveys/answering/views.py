@@ -16,7 +16,7 @@ from participation.projects.models import Project
 from participation.surveys import policy, services
 from participation.surveys.answering import drafts
 from participation.surveys.answering.questionnaire import render_questionnaire
-from participation.surveys.answering.receipt_views import remember_receipt
+from participation.surveys.answering.receipt_views import RECEIPT_KEY, receipt_of
 from participation.surveys.answering.review import render_review
 from participation.surveys.errors import SurveyStateError
 from participation.surveys.models import Access, Response, State, Survey
@@ -208,16 +208,19 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
                 "versuchen Sie es später erneut; Ihre Eingaben bleiben erhalten."
             ),
         )
+    survey_id = survey.id
     try:
         # Without permission to change, a second submission is a second response: refused as such.
         if existing is not None and survey.allow_changes:
             response = services.change_response(survey, existing, raw)
         else:
-            response = services.submit_response(
-                survey, raw, user=current_user if current_user.is_authenticated else None, code=code
-            )
+            user = current_user if current_user.is_authenticated else None
+            # No own response found above: not asked again (the unique key settles races).
+            response = services.submit_response(survey, raw, user=user, code=code, known_new=existing is None)
         if code:
             drafts.delete_code_draft(survey, code)
+        # Taken before the commit: reading the survey after it would load its row again.
+        receipt = receipt_of(survey, response)
         db.session.commit()
     except services.AnswersInvalid as invalid:
         first = next(p for p in invalid.evaluation.pages if invalid.evaluation.errors_on(p))
@@ -249,19 +252,18 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
         db.session.rollback()
         flash(exc.user_message, "warning")
         return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
-    drafts.clear_session_draft(session, survey)
-    remember_receipt(survey, response)
-    return redirect(url_for("surveys.thanks", survey_id=survey.id))
+    drafts.clear_session_draft(session, survey_id)
+    session[RECEIPT_KEY] = receipt
+    return redirect(url_for("surveys.thanks", survey_id=survey_id))
 
 
 def _open_submission_allowed(survey: Survey) -> bool:
-    """Open surveys: a per-address limit on submissions, counted only when one is let through."""
+    """Open surveys: a per-address limit on submissions, one round trip to the limiter's storage.
+
+    `hit` counts and answers in one: in a fixed window a refused attempt counted too changes nothing.
+    """
     item = parse(current_app.config.get("SURVEY_OPEN_LIMIT", "20 per hour"))
-    key = f"{client_key()}:{survey.id}"
-    if not limiter.limiter.test(item, "survey-open", key):
-        return False
-    limiter.limiter.hit(item, "survey-open", key)
-    return True
+    return bool(limiter.limiter.hit(item, "survey-open", f"{client_key()}:{survey.id}"))
 
 
 @bp.route("/meine-teilnahmen")
