@@ -73,6 +73,9 @@ def test_cross_table_and_report_are_weighted(app, client, world):
     text = _text(client.get(f"/umfragen/{world.survey_id}/ergebnisse?{query}").get_data(as_text=True))
     assert "Chi-Quadrat (Rao-Scott-korrigiert)" in text and "Designeffekt der Gewichtung" in text
     assert "n = 30" in text
+    download = client.get(f"/umfragen/{world.survey_id}/ergebnisse/kreuztabelle?{query}&format=csv")
+    lines = download.get_data().decode("utf-8-sig")
+    assert "Anzahl gewichtet" in lines and "n ungewichtet" in lines and "Rao-Scott" in lines
     report = _text(client.get(f"/umfragen/verwaltung/{world.survey_id}/bericht").get_data(as_text=True))
     assert "Gewichtet." in report and "Anteil gewichtet" in report
 

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from participation.surveys.exports.naming import sheet_name
@@ -40,6 +41,21 @@ def blocks(table: CrossTable) -> list[tuple[str, list[list]]]:
     def grid(values) -> list[list]:
         return [header] + [[name, *line] for name, line in zip(names, values, strict=True)]
 
+    if table.weighted_grid is not None and table.weighted_row_pct and table.weighted_col_pct:
+        # Weighting on: the weighted sums and shares, with the unweighted n as its own block.
+        return [
+            (_("Anzahl gewichtet"), grid([[_rounded(v) for v in line] for line in table.weighted_grid])),
+            (
+                _("Zeilenprozente gewichtet"),
+                grid([[_rounded(v) for v in line] for line in table.weighted_row_pct]),
+            ),
+            (
+                _("Spaltenprozente gewichtet"),
+                grid([[_rounded(v) for v in line] for line in table.weighted_col_pct]),
+            ),
+            (_("n ungewichtet"), grid(table.grid)),
+            (_("Signifikanztest"), test_rows(table)),
+        ]
     return [
         (_("Anzahl"), grid(table.grid)),
         (_("Zeilenprozente"), grid([[_rounded(v) for v in line] for line in table.row_pct])),
@@ -59,13 +75,26 @@ def test_rows(table: CrossTable) -> list[list]:
     if test is None:
         rows.append([_("Chi-Quadrat-Test"), table.no_test])
     else:
+        name = _("Chi-Quadrat (Rao-Scott-korrigiert)") if test.corrected else _("Chi-Quadrat (Pearson)")
         rows += [
-            [_("Chi-Quadrat (Pearson)"), round(test.statistic, 3)],
+            [name, round(test.statistic, 3)],
             [_("Freiheitsgrade"), test.df],
             [_("p-Wert"), float(f"{test.p:.4g}")],
             [_("Cramérs V"), round(test.cramers_v, 3)],
             [_("Zellen mit erwarteter Häufigkeit unter 5"), f"{test.small_expected} / {test.cells}"],
         ]
+    if test is not None and test.corrected:
+        rows.append(
+            [
+                _("Hinweis"),
+                _(
+                    "Gewichtete Daten: Chi-Quadrat der gewichteten Anteile (auf die ungewichtete Zahl der "
+                    "Befragten bezogen), geteilt durch den Designeffekt %(deff)s (Rao-Scott-Korrektur erster "
+                    "Ordnung).",
+                    deff=format_decimal(round(test.design_effect, 2), format="0.00"),
+                ),
+            ]
+        )
     if table.mentions:
         rows.append([_("Hinweis"), _("Mehrfachnennungen: Summen zählen Nennungen, nicht Personen.")])
     return rows

@@ -127,7 +127,7 @@ def rao_scott(weighted: list[list[float]], n: int, design_effect: float) -> ChiS
         return None
     deff = max(design_effect, 1e-9)
     statistic = test.statistic / deff
-    from scipy.stats import chi2  # type: ignore[import-untyped]
+    from scipy.stats import chi2
 
     return ChiSquare(
         statistic=statistic,

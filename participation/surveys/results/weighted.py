@@ -120,10 +120,10 @@ def _fill(result, groups: list[weighted_sql.WeightedGroup], base: float, answere
             _points(row, [g for g in groups if g.row_id == matrix_row.id], points, base)
     elif kind == "ranking":
         for rank, option in zip(result.ranks, question.choices, strict=False):
-            mine = [g for g in groups if g.option_id == option.id and g.value is not None]
-            weight = sum(g.weight for g in mine)
-            rank.weighted_mean_rank = sum(g.value * g.weight for g in mine) / weight if weight else None
-            first = sum(g.weight for g in mine if g.value == 1)
+            mine = [(g.value, g.weight) for g in groups if g.option_id == option.id and g.value is not None]
+            weight = sum(w for _v, w in mine)
+            rank.weighted_mean_rank = sum(v * w for v, w in mine) / weight if weight else None
+            first = sum(w for v, w in mine if v == 1)
             rank.weighted_first_pct = _share(first, answered or 0.0)
     elif kind == "number":
         _stats(result, groups)
