@@ -158,3 +158,23 @@ def test_first_get_after_five_idle_minutes_writes_nothing(app, client, make_user
         session[ACTIVE_KEY] = int((utcnow() - timedelta(minutes=10)).timestamp())
     problems = writes_by_route(app, client, [("core.home", "/"), ("accounts.profile", "/konto/")])
     assert problems == [], "GET routes that wrote:\n" + "\n".join(problems)
+
+
+def test_demo_survey_weighting_and_results_with_the_panel_write_nothing(app, client, make_user, content):
+    """The demo survey is weighted (mapping preset, switch on): its results and weighting pages only read.
+
+    (The World's population version is the current one here, so the demo's groups may not all match.)
+    """
+    with app.app_context():
+        # db.select: the module's imports stay as they are (this test was added later).
+        survey_id = db.session.scalar(
+            db.select(Survey.id).where(Survey.title == "Radverkehr in Musterstadt 2025")
+        )
+    client = client_as(client, make_user, "admin")
+    paths = [
+        ("surveys.weighting", f"/umfragen/{survey_id}/gewichtung"),
+        ("surveys.results_page", f"/umfragen/{survey_id}/ergebnisse"),
+    ]
+    assert fetch(client, paths[0][1]).status_code == 200
+    problems = writes_by_route(app, client, paths)
+    assert problems == [], "GET routes that wrote:\n" + "\n".join(problems)

@@ -181,6 +181,8 @@ EXPECTED_KIND = {
     "surveys.results_report_pdf": SURVEY_EDITOR,
     "surveys.export_form": SURVEY_EDITOR,
     "surveys.export_file": POST_ONLY,  # a download of the rows is an action on record
+    "surveys.weighting": SURVEY_EDITOR,  # mapping to the population figures, switch, bounds
+    "surveys.weighting_switch": POST_ONLY,
     "wiki.index": PUBLIC,
     "wiki.page": PUBLIC,
     "wiki.history": PUBLIC,
@@ -766,6 +768,8 @@ EXPECTED_POST_KIND = {
     "surveys.delete_condition": SURVEY_EDITOR,
     "surveys.condition_mode": SURVEY_EDITOR,
     "surveys.export_file": SURVEY_EDITOR,
+    "surveys.weighting": SURVEY_EDITOR,
+    "surveys.weighting_switch": SURVEY_EDITOR,
     "wiki.create": PARTICIPANT,
     "wiki.edit": PARTICIPANT,
     "wiki.restore": MODERATOR,

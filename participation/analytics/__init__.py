@@ -6,6 +6,7 @@ from flask import Flask
 
 from participation.analytics import policy
 from participation.analytics.demo import seed_population
+from participation.analytics.reference_source import connect as connect_reference_source
 from participation.analytics.views import bp
 from participation.core.demo import register_demo_seeder
 from participation.core.templating import register_template_policies
@@ -16,3 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_template_policies({"can_view_population": policy.can_view_population})
     register_demo_seeder("analytics", seed_population)
+    # The survey weighting asks for the current population figures' margins; analytics answers.
+    connect_reference_source()

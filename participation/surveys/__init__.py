@@ -36,6 +36,7 @@ from participation.surveys.results import views as _results_views  # noqa: F401
 from participation.surveys.services import seal_due
 from participation.surveys.staff import views as _staff_views  # noqa: F401
 from participation.surveys.views import bp, home_section
+from participation.surveys.weighting import views as _weighting_views  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

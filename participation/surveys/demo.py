@@ -17,6 +17,7 @@ from participation.surveys import services
 from participation.surveys.answering.codes import ALPHABET, CODE_LENGTH, hash_code
 from participation.surveys.models import Answer, Channel, ParticipationCode, Response, Survey
 from participation.surveys.questions.base import answer_row
+from participation.surveys.weighting import demo as weighting
 
 OPEN_TITLE = "Neugestaltung Marktplatz"
 CLOSED_TITLE = "Radverkehr in Musterstadt 2025"
@@ -259,10 +260,17 @@ def _radverkehr(planner) -> Survey:
         "Was möchten Sie uns noch sagen?",
         settings={"max_length": 2000},
     )
+    # Asked last (its code follows the others) but shown right after the district.
+    q["age"] = _q(planner, first, "single", "Wie alt sind Sie?", options=weighting.AGE_OPTIONS)
+    for question in first.questions:
+        if question.position > q["district"].position and question is not q["age"]:
+            question.position += 1
+    q["age"].position = q["district"].position + 1
     services.publish(planner, survey)
     db.session.flush()
     used_on = _generate_responses(survey, q)
     _generate_codes(planner, survey, used_on)
+    weighting.preset(planner, survey, q["district"], q["age"])
     return survey
 
 
@@ -296,6 +304,8 @@ def _generate_responses(survey, q: dict) -> list:
     )
     first_day = (survey.starts_at + timedelta(days=10)).date()
     responses, answers, used_on = [], [], []
+    # Ages come from their own stream, so every other demo answer stays as it was before the question.
+    ages = random.Random(2027)
     for _ in range(300):
         response_id = f"{rng.getrandbits(128):032x}"
         channel = rng.choice(channels)
@@ -308,6 +318,11 @@ def _generate_responses(survey, q: dict) -> list:
             {"id": response_id, "survey_id": survey.id, "channel": channel, "via": via, "submitted_on": day}
         )
         answers.extend(_answers(rng, response_id, q))
+        if ages.random() < 0.97:
+            skew = weighting.AGE_WEIGHTS["online" if channel == Channel.ONLINE.value else "other"]
+            answers.append(
+                _row(response_id, q["age"].id, option_id=ages.choices(q["age"].choices, weights=skew)[0].id)
+            )
     db.session.execute(insert(Response), responses)
     db.session.execute(insert(Answer), answers)
     return used_on
