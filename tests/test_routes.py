@@ -219,6 +219,7 @@ EXPECTED_KIND = {
     "api.wiki_revisions": PUBLIC,
     "api.transparency": PUBLIC,
     "api.survey_responses": BEARER,
+    "api.survey_response_file": BEARER,  # the export files for a planner token
     "api_tokens.index": PLANNER,
     "api_tokens.revoke": POST_ONLY,
     "opendata.dataset_jsonld": RECEIPT,  # the World's open survey has no open data: 404 for everyone
@@ -448,6 +449,7 @@ def values_for(world: World) -> UrlValues:
             "wiki.restore": {"revision_id": [world.old_revision_id]},
             "surveys.results_texts": {"question_id": [world.text_question_id]},
             "moderation.category_change": {"code": ["spam"]},
+            "api.survey_response_file": {"fmt": ["csv-technisch", "xlsx"]},
         },
     )  # fmt: skip
 

@@ -1,7 +1,8 @@
 """The public, read-only JSON API (/api/v1): app shell, like admin; no domain imports it.
 
-Planner tokens (item 2): models.py, tokens.py (check, create, revoke), responses.py (the endpoint on
-this blueprint), token_views.py (the "Zugangsschlüssel (API)" pages in the account area).
+Planner tokens (item 2): models.py, tokens.py (check, create, revoke), responses.py and
+response_files.py (the JSON and the export files, on this blueprint), token_views.py (the
+"Zugangsschlüssel (API)" pages in the account area).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from participation.api import responses  # noqa: F401  # registers the token endpoint on bp
+# Imported for their routes: they register the token endpoints on bp.
+from participation.api import response_files, responses  # noqa: F401
 from participation.api.http import CORS_HEADERS, http_problem
 from participation.api.token_views import bp as token_bp
 from participation.api.tokens import bearer, digest

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from participation.api.http import MAX_LIMIT
+from participation.api.serialize import STATS_FIELDS
 from participation.projects.models import Phase
+from participation.surveys.exports.views import FORMATS
 
 MAX_ID = 2**63 - 1
 
@@ -14,6 +19,7 @@ NULL_INT: dict[str, Any] = {"type": ["integer", "null"]}
 NULL_NUM: dict[str, Any] = {"type": ["number", "null"]}
 TIME: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
 URL: dict[str, Any] = {"type": "string"}
+PHASES = [p.value for p in Phase]
 
 
 def _obj(properties: dict[str, Any]) -> dict[str, Any]:
@@ -29,12 +35,7 @@ def _list_of(name: str) -> dict[str, Any]:
 
 
 CELL = _obj({"code": {"type": "string"}, "label": {"type": "string"}, "count": NULL_INT, "pct": NULL_NUM})
-STATS = {
-    "type": ["object", "null"],
-    "properties": {
-        name: NULL_NUM for name in ("n", "mean", "median", "q1", "q3", "minimum", "maximum", "sd")
-    },
-}
+STATS = {"type": ["object", "null"], "properties": {name: NULL_NUM for name in STATS_FIELDS}}
 
 SCHEMAS: dict[str, Any] = {
     "Problem": _obj({"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}}),
@@ -45,7 +46,7 @@ SCHEMAS: dict[str, Any] = {
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "district": NULL_STR,
-            "phase": {"type": "string", "enum": [p.value for p in Phase]},
+            "phase": {"type": "string", "enum": PHASES},
             "created_at": TIME,
             "updated_at": TIME,
             "url": URL,
@@ -185,43 +186,49 @@ PAGING = [
     {
         "name": "limit",
         "in": "query",
-        "description": f"Items per page, 1 … {MAX_LIMIT} (default 20).",
+        "description": _l("Einträge je Seite, 1 … %(max)s (ohne Angabe 20).", max=MAX_LIMIT),
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
     },
     {
         "name": "cursor",
         "in": "query",
-        "description": "Opaque cursor from the previous page's `next` link.",
+        "description": _l("Undurchsichtiger Zeiger aus dem Link „next“ der vorigen Seite."),
         "schema": {"type": "string"},
     },
 ]
 
 
+ID: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
 def _id(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    }
+    return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
-def _problem(description: str) -> dict[str, Any]:
+def _problem(description: LazyString) -> dict[str, Any]:
     return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
 
 
-def _get(summary: str, schema: str, parameters: list[dict[str, Any]], *, listing: bool = False):
+def _ok(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": _l("Erfolg"), "content": {media_type: {"schema": schema}}}
+
+
+BAD_PARAMETER = _problem(_l("Ein Parameter ist ungültig."))
+TOO_MANY = _problem(_l("Zu viele Anfragen; siehe Retry-After."))
+
+
+def _get(summary: LazyString, schema: str, parameters: list[dict[str, Any]], *, listing: bool = False):
     ok_schema = _list_of(schema) if listing else _ref(schema)
     return {
         "get": {
             "summary": summary,
             "parameters": parameters + (PAGING if listing else []),
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": ok_schema}}},
-                "304": {"description": "Not modified (If-None-Match matched the ETag)."},
-                "400": _problem("Invalid parameter."),
-                "404": _problem("Not found or not public."),
-                "429": _problem("Too many requests; see Retry-After."),
+                "200": _ok("application/json", ok_schema),
+                "304": {"description": _l("Nicht geändert (If-None-Match passte zum ETag).")},
+                "400": BAD_PARAMETER,
+                "404": _problem(_l("Nicht gefunden oder nicht öffentlich.")),
+                "429": TOO_MANY,
             },
         }
     }
@@ -229,40 +236,40 @@ def _get(summary: str, schema: str, parameters: list[dict[str, Any]], *, listing
 
 PATHS: dict[str, Any] = {
     "/projects": _get(
-        "Projects, newest first",
+        _l("Projekte, neueste zuerst"),
         "Project",
         [
-            {"name": "phase", "in": "query", "schema": {"type": "string", "enum": [p.value for p in Phase]}},
+            {"name": "phase", "in": "query", "schema": {"type": "string", "enum": PHASES}},
             {"name": "district", "in": "query", "schema": {"type": "string", "maxLength": 80}},
         ],
         listing=True,
     ),
-    "/projects/{project_id}": _get("One project with its phases", "ProjectDetail", [_id("project_id")]),
+    "/projects/{project_id}": _get(_l("Ein Projekt mit seinen Phasen"), "ProjectDetail", [_id("project_id")]),
     "/projects/{project_id}/comments": _get(
-        "Visible comments of a project, oldest first", "Comment", [_id("project_id")], listing=True
-    ),
-    "/surveys": _get(
-        "Open surveys and closed ones with published results",
-        "Survey",
-        [
-            {
-                "name": "project_id",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            }
-        ],
+        _l("Sichtbare Kommentare eines Projekts, älteste zuerst"),
+        "Comment",
+        [_id("project_id")],
         listing=True,
     ),
-    "/surveys/{survey_id}": _get("One survey with its questions", "SurveyDetail", [_id("survey_id")]),
+    "/surveys": _get(
+        _l("Offene Umfragen und beendete mit veröffentlichten Ergebnissen"),
+        "Survey",
+        [{"name": "project_id", "in": "query", "schema": ID}],
+        listing=True,
+    ),
+    "/surveys/{survey_id}": _get(_l("Eine Umfrage mit ihren Fragen"), "SurveyDetail", [_id("survey_id")]),
     "/surveys/{survey_id}/results": _get(
-        "Published results (small cells protected: null)", "Results", [_id("survey_id")]
+        _l("Veröffentlichte Ergebnisse (kleine Zellen geschützt: null)"), "Results", [_id("survey_id")]
     ),
-    "/wiki": _get("Published wiki pages", "WikiPage", [], listing=True),
-    "/wiki/{wiki_page_id}": _get("One published wiki page", "WikiPage", [_id("wiki_page_id")]),
+    "/wiki": _get(_l("Veröffentlichte Wiki-Seiten"), "WikiPage", [], listing=True),
+    "/wiki/{wiki_page_id}": _get(_l("Eine veröffentlichte Wiki-Seite"), "WikiPage", [_id("wiki_page_id")]),
     "/wiki/{wiki_page_id}/revisions": _get(
-        "Approved revisions of a wiki page", "WikiRevision", [_id("wiki_page_id")], listing=True
+        _l("Freigegebene Fassungen einer Wiki-Seite"),
+        "WikiRevision",
+        [_id("wiki_page_id")],
+        listing=True,
     ),
-    "/transparency": _get("Moderation figures per month", "Transparency", []),
+    "/transparency": _get(_l("Moderationszahlen je Monat"), "Transparency", []),
 }
 
 SCHEMAS["ProjectDetail"] = {
@@ -295,18 +302,56 @@ SCHEMAS["RawResponses"] = _obj(
         "next": NULL_STR,
     }
 )
+TOKEN_ERRORS = {
+    "401": _problem(_l("Kein Zugangsschlüssel oder ein unbekannter, abgelaufener oder widerrufener.")),
+    "403": _problem(_l("Der Zugangsschlüssel gilt nicht für diese Umfrage.")),
+    "429": TOO_MANY,
+}
 PATHS["/surveys/{survey_id}/responses"] = {
     "get": {
-        "summary": "Raw responses (the rows of the technical CSV) for a planner token",
+        "summary": _l("Rohdaten (die Zeilen der technischen CSV) für einen Zugangsschlüssel"),
         "security": [{"plannerToken": []}],
         "parameters": [_id("survey_id"), *PAGING],
         "responses": {
-            "200": {"description": "OK", "content": {"application/json": {"schema": _ref("RawResponses")}}},
-            "400": _problem("Invalid parameter."),
-            "401": _problem("No token, or an unknown, expired or revoked one."),
-            "403": _problem("The token may not read this survey."),
-            "404": _problem("No such path (an id out of range)."),
-            "429": _problem("Too many requests; see Retry-After."),
+            "200": _ok("application/json", _ref("RawResponses")),
+            "400": BAD_PARAMETER,
+            **TOKEN_ERRORS,
+            "404": _problem(_l("Diesen Pfad gibt es nicht (eine Nummer außerhalb des Bereichs).")),
+        },
+    }
+}
+FILE: dict[str, Any] = {"type": "string", "format": "binary"}
+# The export page's formats: the same files, names and media types (exports.views.FORMATS).
+FILE_TYPES = sorted({mimetype for _name, _ext, mimetype in FORMATS.values()})
+PATHS["/surveys/{survey_id}/responses/{format}"] = {
+    "get": {
+        "summary": _l("Rohdaten als Exportdatei (Formate der Exportseite) für einen Zugangsschlüssel"),
+        "description": _l(
+            "csv-technisch: technische CSV (Komma, Dezimalpunkt); csv: CSV für Excel (Semikolon, "
+            "Dezimalkomma); xlsx; ods; json; sav: SPSS; codebuch: Codebuch als CSV. Die Zeilen sind "
+            "die der technischen CSV."
+        ),
+        "security": [{"plannerToken": []}],
+        "parameters": [
+            _id("survey_id"),
+            {
+                "name": "format",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": list(FORMATS)},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": _l("Die Datei (als Anhang)."),
+                "content": {
+                    media: {"schema": {"type": "object"} if media == "application/json" else FILE}
+                    for media in FILE_TYPES
+                },
+            },
+            **TOKEN_ERRORS,
+            "404": _problem(_l("Dieses Format oder diesen Pfad gibt es nicht.")),
+            "422": _problem(_l("Für eine SPSS-Datei hat die Umfrage zu viele Antworten.")),
         },
     }
 }
@@ -314,25 +359,38 @@ SECURITY_SCHEMES = {
     "plannerToken": {
         "type": "http",
         "scheme": "bearer",
-        "description": "A personal access key from „Mein Konto → Zugangsschlüssel (API)“.",
+        "description": _l("Ein persönlicher Zugangsschlüssel aus „Mein Konto → Zugangsschlüssel (API)“."),
     }
 }
 
 
+def _resolved(value: Any) -> Any:
+    """The document with every lazy text read in the current locale (JSON and templates need str)."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolved(item) for item in value]
+    return value
+
+
 def document() -> dict[str, Any]:
-    """The OpenAPI document (built per call: nothing in it depends on the request)."""
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Beteiligungsplattform – öffentliche API",
-            "version": "1.0.0",
-            "description": (
-                "Read-only JSON API. Times are ISO 8601 with offset; lists are keyset-paged "
-                "(`next` and a `Link` header); every answer has an ETag (If-None-Match gives 304); "
-                "errors are RFC 9457 problem+json in German or English (Accept-Language)."
-            ),
-        },
-        "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
-    }
+    """The OpenAPI document in the current locale (German unless the request asks for English)."""
+    return _resolved(
+        {
+            "openapi": "3.1.0",
+            "info": {
+                "title": _l("Beteiligungsplattform – öffentliche API"),
+                "version": "1.0.0",
+                "description": _l(
+                    "JSON-API, nur lesend. Zeiten nach ISO 8601 mit Zeitzone; Listen seitenweise "
+                    "(„next“ und ein Link-Header); jede Antwort hat ein ETag (If-None-Match ergibt 304); "
+                    "Fehler als RFC 9457 problem+json auf Deutsch oder Englisch (Accept-Language)."
+                ),
+            },
+            "servers": [{"url": "/api/v1"}],
+            "paths": PATHS,
+            "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        }
+    )

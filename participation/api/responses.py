@@ -12,6 +12,7 @@ import binascii
 import json
 import re
 from collections.abc import Generator
+from itertools import islice
 from typing import cast
 
 from flask import Response, url_for
@@ -21,12 +22,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participation.api.http import BadParameter, api_locale, page_limit, problem
+from participation.api.models import ApiToken
 from participation.api.tokens import TokenRefused, authenticate
 from participation.api.views import bp
 from participation.core import audit
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.exports.columns import ExportOptions, iter_table
+from participation.surveys.exports.reading import keyset
 from participation.surveys.models import Survey
 from participation.surveys.policy import can_export_results
 
@@ -35,20 +38,22 @@ RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 def technical_rows(survey: Survey, after: str | None, limit: int) -> tuple[list, list[list]]:
     """The technical CSV's header and up to limit + 1 of its rows after the response id `after`."""
-    # iter_table is a generator function: closing it early ends its reading of batches.
-    table = cast(Generator[list, None, None], iter_table(survey, ExportOptions(), csv_comma=False))
-    header = next(table)
-    rows: list[list] = []
-    try:
-        for row in table:
-            if after is not None and row[0] <= after:
-                continue
-            rows.append(row)
-            if len(rows) > limit:
-                break
-    finally:
-        table.close()  # gives nothing back to hold: each batch already returned its connection
+    # Keyset on the responses' id (the exports' own index): the page reads limit + 1 responses from
+    # its cursor in one batch, never the rows of the pages before it.
+    with keyset(after or "", limit + 1):
+        # iter_table is a generator function: closing it early ends its reading of batches.
+        table = cast(Generator[list, None, None], iter_table(survey, api_options(), csv_comma=False))
+        try:
+            header = next(table)
+            rows = list(islice(table, limit + 1))
+        finally:
+            table.close()  # gives nothing back to hold: each batch already returned its connection
     return header, rows
+
+
+def api_options() -> ExportOptions:
+    """The options of every API answer: the export form's defaults (what a default download holds)."""
+    return ExportOptions()
 
 
 def _cursor() -> str | None:
@@ -64,7 +69,9 @@ def _cursor() -> str | None:
     return value
 
 
-def _refusal(error: TokenRefused) -> Response:
+@bp.errorhandler(TokenRefused)
+def refusal(error: TokenRefused) -> Response:
+    """No token, an unknown, expired or revoked one (401) or one for other surveys (403): problem+json."""
     with force_locale(api_locale()):
         if error.status == 403:
             response = problem(
@@ -81,23 +88,29 @@ def _refusal(error: TokenRefused) -> Response:
     return response
 
 
+def readable_survey(token: ApiToken, survey_id: int) -> Survey:
+    """The survey of a checked token; TokenRefused(403) if it is gone or its owner may not export it."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or not can_export_results(token.user, survey):
+        raise TokenRefused(403, "scope")
+    return survey
+
+
+def record_use(token: ApiToken, survey: Survey, **details) -> None:
+    """Each use of a token: its last use and an audit row, committed before any row leaves."""
+    token.last_used_at = utcnow()
+    audit.record(token.user, "api.token_used", survey, **details)
+    db.session.commit()
+
+
 @bp.get("/surveys/<int(max=9223372036854775807):survey_id>/responses")
 def survey_responses(survey_id: int):
     """Raw responses of a survey for a token that may read it: the technical CSV's rows, keyset paged."""
-    try:
-        token = authenticate(survey_id)
-    except TokenRefused as error:
-        return _refusal(error)
+    token = authenticate(survey_id)  # first: a refused request reads no survey and no answer
     limit, after = page_limit(), _cursor()
-    survey = db.session.get(Survey, survey_id)
-    owner = token.user
-    if survey is None or not can_export_results(owner, survey):
-        # The survey is gone or its owner no longer may export it: the token's scope no longer holds.
-        return _refusal(TokenRefused(403, "scope"))
+    survey = readable_survey(token, survey_id)
     header, rows = technical_rows(survey, after, limit)
-    token.last_used_at = utcnow()
-    audit.record(owner, "api.token_used", survey, count=len(rows[:limit]))
-    db.session.commit()
+    record_use(token, survey, count=len(rows[:limit]))
     next_url = None
     if len(rows) > limit:
         last = json.dumps(rows[limit - 1][0]).encode()

@@ -25,6 +25,8 @@ SHOWN_SETTINGS = (
     "max_length",
     "display",
 )
+# A numeric question's figures (the OpenAPI document's Stats schema lists the same names).
+STATS_FIELDS = ("n", "mean", "median", "q1", "q3", "minimum", "maximum", "sd")
 
 
 def project(item) -> dict[str, Any]:
@@ -109,8 +111,7 @@ def _cells(cells) -> list[dict[str, Any]]:
 def _stats(stats) -> dict[str, Any] | None:
     if stats is None:
         return None
-    names = ("n", "mean", "median", "q1", "q3", "minimum", "maximum", "sd")
-    return {name: getattr(stats, name) for name in names}
+    return {name: getattr(stats, name) for name in STATS_FIELDS}
 
 
 def results(survey_item, figures) -> dict[str, Any]:

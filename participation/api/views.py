@@ -50,14 +50,15 @@ def _id_key(row) -> list[int]:
 @bp.get("/")
 @bp.get("/dokumentation")
 def documentation():
-    """The API's documentation as a readable page, rendered from the OpenAPI document."""
+    """The API's documentation as a readable page in the site's language (from the OpenAPI document)."""
     return render_template("api/documentation.html", spec=openapi.document())
 
 
 @bp.get("/openapi.json")
 def openapi_document():
-    """The OpenAPI 3.1 document describing every endpoint."""
-    return json_response(openapi.document())
+    """The OpenAPI 3.1 document describing every endpoint, in German or English (Accept-Language)."""
+    with force_locale(api_locale()):
+        return json_response(openapi.document())
 
 
 @bp.get("/projects")

@@ -11,7 +11,7 @@ from participation.core.types import utcnow
 from participation.discussions.models import Comment
 from participation.extensions import db
 from participation.projects.models import Project
-from participation.surveys.models import Survey
+from participation.surveys.models import Response, Survey
 from participation.wiki.models import WikiPage, WikiRevision
 from tests.conftest import ROLE_SETS, UserInfo
 
@@ -23,7 +23,7 @@ class Bulk:
         self.app, self.author_id = app, author_id
         self.ids = count(5_000_000)
 
-    def _insert(self, model, rows: list[dict]) -> list[int]:
+    def _insert(self, model, rows: list[dict]) -> list:
         with self.app.app_context():
             for start in range(0, len(rows), 2000):
                 db.session.execute(insert(model), rows[start : start + 2000])
@@ -64,6 +64,15 @@ class Bulk:
             {"id": next(self.ids), "title": "Umfrage", "published_at": now, **fields} for _ in range(number)
         ]
         return self._insert(Survey, rows)
+
+    def responses(self, survey_id: int, number: int) -> list[str]:
+        """Responses without answers (every question "keine Antwort"), ids in ascending order."""
+        today = utcnow().date()
+        rows = [
+            {"id": f"s{survey_id}r{index:09d}", "survey_id": survey_id, "via": "open", "submitted_on": today}
+            for index in range(number)
+        ]
+        return self._insert(Response, rows)
 
     def wiki(self, pages: int, revisions: int = 1) -> list[int]:
         """Pages with `revisions` approved revisions each; the newest is the page's approved text."""
