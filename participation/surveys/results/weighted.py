@@ -57,26 +57,6 @@ def weighted_quantile(values: list[tuple[float, float]], p: float) -> float:
     return pairs[-1][0]
 
 
-def weighted_stats(values: list[tuple[float, float, int]]) -> WeightedStats | None:
-    """Mean, quartiles and standard deviation of (value, weight sum, count) groups."""
-    n = sum(count for _v, _w, count in values)
-    total = sum(w for _v, w, _c in values)
-    if not n or total <= 0:
-        return None
-    mean = sum(v * w for v, w, _c in values) / total
-    spread = sum(w * (v - mean) ** 2 for v, w, _c in values) / total
-    pairs = [(v, w) for v, w, _c in values]
-    return WeightedStats(
-        n=n,
-        weight=total,
-        mean=mean,
-        median=weighted_quantile(pairs, 0.5),
-        q1=weighted_quantile(pairs, 0.25),
-        q3=weighted_quantile(pairs, 0.75),
-        sd=math.sqrt(max(spread * n / (n - 1), 0.0)) if n > 1 else None,
-    )
-
-
 def _share(part: float, base: float) -> float | None:
     return part / base * 100 if base > 0 else None
 
@@ -88,7 +68,8 @@ def apply(results, survey, flt: ResultFilter | None, where: list, weights: Surve
     multi_row = [q.id for q in questions if q.qtype in MULTI_ROW]
     conditional = [q for q in questions if is_conditional(q)]
     people = weighted_sql.weighted_people(table, where, conditional, multi_row)
-    groups = weighted_sql.weighted_groups(table, survey.id, flt)
+    numbers = [q.id for q in questions if q.qtype == "number"]
+    groups = weighted_sql.weighted_groups(table, survey.id, flt, numbers)
     results.weights = weights
     results.weighted_total = people.total
     for cell in results.channels:
@@ -139,8 +120,38 @@ def _points(target, groups: list[weighted_sql.WeightedGroup], points: list[int],
 def _stats(target, groups: list[weighted_sql.WeightedGroup]) -> None:
     if target.stats is None or target.stats.mean is None:
         return  # no (or too few) answers: nothing to weigh either
-    values = [(g.value, g.weight, g.count) for g in groups if g.value is not None]
-    target.stats.weighted = weighted_stats(values)
+    target.stats.weighted = stats_from_steps([g for g in groups if g.value is not None])
+
+
+def stats_from_steps(steps: list[weighted_sql.WeightedGroup]) -> WeightedStats | None:
+    """Weighted statistics from the scan's window totals and the rows around the quartiles."""
+    if not steps or steps[0].total <= 0:
+        return None
+    first = steps[0]
+    n, total = first.n, first.total
+    mean = first.s1 / total
+    spread = max(first.s2 / total - mean * mean, 0.0)
+    ordered = sorted(steps, key=lambda g: g.upto)
+    return WeightedStats(
+        n=n,
+        weight=total,
+        mean=mean,
+        median=_quantile_at(ordered, 0.5 * total, total),
+        q1=_quantile_at(ordered, 0.25 * total, total),
+        q3=_quantile_at(ordered, 0.75 * total, total),
+        sd=math.sqrt(spread * n / (n - 1)) if n > 1 else None,
+    )
+
+
+def _quantile_at(steps: list[weighted_sql.WeightedGroup], target: float, total: float) -> float:
+    """The value whose running weight first reaches the target; at an exact tie, its mean with the next."""
+    tie = weighted_sql.TIE * total
+    for i, step in enumerate(steps):
+        if step.upto >= target - tie:
+            if abs(step.upto - target) <= tie and i + 1 < len(steps):
+                return (step.value + steps[i + 1].value) / 2  # type: ignore[operator]
+            return step.value  # type: ignore[return-value]
+    return steps[-1].value  # type: ignore[return-value]
 
 
 def _sum_by(groups: list[weighted_sql.WeightedGroup], key) -> dict:

@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, and_, case, exists, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 
 from participation.extensions import db
@@ -89,7 +101,11 @@ def weighted_people(table, where: list, conditional: list, multi_row_ids: list[i
 
 @dataclass(frozen=True)
 class WeightedGroup:
-    """One group of the weighted scan: like queries.Group, with the sum of weights beside the count."""
+    """One group of the weighted scan: like queries.Group, with the sum of weights beside the count.
+
+    Rows with a number also carry their partition's (question, matrix row) totals and the running weight
+    up to and including this value (`upto`), from which the weighted quantiles are read.
+    """
 
     option_id: int | None
     row_id: int | None
@@ -97,35 +113,92 @@ class WeightedGroup:
     dont_know: bool
     count: int
     weight: float
+    upto: float = 0.0
+    n: int = 0
+    total: float = 0.0
+    s1: float = 0.0
+    s2: float = 0.0
 
 
-def weighted_groups(table, survey_id: int, flt: ResultFilter | None) -> dict[int, list[WeightedGroup]]:
+QUARTILES = (0.25, 0.5, 0.75)
+TIE = 1e-9  # relative: a running weight this close to a quartile's target meets it exactly
+
+
+def weighted_groups(
+    table, survey_id: int, flt: ResultFilter | None, number_ids: list[int]
+) -> dict[int, list[WeightedGroup]]:
     """Every (question, option, row, value, "weiß nicht") group with its weight sum, in one statement.
 
-    Unlike the unweighted scan, a number question's whole value histogram comes back: a weighted
-    quantile needs the running weight, and distinct values are few beside the responses.
+    Like the unweighted scan (queries.scan_answers): window functions over the grouped rows add each
+    numeric partition's n, weight, weighted sums and the running weight; of a number question's value
+    histogram only the rows around a weighted quartile come back.
     """
     number = func.coalesce(Answer.value_number, Answer.rank)
-    statement = of_responses(
-        select(
-            Answer.question_id,
-            Answer.option_id,
-            Answer.row_id,
-            type_coerce(number, Float),
-            Answer.dont_know,
-            func.count(),
-            func.sum(_w(table)),
+    grouped = (
+        of_responses(
+            select(
+                Answer.question_id.label("qid"),
+                Answer.option_id.label("oid"),
+                Answer.row_id.label("rid"),
+                number.label("v"),
+                Answer.dont_know.label("dk"),
+                func.count().label("c"),
+                func.sum(_w(table)).label("sw"),
+                case((number.is_(None), 0), else_=1).label("num"),
+            )
+            .select_from(Answer)
+            .outerjoin(table, table.c.response_id == Answer.response_id),
+            survey_id,
+            flt,
         )
-        .select_from(Answer)
-        .outerjoin(table, table.c.response_id == Answer.response_id),
-        survey_id,
-        flt,
-    ).group_by(Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know)
+        .group_by(Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know)
+        .cte("wgrouped")
+    )
+    g = grouped.c
+
+    def over(expr, whole: bool = True):
+        frame = (None, None) if whole else (None, 0)
+        return expr.over(partition_by=(g.qid, g.rid, g.num), order_by=g.v, rows=frame)
+
+    value = type_coerce(g.v, Float)
+    windowed = select(
+        g.qid,
+        g.oid,
+        g.rid,
+        value.label("v"),
+        g.dk,
+        g.c,
+        type_coerce(g.sw, Float).label("sw"),
+        type_coerce(over(func.sum(g.sw), whole=False), Float).label("upto"),
+        cast(over(func.sum(g.c)), BigInteger).label("n"),
+        type_coerce(over(func.sum(g.sw)), Float).label("total"),
+        type_coerce(over(func.sum(value * g.sw)), Float).label("s1"),
+        type_coerce(over(func.sum(value * value * g.sw)), Float).label("s2"),
+    ).subquery()
+    w = windowed.c
+    statement = select(windowed).order_by(w.qid, w.rid, w.upto)
+    if number_ids:
+        # A row holds a quartile's target T = p·total when the running weight before it is at most T and
+        # the running weight with it at least T; at an exact tie the next row comes too (for the mean).
+        holds = [and_(w.upto - w.sw <= w.total * (p + TIE), w.upto >= w.total * (p - TIE)) for p in QUARTILES]
+        statement = statement.where(or_(w.v.is_(None), w.qid.not_in(number_ids), *holds))
     groups: dict[int, list[WeightedGroup]] = defaultdict(list)
-    for qid, oid, rid, value, dk, count, total in db.session.execute(statement):
-        weight = float(total or 0)
-        groups[qid].append(
-            WeightedGroup(oid, rid, None if value is None else float(value), bool(dk), int(count), weight)
+    for row in db.session.execute(statement):
+        numeric = row.v is not None
+        groups[row.qid].append(
+            WeightedGroup(
+                row.oid,
+                row.rid,
+                float(row.v) if numeric else None,
+                bool(row.dk),
+                int(row.c),
+                float(row.sw or 0),
+                float(row.upto or 0) if numeric else 0.0,
+                int(row.n or 0) if numeric else 0,
+                float(row.total or 0) if numeric else 0.0,
+                float(row.s1 or 0) if numeric else 0.0,
+                float(row.s2 or 0) if numeric else 0.0,
+            )
         )
     return groups
 
