@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import support
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 # One style per language, four-digit years everywhere ("06.11.2026, 04:00 Uhr" / "6 Nov 2026, 04:00").
 # Babel's "short" styles have two-digit years and no "Uhr", hence explicit CLDR patterns.
@@ -79,3 +82,37 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt)
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = lambda value, fmt="#,##0.0 %": format_percent(value, fmt)
+
+
+@lru_cache(maxsize=8)
+def _form_catalogue(locale: str) -> support.NullTranslations:
+    """WTForms' own messages ("Not a valid integer") in one language, read from disk once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _FormMessages:
+    """What Flask-WTF asks for WTForms' messages, answered from the catalogue kept per language."""
+
+    @staticmethod
+    def _catalogue() -> support.NullTranslations:
+        return _form_catalogue(str(get_locale() or current_app.config["DEFAULT_LOCALE"]))
+
+    def ugettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+_FORM_MESSAGES = _FormMessages()
+
+
+def share_form_catalogues(app: Flask) -> None:
+    """Flask-WTF reads and parses WTForms' catalogue for every request that builds a form; keep it instead.
+
+    Flask-WTF looks for the request's catalogue in request.wtforms_translations before loading one.
+    """
+
+    @app.before_request
+    def _form_messages() -> None:
+        request.wtforms_translations = _FORM_MESSAGES  # type: ignore[attr-defined]

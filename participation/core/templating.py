@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 
 from participation.core.feedback import flashes_claimed
 from participation.core.forms import PostOnlyForm
-from participation.core.i18n import current_locale, register_filters
+from participation.core.i18n import current_locale, register_filters, share_form_catalogues
 from participation.core.legal_texts import LEGAL_PAGE_SLUGS, legal_page_title
 from participation.core.markup import render_markdown
 
@@ -43,6 +43,7 @@ def _globals() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     """Register globals, filters and context processors."""
     register_filters(app)
+    share_form_catalogues(app)  # forms render in templates; their messages come in the page's language
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["legal_links"] = _legal_links
