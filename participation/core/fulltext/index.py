@@ -63,13 +63,14 @@ def _write(connection: Connection, kind: str, ids: list[int]) -> None:
         return
     documents = registered.documents(ids)
     visible = [document.ref_id for document in documents]
-    connection.execute(
-        delete(documents_table).where(
-            documents_table.c.kind == kind,
-            documents_table.c.ref_id.in_(ids),
-            documents_table.c.ref_id.not_in(visible),
+    if set(ids) - set(visible):  # every one still visible (a new comment): nothing to take out
+        connection.execute(
+            delete(documents_table).where(
+                documents_table.c.kind == kind,
+                documents_table.c.ref_id.in_(ids),
+                documents_table.c.ref_id.not_in(visible),
+            )
         )
-    )
     if documents:
         dialect = connection.dialect.name
         insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
