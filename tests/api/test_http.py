@@ -105,3 +105,53 @@ def test_documentation_page_and_openapi_document(client):
             assert f"<code>{parameter['name']}</code>" in page
     assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
     assert client.get("/api/v1/dokumentation").status_code == 200
+
+
+def _every_public_resource(app, client, bulk: Bulk, planner) -> list[str]:
+    """One URL of every public GET endpoint in the OpenAPI document (the token ones excepted)."""
+    from tests.surveys.results_factories import answer, close_and_publish, results_survey  # reason: only here
+
+    (project_id,) = bulk.projects(1)
+    bulk.comments(project_id, 2)
+    (page_id,) = bulk.wiki(1, revisions=2)
+    built = results_survey(app, planner.id)
+    for _ in range(6):
+        answer(app, built, mode="Rad", km=3)
+    close_and_publish(app, built)
+    values = {"project_id": project_id, "survey_id": built.id, "wiki_page_id": page_id}
+    spec = client.get("/api/v1/openapi.json").json
+    urls = [
+        "/api/v1" + path.format(**values)
+        for path, item in spec["paths"].items()
+        if "security" not in item["get"]
+    ]
+    return urls + ["/api/v1/openapi.json"]
+
+
+def test_every_public_resource_answers_304_to_its_etag(app, client, bulk: Bulk, planner):
+    """ETag and If-None-Match on every resource the document lists (lists, details, results, the document)."""
+    urls = _every_public_resource(app, client, bulk, planner)
+    assert len(urls) == 11
+    for url in urls:
+        first = client.get(url)
+        assert first.status_code == 200, url
+        etag = first.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", url
+        assert again.headers["ETag"] == etag
+        assert again.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_openapi_document_and_page_speak_german_first(client):
+    """Summaries and descriptions go through Babel: German by default, the request's language asked for."""
+    german = client.get("/api/v1/openapi.json")
+    assert german.json["paths"]["/projects"]["get"]["summary"] == "Projekte, neueste zuerst"
+    assert german.json["info"]["description"].startswith("JSON-API, nur lesend.")
+    assert "Accept-Language" in german.headers["Vary"]
+    asked = client.get("/api/v1/openapi.json", headers={"Accept-Language": "en"})
+    assert asked.status_code == 200 and asked.json["paths"].keys() == german.json["paths"].keys()
+    page = client.get("/api/v1/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Projekte, neueste zuerst" in page and "Rohdaten als Exportdatei" in page
+    text = str(german.json)
+    for english in ("newest first", "Not found", "Too many requests", "Invalid parameter"):
+        assert english not in text
