@@ -9,6 +9,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,7 +133,7 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def decode_cursor(size: int) -> list[Any] | None:
+def decode_cursor(size: int, valid: Callable[[Any], bool] = _key_int) -> list[Any] | None:
     """The `cursor` parameter back as the sort key it holds (`size` values), None when absent."""
     raw = request.args.get("cursor")
     if raw is None:
@@ -141,7 +142,7 @@ def decode_cursor(size: int) -> list[Any] | None:
         values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != size or not all(_key_int(v) for v in values):
+    if not isinstance(values, list) or len(values) != size or not all(valid(v) for v in values):
         raise BadParameter(_l("„cursor“ ist ungültig: Bitte den Link „next“ der vorigen Seite verwenden."))
     return values
 

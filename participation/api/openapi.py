@@ -8,7 +8,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from participation.api.http import MAX_LIMIT
-from participation.api.serialize import STATS_FIELDS
+from participation.api.serialize import SHOWN_SETTINGS, STATS_FIELDS
 from participation.projects.models import Phase
 from participation.surveys.exports.views import FORMATS
 
@@ -82,7 +82,8 @@ SCHEMAS: dict[str, Any] = {
             "text": {"type": "string"},
             "help_text": {"type": "string"},
             "mandatory": {"type": "boolean"},
-            "settings": {"type": "object"},
+            # Only the settings a respondent sees on the form (serialize.SHOWN_SETTINGS).
+            "settings": {"type": "object", "propertyNames": {"enum": list(SHOWN_SETTINGS)}},
             "options": {
                 "type": "array",
                 "items": _obj(

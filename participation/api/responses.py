@@ -7,8 +7,6 @@ the default options), so the API and the download cannot drift apart.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections.abc import Generator
@@ -16,12 +14,10 @@ from itertools import islice
 from typing import cast
 
 from flask import Response, url_for
-from flask import request as http_request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from participation.api.http import BadParameter, api_locale, page_limit, problem
+from participation.api.http import api_locale, decode_cursor, encode_cursor, page_limit, problem
 from participation.api.models import ApiToken
 from participation.api.tokens import TokenRefused, authenticate
 from participation.api.views import bp
@@ -56,17 +52,8 @@ def api_options() -> ExportOptions:
     return ExportOptions()
 
 
-def _cursor() -> str | None:
-    raw = http_request.args.get("cursor")
-    if raw is None:
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        value = None
-    if not isinstance(value, str) or not RESPONSE_ID.fullmatch(value):
-        raise BadParameter(_l("„cursor“ ist ungültig: Bitte den Link „next“ der vorigen Seite verwenden."))
-    return value
+def _response_id(value) -> bool:
+    return isinstance(value, str) and RESPONSE_ID.fullmatch(value) is not None
 
 
 @bp.errorhandler(TokenRefused)
@@ -107,15 +94,14 @@ def record_use(token: ApiToken, survey: Survey, **details) -> None:
 def survey_responses(survey_id: int):
     """Raw responses of a survey for a token that may read it: the technical CSV's rows, keyset paged."""
     token = authenticate(survey_id)  # first: a refused request reads no survey and no answer
-    limit, after = page_limit(), _cursor()
+    limit, cursor = page_limit(), decode_cursor(1, _response_id)
     survey = readable_survey(token, survey_id)
-    header, rows = technical_rows(survey, after, limit)
+    header, rows = technical_rows(survey, cursor[0] if cursor else None, limit)
     record_use(token, survey, count=len(rows[:limit]))
     next_url = None
     if len(rows) > limit:
-        last = json.dumps(rows[limit - 1][0]).encode()
-        cursor = base64.urlsafe_b64encode(last).decode().rstrip("=")
-        next_url = url_for("api.survey_responses", survey_id=survey_id, limit=limit, cursor=cursor)
+        after = encode_cursor([rows[limit - 1][0]])
+        next_url = url_for("api.survey_responses", survey_id=survey_id, limit=limit, cursor=after)
     body = json.dumps(
         {"columns": header, "items": rows[:limit], "next": next_url},
         ensure_ascii=False,
