@@ -60,9 +60,7 @@ def _rank_chart(result, fmt_count, fmt_pct):
     for rank in _ranked(result):
         share = rank.first / answered * 100 if rank.first is not None and answered else None
         if rank.weighted_first_pct is not None:  # weighting on: the bar is the weighted share
-            text = _(
-                "%(pct)s gewichtet (n = %(n)s)", pct=fmt_pct(rank.weighted_first_pct), n=fmt_count(rank.first)
-            )
+            text = f"{fmt_pct(rank.weighted_first_pct)} ({fmt_count(rank.first)})"
             items.append((rank.label, rank.weighted_first_pct, text))
             continue
         items.append((rank.label, share, f"{fmt_count(rank.first)} ({fmt_pct(share)})"))

@@ -71,14 +71,10 @@ def helpers(results) -> dict:
         )
 
     def cells_chart(cells, label, uid):
-        if results.weights is not None:  # the bars show the weighted shares, the label both figures
+        if results.weights is not None:  # the bars show the weighted shares; the chart's label says so
+            label = _("%(label)s Anteile gewichtet.", label=label)
             items = [
-                (
-                    c.label,
-                    c.weighted_pct,
-                    _("%(pct)s gewichtet (n = %(n)s)", pct=fmt_pct(c.weighted_pct), n=fmt_count(c.count)),
-                )
-                for c in cells
+                (c.label, c.weighted_pct, f"{fmt_pct(c.weighted_pct)} ({fmt_count(c.count)})") for c in cells
             ]
             return charts.bar_chart(items, label, uid)
         items = [(c.label, c.pct, f"{fmt_count(c.count)} ({fmt_pct(c.pct)})") for c in cells]
