@@ -106,6 +106,17 @@ def raw_from_form(survey: Survey, form, *, applicable_only: bool = True) -> Raw:
     return applicable(survey, raw) if applicable_only else raw
 
 
+def answers_from_form(survey: Survey, form) -> tuple[Raw, Evaluation]:
+    """raw_from_form and the evaluation of its answers, walking the survey once instead of twice.
+
+    The evaluation of all posted answers is that of the applicable ones: a question that does not apply
+    is skipped before its answer is read, so dropping its answer changes nothing.
+    """
+    raw = raw_from_form(survey, form, applicable_only=False)
+    evaluation = evaluate(survey, raw)
+    return applicable(survey, raw, evaluation), evaluation
+
+
 def _names(question) -> list[str]:
     names = qtype(question).field_names(question)
     return [*names, marker_name(question)] if question.conditions and names else names
@@ -196,17 +207,20 @@ def submit_response(
     channel: str = Channel.ONLINE.value,
     assisted: bool = False,
     known_new: bool = False,
+    evaluation: Evaluation | None = None,
 ) -> Response:
     """Validate everything and store one response; database constraints settle races (view commits).
 
     known_new: the caller has just found no own response of `user` (own_response), so a non-anonymous
-    survey need not ask again whether the account took part.
+    survey need not ask again whether the account took part. evaluation: the caller's evaluation of
+    exactly these answers (answers_from_form), not computed again.
     """
     if survey.state is not State.OPEN:
         raise NotAnswerable()
     if channel not in {c.value for c in Channel}:
         raise UnknownChannel()
-    evaluation = evaluate(survey, raw)
+    if evaluation is None:
+        evaluation = evaluate(survey, raw)
     if evaluation.errors:
         raise AnswersInvalid(evaluation)
     response = Response(survey_id=survey.id, channel=channel, submitted_on=today())

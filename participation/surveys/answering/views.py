@@ -18,6 +18,7 @@ from participation.surveys.answering import drafts
 from participation.surveys.answering.questionnaire import render_questionnaire
 from participation.surveys.answering.receipt_views import RECEIPT_KEY, receipt_of
 from participation.surveys.answering.review import render_review
+from participation.surveys.answering.services import answers_from_form
 from participation.surveys.errors import SurveyStateError
 from participation.surveys.models import Access, Response, State, Survey
 from participation.surveys.questions import qtype
@@ -124,8 +125,7 @@ def _resume(survey: Survey, resume: drafts.Resume | None, extra: dict):
 
 def _step(survey: Survey, existing: Response | None, code: str | None):
     """One posted page: back, jump, save a draft, show errors, go on, review, or submit."""
-    raw = services.raw_from_form(survey, request.form)
-    evaluation = services.evaluate(survey, raw)
+    raw, evaluation = answers_from_form(survey, request.form)
     pages = evaluation.pages
     current = next((p for p in pages if str(p.id) == request.form.get("page")), pages[0])
     index = pages.index(current)
@@ -156,7 +156,7 @@ def _step(survey: Survey, existing: Response | None, code: str | None):
         return render_questionnaire(survey, raw, mode="answer", page=pages[index + 1], extra=extra)
     if action == "submit":
         # The summary's "Antworten absenden" (and any client that submits from the last shown page).
-        return _submit(survey, existing, raw, code, current)
+        return _submit(survey, existing, raw, code, current, evaluation)
     # The last shown page: "Weiter" shows the summary (later pages turned out to be hidden).
     return render_review(survey, raw, evaluation, mode="answer", extra=extra)
 
@@ -193,7 +193,7 @@ def _keep_draft(survey: Survey, raw: dict, index: int, code: str | None) -> str 
     return _("Ihre Antworten sind gespeichert. Sie können später weitermachen.")
 
 
-def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | None, current):
+def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | None, current, evaluation):
     """Store (or change) the response and thank; refusals go back with an explanation."""
     if survey.access == Access.OPEN.value and not _open_submission_allowed(survey):
         return render_questionnaire(
@@ -216,7 +216,9 @@ def _submit(survey: Survey, existing: Response | None, raw: dict, code: str | No
         else:
             user = current_user if current_user.is_authenticated else None
             # No own response found above: not asked again (the unique key settles races).
-            response = services.submit_response(survey, raw, user=user, code=code, known_new=existing is None)
+            response = services.submit_response(
+                survey, raw, user=user, code=code, known_new=existing is None, evaluation=evaluation
+            )
         if code:
             drafts.delete_code_draft(survey, code)
         # Taken before the commit: reading the survey after it would load its row again.
