@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.moderation import reasons
-from participation.moderation.errors import BadCategoryLine
 from participation.moderation.models import ACTION_LABELS, RESTRICTIONS, Action
 
 
@@ -104,56 +103,3 @@ class AppealDecisionForm(FlaskForm):
     )
     answer = _text(_l("Antwort an die Person"), 1000, required=True)
     version = HiddenField()
-
-
-class SanctionForm(FlaskForm):
-    days = IntegerField(
-        _l("Dauer in Tagen"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie eine Dauer an.")),
-            NumberRange(1, 365, message=_l("Bitte eine Zahl zwischen 1 und 365.")),
-        ],
-    )
-    reason_code = SelectField(_l("Grund (Kategorie)"), validate_choice=False)
-    text = _text(_l("Begründung für die betroffene Person"), 500, required=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.reason_code.choices = category_choices(blank=False)
-
-    def validate_reason_code(self, field) -> None:
-        if reasons.category(field.data) is None:
-            raise ValidationError(_l("Diesen Grund gibt es nicht. Bitte wählen Sie einen aus der Liste."))
-
-
-class SettingsForm(FlaskForm):
-    threshold = IntegerField(
-        _l("Automatisch ausblenden ab so vielen Meldungen verschiedener Personen (K)"),
-        validators=[InputRequired(), NumberRange(1, 100, message=_l("Bitte eine Zahl zwischen 1 und 100."))],
-    )
-    first_n = IntegerField(
-        _l("Die ersten N Beiträge neuer Konten vorab prüfen (0 = aus)"),
-        validators=[InputRequired(), NumberRange(0, 100, message=_l("Bitte eine Zahl zwischen 0 und 100."))],
-    )
-    categories = TextAreaField(
-        _l("Gründe (Kategorien)"),
-        filters=[normalize_text],
-        validators=[DataRequired(), Length(max=5000), SafeText(multiline=True)],
-        description=_l("Eine Kategorie pro Zeile: kurzer-code | Bezeichnung | Netiquette-Regel"),
-    )
-
-    def validate_categories(self, field) -> None:
-        try:
-            reasons.parse_categories(field.data)
-        except BadCategoryLine as error:
-            raise ValidationError(error.user_message) from error
-
-
-class LogFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = StringField(_l("Aktion"), validators=[Optional(), Length(max=64)])
-    actor = IntegerField(_l("Person (Nummer)"), validators=[Optional()])
-    since = DateField(_l("Von (Datum)"), validators=[Optional()])
-    until = DateField(_l("Bis (Datum)"), validators=[Optional()])

@@ -1,13 +1,10 @@
-"""Reading the desk: the queue page and the moderation log (public figures: transparency.py)."""
+"""Reading the desk: the queue page (the moderation log: audit_log.py; public figures: transparency.py)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
 from participation.accounts.models import User
-from participation.core.models import AuditLogEntry
 from participation.discussions.models import Comment, CommentReport, CommentStatus, ReportReason
 from participation.extensions import db
 from participation.moderation.models import (
@@ -25,8 +22,6 @@ PAGE_SIZE = 50
 HELD = "vorab"
 TYPE_PARAMS = {"kommentar": TargetType.COMMENT, "wiki": TargetType.WIKI_REVISION}
 APPEAL_TYPE = "einspruch"
-# Audit actions the moderation log shows (the admin log shows everything).
-LOG_PREFIXES = ("moderation.", "comment.", "wiki.", "user.blocked", "user.unblocked")
 
 
 def queue_page(kind: str, reason: str, project_id: int | None, new_only: bool, number: int):
@@ -104,22 +99,3 @@ def decisions_about(user_id: int) -> list[Decision]:
             select(Decision).where(Decision.subject_id == user_id).order_by(Decision.id.desc()).limit(100)
         )
     )
-
-
-# --- moderation log ---------------------------------------------------------------------------------
-
-
-def log_query(action: str, actor_id: int | None, since: datetime | None, until: datetime | None):
-    """Moderation-relevant audit entries, newest first, filtered."""
-    query = select(AuditLogEntry).where(
-        or_(*[AuditLogEntry.action.startswith(prefix) for prefix in LOG_PREFIXES])
-    )
-    if action:
-        query = query.where(AuditLogEntry.action == action)
-    if actor_id is not None:
-        query = query.where(AuditLogEntry.actor_id == actor_id)
-    if since is not None:
-        query = query.where(AuditLogEntry.created_at >= since)
-    if until is not None:
-        query = query.where(AuditLogEntry.created_at < until)
-    return query.order_by(AuditLogEntry.id.desc())

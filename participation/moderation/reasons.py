@@ -60,11 +60,6 @@ def parse_categories(text: str) -> list[Category]:
     return categories
 
 
-def categories_text() -> str:
-    """The categories as pipe-separated lines (the older settings form; retired ones left out)."""
-    return "\n".join(f"{c.code} | {c.label} | {c.rule}" for c in categories())
-
-
 def _stored() -> list[Category]:
     value = get_setting(REASON_CATEGORIES)
     if not value:

@@ -6,12 +6,12 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
-from participation.wiki.models import BODY_MAX, REASON_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
+from participation.wiki.models import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -106,27 +106,6 @@ class PageCreateForm(PageEditForm):
             ),
         ],
         description=_l("Wird aus dem Titel gebildet, wenn Sie nichts eintragen, z. B. „haeufige-fragen“."),
-    )
-
-
-class DecisionForm(FlaskForm):
-    """Approve: only the version the reviewer saw (optimistic locking)."""
-
-    version = IntegerField(validators=[DataRequired()])
-
-
-class RejectForm(DecisionForm):
-    """Reject: a reason is required; it is shown and mailed to the author."""
-
-    reason = TextAreaField(
-        _l("Begründung für die Ablehnung"),
-        filters=[normalize_text],
-        validators=[
-            DataRequired(_l("Bitte begründen Sie die Ablehnung.")),
-            Length(max=REASON_MAX, message=_l("Die Begründung darf höchstens %(max)d Zeichen lang sein.")),
-            SafeText(multiline=True),
-        ],
-        description=_l("Die Autorin oder der Autor sieht die Begründung und erhält sie per E-Mail."),
     )
 
 

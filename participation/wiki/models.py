@@ -106,7 +106,6 @@ class WikiRevision(Model):
 
     page: Mapped[WikiPage] = relationship(foreign_keys=[page_id])
     author = relationship("User", foreign_keys=[author_id], lazy="joined")
-    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
 
     @property
     def state_label(self) -> str:

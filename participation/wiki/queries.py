@@ -97,17 +97,6 @@ def revision_of(page: WikiPage, revision_id: int) -> WikiRevision | None:
     return revision
 
 
-def pending_queue(number: int):
-    """Changes waiting for review, oldest first (with page and author in the same query)."""
-    query = (
-        select(WikiRevision)
-        .where(WikiRevision.state == RevisionState.PENDING.value)
-        .options(joinedload(WikiRevision.page))
-        .order_by(WikiRevision.created_at, WikiRevision.id)
-    )
-    return db.paginate(query, page=number, per_page=50, error_out=False)
-
-
 def approved_revision_count(user: User) -> int:
     """Answer to core's contributions question: the account's published changes (first-N pre-moderation)."""
     return (

@@ -29,9 +29,9 @@ def _wiki_change(app, author_id: int, moderator_id: int, title: str, outcome: st
         assert revision.is_pending  # citizens' wiki changes are always reviewed, new account or not
         moderator = db.session.get(User, moderator_id)
         if outcome == "approved":
-            wiki_services.approve(moderator, revision, revision.version)
+            wiki_services.approve_revision(moderator, revision, revision.version)
         elif outcome == "rejected":
-            wiki_services.reject(moderator, revision, revision.version, "Doppelt.")
+            wiki_services.reject_revision(moderator, revision, revision.version, "Doppelt.")
         db.session.commit()
 
 
