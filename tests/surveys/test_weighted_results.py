@@ -13,6 +13,7 @@ from participation.extensions import db
 from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.results.crosstab import chi_square
 from participation.surveys.results.services import compute
+from participation.surveys.results.sql import ResultFilter
 from participation.surveys.results.weighted import weighted_quantile
 from participation.surveys.weighting.contract import SurveyWeights
 from tests.conftest import count_queries
@@ -240,3 +241,15 @@ def test_cross_table_is_weighted_and_its_test_rao_scott_corrected(app, survey):
     plain = chi_square([[v * n / total for v in row] for row in expected])
     assert table.test.corrected and table.test.statistic == pytest.approx(plain.statistic / 1.6)
     assert table.test.df == plain.df
+
+
+def test_a_filter_narrows_the_weighted_figures_too(app, survey):
+    """Only the telephone response (a driver, weight 0.4): every weighted share is 100 or 0 percent."""
+    _answered(app, survey)
+    with app.app_context():
+        model = db.session.get(Survey, survey.id)
+        results = compute(model, ResultFilter(channel="telefon"), weights=_weights(survey))
+    assert results.total == 1 and results.weighted_total == pytest.approx(0.4)
+    mode = next(r for r in results.questions if r.question.id == survey.q["mode"])
+    assert [c.weighted_pct for c in mode.cells] == [0.0, 100.0, 0.0]
+    assert mode.weighted_base == pytest.approx(0.4)
