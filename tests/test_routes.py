@@ -206,6 +206,8 @@ EXPECTED_KIND = {
     "analytics.sample_csv": PLANNER,
     "analytics.upload": ADMIN,
     "analytics.make_current": POST_ONLY,
+    "analytics_overview.overview": PLANNER,  # participation overview, aggregate figures only
+    "analytics_overview.download": PLANNER,  # its tables as CSV/XLSX: a read, nothing recorded
     "api.documentation": PUBLIC,
     "api.openapi_document": PUBLIC,
     "api.project_list": PUBLIC,
@@ -450,6 +452,7 @@ def values_for(world: World) -> UrlValues:
             "surveys.results_texts": {"question_id": [world.text_question_id]},
             "moderation.category_change": {"code": ["spam"]},
             "api.survey_response_file": {"fmt": ["csv-technisch", "xlsx"]},
+            "analytics_overview.download": {"key": ["wochen", "antwortzeit"], "fmt": ["csv", "xlsx"]},
         },
     )  # fmt: skip
 
