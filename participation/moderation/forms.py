@@ -23,9 +23,11 @@ def _text(label, maximum: int, required: bool, message=None, description=None):
     return TextAreaField(label, filters=[normalize_text], validators=checks, description=description)
 
 
-def category_choices(blank: bool = True) -> list[SelectChoice]:
-    choices = [SelectChoice("", _l("– keine –"))] if blank else []
-    return choices + [SelectChoice(c.code, f"{c.label} ({c.rule})") for c in reasons.categories()]
+def category_choices(blank: str = _l("– keine –")) -> list[SelectChoice]:
+    """The choosable categories as "label (rule)", after an empty choice with the given text."""
+    return [SelectChoice("", blank)] + [
+        SelectChoice(c.code, f"{c.label} ({c.rule})") for c in reasons.categories()
+    ]
 
 
 # The decision buttons (the action is the button pressed; ACTION_LABELS say what was decided).

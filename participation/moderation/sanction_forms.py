@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from participation.core.forms import SelectChoice
 from participation.core.validators import SafeText, normalize_text
 from participation.moderation import reasons
+from participation.moderation.forms import category_choices
 from participation.moderation.sanctions import MAX_SANCTION_DAYS
 
 
@@ -46,9 +46,7 @@ class SanctionForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.reason_code.choices = [SelectChoice("", _l("– bitte wählen –"))] + [
-            SelectChoice(c.code, f"{c.label} ({c.rule})") for c in reasons.categories()
-        ]
+        self.reason_code.choices = category_choices(_l("– bitte wählen –"))
 
     def validate_reason_code(self, field: SelectField) -> None:
         if field.data and reasons.choosable(field.data) is None:
