@@ -1,14 +1,20 @@
-"""Fixtures for moderation tests: projects, comments, reports and queue helpers."""
+"""Fixtures for moderation tests: projects, comments, reports, queue helpers and parallel requests."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
 from participation.moderation.models import ModerationItem
-from tests.conftest import ROLE_SETS, login, post
+from tests.conftest import ROLE_SETS, is_postgres, login, post
 from tests.discussions.conftest import add_comment, make_project, project  # noqa: F401  (fixtures)
+
+needs_postgres = pytest.mark.skipif(
+    not is_postgres(), reason="real parallel transactions need PostgreSQL (SQLite serialises writers)"
+)
 
 
 @pytest.fixture
@@ -62,3 +68,26 @@ def decide(client, item_id: int, action: str, version: int, code: str = "", text
         {"action": action, "reason_code": code, "text": text, "version": str(version), "confirmed": "1"},
         token_from=path,
     )
+
+
+def race(jobs):
+    """Run every job in its own thread, released together; return their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+    errors: list = []
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = job()
+        except Exception as error:  # surfaced below: a crashed thread must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert all(not thread.is_alive() for thread in threads)
+    return results

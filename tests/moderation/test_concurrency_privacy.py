@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from participation.accounts.models import User
@@ -15,36 +13,10 @@ from participation.extensions import db
 from participation.moderation import appeals, services
 from participation.moderation.models import Appeal, Decision, ModerationItem
 from participation.notifications.models import Notification
-from tests.conftest import csrf_token, is_postgres, post
-from tests.moderation.conftest import client_for, decide, item_for, report_as
+from tests.conftest import csrf_token, post
+from tests.moderation.conftest import client_for, decide, item_for, needs_postgres, race, report_as
 
-needs_postgres = pytest.mark.skipif(
-    not is_postgres(), reason="real parallel transactions need PostgreSQL (SQLite serialises writers)"
-)
 CONFLICT_TEXT = "bereits entschieden"
-
-
-def _race(jobs):
-    """Run every job in its own thread, released together; return their results in order."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list = []
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job()
-        except Exception as error:  # surfaced below: a crashed thread must fail the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(not thread.is_alive() for thread in threads)
-    return results
 
 
 def _prepared_post(client, path, token_from, data):
@@ -80,7 +52,7 @@ def test_parallel_moderators_on_same_item_exactly_one_decision(app, people, proj
         _prepared_post(client, page + "/entscheiden", page, {**data, "version": str(item.version)})
         for client, (_who, data, _status) in zip(clients, choices, strict=True)
     ]
-    responses = _race(jobs)
+    responses = race(jobs)
     assert all(r.status_code == 302 for r in responses)
     winners = [i for i, r in enumerate(responses) if r.headers["Location"].endswith("/moderation")]
     assert len(winners) == 1, [r.headers["Location"] for r in responses]
@@ -122,7 +94,7 @@ def test_parallel_service_calls_one_wins_others_conflict(app, people, project, a
 
         return run
 
-    outcomes = _race(
+    outcomes = race(
         [
             job("mod", "hide", "umgangston", "Zu scharf."),
             job("mod2", "remove", "spam", "Werbung."),
@@ -176,7 +148,7 @@ def test_parallel_moderators_on_same_appeal_exactly_one_outcome(app, people, pro
         )
         for client, (who, outcome, _status) in zip(clients, choices, strict=True)
     ]
-    responses = _race(jobs)
+    responses = race(jobs)
     assert all(r.status_code == 302 for r in responses), [r.status_code for r in responses]
     winners = [i for i, r in enumerate(responses) if r.headers["Location"].endswith("/moderation")]
     assert len(winners) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,12 +13,8 @@ from participation.core.models import AuditLogEntry
 from participation.extensions import db
 from participation.moderation.models import Decision
 from participation.notifications.models import Notification
-from tests.conftest import csrf_token, is_postgres, post
-from tests.moderation.conftest import client_for
-
-needs_postgres = pytest.mark.skipif(
-    not is_postgres(), reason="real parallel transactions need PostgreSQL (SQLite serialises writers)"
-)
+from tests.conftest import csrf_token, post
+from tests.moderation.conftest import client_for, needs_postgres, race
 
 
 def _data(kind: str, days: int = 7, text: str = "Werbung in Serie.", seen_end: str = "") -> dict[str, str]:
@@ -184,27 +179,6 @@ def test_a_sanction_can_be_appealed_like_a_decision(app, people):
         )
 
 
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list = []
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job()
-        except Exception as error:  # surfaced below: a crashed thread must fail the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
-
-
 @needs_postgres
 @pytest.mark.parametrize(
     ("kind", "who", "suffix"),
@@ -218,6 +192,6 @@ def test_parallel_posts_leave_one_sanction_and_one_notification(app, people, kin
         client = client_for(app, people[name])
         payload = {"csrf_token": csrf_token(client, path), **_data(kind)}
         jobs.append(lambda client=client, payload=payload: client.post(path + suffix, data=payload))
-    responses = _race(jobs)
+    responses = race(jobs)
     assert all(response.status_code == 302 for response in responses)
     assert _counts(app, target, kind) == (1, 1)
