@@ -116,8 +116,12 @@ class Stack:
         self.processes.append(process)
         return port
 
-    def wait_until_answering(self, ports: list[int], path: str, seconds: float = 60) -> None:
-        """Until every port answers path (any status below 500): the workers have imported the app."""
+    def wait_until_answering(self, ports: list[int], path: str, seconds: float = 300) -> None:
+        """Until every port answers path (any status below 500): the workers have imported the app.
+
+        Eight workers import the app at once (some 3 s of CPU each); on a shared two-core machine
+        under load that took longer than a minute.
+        """
         deadline = time.monotonic() + seconds
         waiting = set(ports)
         while waiting and time.monotonic() < deadline:
