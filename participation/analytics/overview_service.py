@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from participation.accounts.policy import Viewer, can_administer, is_planner
 from participation.analytics import overview_query as q
@@ -139,7 +140,7 @@ def _weeks(raw: q.Raw, guard: Suppressor, labels: list[str]) -> Table:
 def _activity_columns(first: str) -> list[tuple[str, str]]:
     return [
         (first, TEXT),
-        (_("Antworten"), COUNT),
+        (pgettext("survey responses", "Antworten"), COUNT),
         (_("Kommentare"), COUNT),
         (_("Wiki-Vorschläge"), COUNT),
         (_("Beteiligte Konten"), COUNT),
@@ -224,7 +225,11 @@ def _channels(raw: q.Raw, guard: Suppressor) -> Table:
         for c, v in zip(Channel, shown, strict=True)
     ]
     rows.append([_("Summe"), shown_total, 100.0 if total and shown_total is not None else None])
-    return Table("kanaele", [(_("Kanal"), TEXT), (_("Antworten"), COUNT), (_("Anteil"), PCT)], rows)
+    return Table(
+        "kanaele",
+        [(_("Kanal"), TEXT), (pgettext("survey responses", "Antworten"), COUNT), (_("Anteil"), PCT)],
+        rows,
+    )
 
 
 def _districts(raw: q.Raw, guard: Suppressor) -> Table:
