@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from participation.core.models import AuditLogEntry
 from participation.extensions import db
 from participation.moderation.models import ModerationItem
 from tests.conftest import ROLE_SETS, is_postgres, login, post
@@ -57,6 +58,14 @@ def item_for(app, target_type: str, target_id: int) -> ModerationItem | None:
         if item is not None:
             db.session.expunge(item)
         return item
+
+
+def audit_count(app, action: str) -> int:
+    """How many audit entries carry exactly this action."""
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).select_from(AuditLogEntry).where(AuditLogEntry.action == action)
+        )
 
 
 def decide(client, item_id: int, action: str, version: int, code: str = "", text: str = ""):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from participation.core.models import AppendOnlyError, AuditLogEntry
 from participation.extensions import db
@@ -13,7 +13,7 @@ from participation.moderation import reasons
 from participation.moderation.models import Appeal, Decision
 from participation.moderation.transparency import TIMEZONE, monthly_figures
 from tests.conftest import ROLE_SETS, login, post
-from tests.moderation.conftest import client_for, decide, item_for, report_as
+from tests.moderation.conftest import audit_count, client_for, decide, item_for, report_as
 
 
 @pytest.fixture
@@ -216,11 +216,4 @@ def test_admin_changes_thresholds_and_bad_numbers_are_refused(app, people):
     assert post(admin, path, {"threshold": "5", "first_n": "2"}, token_from=path).status_code == 302
     with app.app_context():
         assert reasons.threshold() == 5 and reasons.first_n() == 2
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditLogEntry)
-                .where(AuditLogEntry.action == "moderation.settings_changed")
-            )
-            == 1
-        )
+    assert audit_count(app, "moderation.settings_changed") == 1

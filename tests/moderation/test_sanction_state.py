@@ -14,7 +14,7 @@ from participation.extensions import db
 from participation.moderation.models import Decision
 from participation.notifications.models import Notification
 from tests.conftest import csrf_token, post
-from tests.moderation.conftest import client_for, needs_postgres, race
+from tests.moderation.conftest import audit_count, client_for, needs_postgres, race
 
 
 def _data(kind: str, days: int = 7, text: str = "Werbung in Serie.", seen_end: str = "") -> dict[str, str]:
@@ -133,15 +133,7 @@ def test_lifting_twice_changes_nothing_the_second_time(app, people):
     assert "nicht stummgeschaltet. Es wurde nichts geändert." in client.get(again.location).get_data(
         as_text=True
     )
-    with app.app_context():
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditLogEntry)
-                .where(AuditLogEntry.action == "moderation.unmute")
-            )
-            == 1
-        )
+    assert audit_count(app, "moderation.unmute") == 1
 
 
 def test_admin_and_moderation_desk_use_the_same_sanction_form(app, people):
@@ -168,15 +160,7 @@ def test_a_sanction_can_be_appealed_like_a_decision(app, people):
     assert page.status_code == 200 and "Werbung in Serie." in page.get_data(as_text=True)
     assert post(author, path, {"text": "Das war keine Werbung."}, token_from=path).status_code == 302
     assert post(client_for(app, people["mod2"]), "/moderation/protokoll.csv").status_code == 200
-    with app.app_context():
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditLogEntry)
-                .where(AuditLogEntry.action == "moderation.appeal_filed")
-            )
-            == 1
-        )
+    assert audit_count(app, "moderation.appeal_filed") == 1
 
 
 @needs_postgres

@@ -198,6 +198,11 @@ def test_second_decision_on_the_same_change_changes_nothing(app, proposal, make_
     ]
 
 
+needs_postgres = pytest.mark.skipif(
+    not is_postgres(), reason="a real race needs PostgreSQL's row locks (SQLite serialises writers)"
+)
+
+
 def _race(clients: list[tuple], payloads: list[dict]) -> list[str]:
     """Post every client's decision at the same moment; the answers' Location headers."""
     barrier = threading.Barrier(len(clients))
@@ -218,9 +223,7 @@ def _race(clients: list[tuple], payloads: list[dict]) -> list[str]:
     return answers
 
 
-@pytest.mark.skipif(
-    not is_postgres(), reason="a real race needs PostgreSQL's row locks (SQLite serialises writers)"
-)
+@needs_postgres
 @pytest.mark.parametrize("actions", [("publish", "reject"), ("publish", "publish"), ("reject", "reject")])
 def test_concurrent_decisions_in_parallel_requests(app, proposal, make_user, actions):
     page, _author, pending_id = proposal
@@ -243,9 +246,7 @@ def test_concurrent_decisions_in_parallel_requests(app, proposal, make_user, act
     assert (approved_id(app, page.id) == pending_id) == (revision.state == "approved")
 
 
-@pytest.mark.skipif(
-    not is_postgres(), reason="a real race needs PostgreSQL's row locks (SQLite serialises writers)"
-)
+@needs_postgres
 def test_parallel_approvals_of_two_changes_to_one_page_publish_only_one(app, proposal, make_user):
     """Both changes are based on the same text: the page pointer moves once, the other change is refused."""
     page, _author, first_id = proposal
