@@ -182,3 +182,29 @@ class Site:
 @pytest.fixture
 def site(page, live_server, make_user, app) -> Site:
     return Site(page=page, base_url=live_server, make_user=make_user, app=app)
+
+
+# --- accessibility at one width ---------------------------------------------------------------------
+
+
+def assert_accessible(site: Site, name: str, width: int) -> None:
+    """axe-core (WCAG 2.1 A/AA) finds nothing, no id points nowhere, nothing is wider than the screen.
+
+    For the pages checked at several widths (population, API keys, moderation log and sanctions):
+    the caller sets the width, opens the page in the state to check, then calls this.
+    """
+    # Imported here: test_accessibility imports this module (Site), and only checking pages need axe.
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+
+    result = Axe().run(site.page, options=AXE_OPTIONS)
+    violations = result.response["violations"]
+    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
+    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
+    if broken:
+        problems.append("ID references to nothing: " + "; ".join(broken))
+    assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
+    assert result.response["passes"]
+    overflow = site.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, f"{name} is wider than {width}px"

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.conftest import Site, assert_accessible
 from tests.surveys.results_factories import results_survey
 
 PAGE = "/konto/api-schluessel/"
@@ -63,13 +61,4 @@ PAGES: dict[str, Callable[[Site], None]] = {
 def test_api_token_page_has_no_wcag_violations(site: Site, name: str, width: int) -> None:
     site.page.set_viewport_size({"width": width, "height": 900})
     PAGES[name](site)
-    result = Axe().run(site.page, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
-    if broken:
-        problems.append("ID references to nothing: " + "; ".join(broken))
-    assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
-    assert result.response["passes"]
-    overflow = site.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, f"{name} is wider than {width}px"
+    assert_accessible(site, name, width)

@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from participation.accounts.models import User
 from participation.extensions import db
 from participation.moderation import sanctions
 from participation.moderation.models import Action
 from participation.wiki import services as wiki
-from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.conftest import Site, assert_accessible
 from tests.conftest import ROLE_SETS
 
 
@@ -127,14 +125,5 @@ PAGES["wiki editor: waiting proposal and preview"] = _wiki_editor_with_preview
 def test_page_has_no_wcag_violations(site: Site, name: str, width: int) -> None:
     site.page.set_viewport_size({"width": width, "height": 900})
     PAGES[name](site, _world(site))
-    result = Axe().run(site.page, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
-    if broken:
-        problems.append("ID references to nothing: " + "; ".join(broken))
-    assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
-    assert result.response["passes"]
-    # Nothing wider than the screen at 320 px (the log lines, the sanction state, the forms).
-    overflow = site.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, f"{name} is wider than {width}px"
+    # Also nothing wider than the screen at 320 px (the log lines, the sanction state, the forms).
+    assert_accessible(site, name, width)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from participation.accounts.models import User
@@ -15,8 +14,7 @@ from participation.analytics.demo import demo_population
 from participation.analytics.models import PopulationVersion
 from participation.analytics.services import store_version
 from participation.extensions import db
-from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.conftest import Site, assert_accessible
 from tests.conftest import ROLE_SETS
 
 
@@ -66,13 +64,4 @@ PAGES: dict[str, Callable[[Site, int], None]] = {
 def test_population_page_has_no_wcag_violations(site: Site, name: str, width: int) -> None:
     site.page.set_viewport_size({"width": width, "height": 900})
     PAGES[name](site, _with_population(site))
-    result = Axe().run(site.page, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
-    if broken:
-        problems.append("ID references to nothing: " + "; ".join(broken))
-    assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
-    assert result.response["passes"]
-    overflow = site.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, f"{name} is wider than {width}px"
+    assert_accessible(site, name, width)
