@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -159,6 +160,16 @@ def _usable(mapped: MappedQuestion, reference: ReferenceMargins) -> bool:
 
 def cell_counts(survey_id: int, question_ids: list[int]) -> dict[CellKey, int]:
     """Responses per combination of chosen options of the given questions (one grouped query)."""
+    # Read once per request: the results page asks for the weights and for the panel, and at 100,000
+    # responses the query is the whole cost. Nothing is kept beyond the request (flask.g ends with it).
+    memo = g.setdefault("weighting_cell_counts", {}) if has_request_context() else {}
+    key = (survey_id, tuple(question_ids))
+    if key not in memo:
+        memo[key] = _read_cell_counts(survey_id, question_ids)
+    return dict(memo[key])
+
+
+def _read_cell_counts(survey_id: int, question_ids: list[int]) -> dict[CellKey, int]:
     answers = [aliased(Answer) for _ in question_ids]
     query = select(*[a.option_id for a in answers], func.count()).select_from(Response)
     for alias, question_id in zip(answers, question_ids, strict=True):

@@ -124,6 +124,8 @@ def test_panel_query_count_is_constant_and_get_writes_nothing(app, client, world
     with count_queries(engine) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+    # Counted afresh in every request (the counts are kept for one request only): 106 + 20 * 106.
+    assert "Alle 2.226 Antworten" in client.get(url).get_data(as_text=True)
     writes = [s for s in large if s.split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
 
