@@ -150,13 +150,19 @@ def test_refusal_before_work_on_100000_responses(app, client, planner, make_user
         stranger.get(url, headers=headers)  # warm: routing and the limiter are set up once
         with app.app_context():
             with count_queries(db.engine) as statements:
-                started = time.perf_counter()
                 response = stranger.get(url, headers=headers)
-                elapsed = time.perf_counter() - started
         assert response.status_code == status
         assert response.mimetype == "application/problem+json"
+        # The median of five: one request on a busy two-core machine can wait for the CPU.
+        elapsed = sorted(_timed(stranger, url, headers) for _ in range(5))[2]
         assert elapsed < 0.05, f"{path} {status}: {elapsed * 1000:.1f} ms"
         assert len(statements) <= 1 and all("api_tokens" in s for s in statements), statements
+
+
+def _timed(client, url: str, headers) -> float:
+    started = time.perf_counter()
+    client.get(url, headers=headers)
+    return time.perf_counter() - started
 
 
 def create_token_expired(app, planner, survey_id: int) -> str:
