@@ -98,7 +98,8 @@ def save_weighting(
         raise NothingMapped()
     _store_settings(survey, enabled, bounds)
     db.session.flush()
-    audit.record(actor, "surveys.weighting_saved", survey, label=survey.title)
+    # Recorded as a change of the survey (core/audit_texts.py words it); the fields say what changed.
+    audit.record(actor, "surveys.updated", survey, fields=["weighting"])
     return suggested
 
 
@@ -132,7 +133,7 @@ def switch_weighting(actor, survey: Survey, enabled: bool) -> None:
     settings.enabled = enabled
     db.session.flush()
     audit.record(
-        actor, "surveys.weighting_on" if enabled else "surveys.weighting_off", survey, label=survey.title
+        actor, "surveys.updated", survey, fields=["weighting_enabled" if enabled else "weighting_disabled"]
     )
 
 
