@@ -29,8 +29,8 @@ class OverviewForm(FlaskForm):
     class Meta:
         csrf = False
 
-    von = StringField(_l("Von"), description=_l("Datum, z. B. 01.01.2026"))
-    bis = StringField(_l("Bis"), description=_l("Datum, z. B. 31.12.2026"))
+    von = StringField(_l("Von (Datum)"), description=_l("z. B. 01.01.2026"))
+    bis = StringField(_l("Bis (Datum)"), description=_l("z. B. 31.12.2026"))
     auswahl = SelectField(_l("Projekt oder Umfrage"), choices=[], validate_choice=True)
 
     def validate_von(self, field) -> None:

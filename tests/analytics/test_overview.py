@@ -18,7 +18,7 @@ from participation.extensions import db
 from participation.projects.models import Project
 from participation.surveys.models import Response, Survey
 from participation.wiki.models import WikiPage, WikiRevision
-from tests.conftest import count_queries
+from tests.conftest import count_queries, login
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PERIOD = Period(date(2026, 6, 1), date(2026, 6, 30))
@@ -299,8 +299,6 @@ def test_planner_sees_small_counts_suppressed(app):
 
 
 def test_query_count_does_not_grow_with_the_data(app, client, make_user):
-    from tests.conftest import login
-
     admin = make_user({Role.ADMIN})
     login(client, admin)
     url = "/auswertung/?von=01.06.2026&bis=30.06.2026"
