@@ -127,7 +127,8 @@ def rao_scott(weighted: list[list[float]], n: int, design_effect: float) -> ChiS
         return None
     deff = max(design_effect, 1e-9)
     statistic = test.statistic / deff
-    from scipy.stats import chi2
+    # reason: SciPy takes about half a second to import; only a cross-table with a test needs it.
+    from scipy.stats import chi2  # type: ignore[import-untyped]
 
     return ChiSquare(
         statistic=statistic,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from participation.extensions import db
 from participation.surveys.models import Answer, Response
+from participation.surveys.results.queries import _category
 from participation.surveys.results.sql import ResultFilter, of_responses, shown_sql
 from participation.surveys.weighting.contract import SurveyWeights
 
@@ -205,8 +206,6 @@ def weighted_groups(
 
 def weighted_pair_sums(table, where: list, first_id: int, second_id: int) -> dict[tuple, float]:
     """queries.pair_counts with the sum of weights instead of the count."""
-    from participation.surveys.results.queries import _category
-
     a, b = aliased(Answer), aliased(Answer)
     key_a, key_b = func.coalesce(a.option_id, -1), func.coalesce(b.option_id, -1)
     sums: dict[tuple, float] = {}
