@@ -16,6 +16,7 @@ from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from participation.accounts.policy import Viewer, can_administer
+from participation.analytics.overview_service import can_view_overview
 from participation.moderation.policy import can_moderate
 from participation.moderation.queries import open_work_count
 from participation.surveys.policy import can_list_managed_surveys
@@ -90,6 +91,13 @@ STAFF_AREAS: tuple[Section, ...] = (
         ("surveys.", "analytics."),
         shown_to=can_list_managed_surveys,
     ),  # fmt: skip
+    Section(
+        "overview",
+        _l("Auswertung"),
+        "analytics_overview.overview",
+        ("analytics_overview.",),
+        shown_to=can_view_overview,
+    ),
     Section("admin", _l("Verwaltung"), "admin.index", ("admin.",), shown_to=can_administer),
 )
 
