@@ -33,6 +33,7 @@ class Demo:
     survey_id: int
     mode_code: str
     mode_id: int
+    age_id: int
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def demo(app) -> Demo:
         mode = next(q for q in survey.questions if q.text == MODE)
         mapped = db.session.scalars(select(WeightingQuestion).where(WeightingQuestion.survey_id == survey.id))
         assert {m.dimension for m in mapped} == {"district", "age_band"}
-        found = Demo(survey.id, mode.code, mode.id)
+        age = next(q for q in survey.questions if q.text == "Wie alt sind Sie?")
+        found = Demo(survey.id, mode.code, mode.id, age.id)
         db.session.remove()
     return found
 
@@ -218,6 +220,68 @@ def test_the_same_journey_without_javascript(browser, live_server, app, make_use
         _file_matches_page(_rows(_download(site, "xlsx"), "xlsx"), demo, shown)
     finally:
         context.close()
+
+
+def _cross_on_page(site: Site) -> dict[str, list[tuple[str, str, str]]]:
+    """The weighted cross-table as shown: row label -> (weighted sum, unweighted n, column share) per cell."""
+    table = site.page.locator("table.result-crosstable")
+    caption = table.locator("caption").inner_text()
+    assert "gewichtet (Summe der Gewichte, Prozente gewichtet)" in caption, caption
+    shown = {}
+    for row in table.locator("tbody tr").all():
+        cells = []
+        for cell in row.locator("td").all():
+            n = cell.locator(".result-unweighted").inner_text().removeprefix("n = ")
+            share = cell.locator(".result-share:not(.result-unweighted)").inner_text()
+            cells.append((cell.inner_text().split("n =")[0].strip(), n, share.removesuffix(" %")))
+        shown[row.locator("th").inner_text()] = cells
+    return shown
+
+
+def _csv_blocks(text: str) -> dict[str, dict[str, list[str]]]:
+    """The German cross-table CSV's blocks: title -> row label -> cells."""
+    blocks: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
+        if not any(row):
+            current = None
+        elif current is None:
+            current = blocks.setdefault(row[0], {})
+        else:
+            current[row[0]] = row[1:]
+    return blocks
+
+
+def _numbers(texts) -> list[float]:
+    """German number texts ("1.234,5", "39", "39,0") as numbers."""
+    return [float(t.replace(".", "").replace(",", ".")) for t in texts]
+
+
+def test_weighted_cross_table_download_equals_the_page(site: Site, demo: Demo) -> None:
+    """The cross-table chosen through the form, weighted on the page, and its CSV download carry one table."""
+    site.page.set_viewport_size({"width": 1280, "height": 900})
+    site.login(PLANNER)
+    _results(site, demo)
+    site.page.select_option("#cross-zeilen", str(demo.mode_id))
+    site.page.select_option("#cross-spalten", str(demo.age_id))
+    site.page.select_option("#cross-percent", "spalten")
+    with site.page.expect_navigation():
+        site.page.click("form.result-filter button[type=submit]")
+    shown = _cross_on_page(site)
+    assert "Rao-Scott" in site.page.locator("section.result-cross").inner_text()
+    with site.page.expect_download() as info:
+        site.page.click("p.result-cross-download a:has-text('CSV für Excel')")
+    blocks = _csv_blocks(Path(info.value.path()).read_text(encoding="utf-8-sig"))
+    assert {"Anzahl gewichtet", "Spaltenprozente gewichtet", "n ungewichtet"} <= set(blocks), list(blocks)
+    assert len(shown) >= 3
+    for label, cells in shown.items():
+        weighted, n, share = zip(*cells, strict=True)
+        assert _numbers(weighted) == _numbers(blocks["Anzahl gewichtet"][label]), label
+        assert _numbers(n) == _numbers(blocks["n ungewichtet"][label]), label
+        assert _numbers(share) == _numbers(blocks["Spaltenprozente gewichtet"][label]), label
+    # Weighted sums, not the counts again: most cells differ from their unweighted n.
+    cells = [cell for row in shown.values() for cell in row]
+    assert sum(_numbers([w]) != _numbers([n]) for w, n, _share in cells) > len(cells) // 2, cells
 
 
 @pytest.mark.parametrize("width", [320, 1280])
