@@ -39,9 +39,11 @@ def file_chunks(survey: Survey, fmt: str, options: ExportOptions) -> Iterator[by
     if fmt in ("xlsx", "ods"):
         writer = write_xlsx if fmt == "xlsx" else write_ods
         table = iter_table(survey, options)
-        return spooled(writer, survey.title, columns(survey, options), table, codebook(survey))
+        book = codebook(survey, options.weights)
+        return spooled(writer, survey.title, columns(survey, options), table, book)
     if fmt == "codebuch":
-        rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in codebook(survey))
+        book = codebook(survey, options.weights)
+        rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in book)
         return csv_chunks(rows, german=False)
     if fmt == "sav":
         return spooled(write_sav, survey, options)
@@ -81,7 +83,7 @@ def survey_response_file(survey_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     survey = readable_survey(token, survey_id)
-    options = api_options()
+    options = api_options(survey)
     if fmt == "sav" and not sav_fits(survey, options):
         return _too_large()
     record_use(token, survey, format=fmt)

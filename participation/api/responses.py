@@ -28,6 +28,7 @@ from participation.surveys.exports.columns import ExportOptions, iter_table
 from participation.surveys.exports.reading import keyset
 from participation.surveys.models import Survey
 from participation.surveys.policy import can_export_results
+from participation.surveys.weighting.service import survey_weights
 
 RESPONSE_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
@@ -36,9 +37,10 @@ def technical_rows(survey: Survey, after: str | None, limit: int) -> tuple[list,
     """The technical CSV's header and up to limit + 1 of its rows after the response id `after`."""
     # Keyset on the responses' id (the exports' own index): the page reads limit + 1 responses from
     # its cursor in one batch, never the rows of the pages before it.
+    options = api_options(survey)
     with keyset(after or "", limit + 1):
         # iter_table is a generator function: closing it early ends its reading of batches.
-        table = cast(Generator[list, None, None], iter_table(survey, api_options(), csv_comma=False))
+        table = cast(Generator[list, None, None], iter_table(survey, options, csv_comma=False))
         try:
             header = next(table)
             rows = list(islice(table, limit + 1))
@@ -47,9 +49,10 @@ def technical_rows(survey: Survey, after: str | None, limit: int) -> tuple[list,
     return header, rows
 
 
-def api_options() -> ExportOptions:
-    """The options of every API answer: the export form's defaults (what a default download holds)."""
-    return ExportOptions()
+def api_options(survey: Survey) -> ExportOptions:
+    """The options of every API answer: the export form's defaults, with the survey's weights when the
+    planner switched weighting on (the download then carries a weight column; so does the API)."""
+    return ExportOptions(weights=survey_weights(survey))
 
 
 def _response_id(value) -> bool:

@@ -177,3 +177,38 @@ def create_token_expired(app, planner, survey_id: int) -> str:
         token.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     return secret
+
+
+@pytest.fixture
+def weighted(app, client, make_user):
+    """A survey with weighting switched on (the weighting tests' world), its planner logged in."""
+    from tests.conftest import ROLE_SETS  # reason: only this fixture needs them
+    from tests.surveys.test_weighted_exports import GROUPS
+    from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+
+    planner = make_user(ROLE_SETS["planner"])
+    population(app, make_user(ROLE_SETS["admin"]).id)
+    built = weighting_survey(app, planner.id)
+    add_responses(app, built, GROUPS)
+    map_world(app, built, planner.id, trim=(0.05, 20))
+    login(client, planner)
+    return built
+
+
+@pytest.mark.parametrize("fmt", ["csv-technisch", "codebuch", "xlsx"])
+def test_weighted_survey_files_and_rows_carry_the_weight_like_the_download(client, weighted, fmt):
+    """Weighting on: the API's files and JSON rows have the download's weight column."""
+    secret = create_token(client, [weighted.survey_id])
+    mine = client.get(f"/api/v1/surveys/{weighted.survey_id}/responses/{fmt}", headers=bearer(secret))
+    theirs = download(client, weighted.survey_id, fmt)
+    if fmt in ZIPPED:
+        assert zip_members(mine.data) == zip_members(theirs.data)
+    else:
+        assert mine.data == theirs.data
+    if fmt == "csv-technisch":
+        page = client.get(
+            f"/api/v1/surveys/{weighted.survey_id}/responses?limit=100", headers=bearer(secret)
+        ).json
+        assert any("gewicht" in column for column in page["columns"])
+        lines = theirs.data.decode().splitlines()
+        assert len(page["items"]) == len(lines) - 1
