@@ -266,14 +266,6 @@ def _decide(
     _settled([revision.id])
 
 
-def approve(moderator: User, revision: WikiRevision, expected_version: int) -> None:
-    """Publish a pending change: move the page's pointer, outdate the rest, log it, tell the author."""
-    approve_revision(moderator, revision, expected_version)
-    page = revision.page
-    record(moderator, "wiki.approve", page, revision_id=revision.id)
-    notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(page))
-
-
 def tell_approved(revision: WikiRevision) -> None:
     """The author learns that their change is public (for callers that log the decision themselves)."""
     notify(revision.author, "wiki_approved", {"title": revision.title}, _page_path(revision.page))
@@ -305,15 +297,6 @@ def reject_revision(moderator: User, revision: WikiRevision, expected_version: i
     if not reason.strip():
         raise RejectionNeedsReason(revision.id)
     _decide(moderator, revision, expected_version, RevisionState.REJECTED, reason)
-
-
-def reject(moderator: User, revision: WikiRevision, expected_version: int, reason: str) -> None:
-    """Refuse a pending change on the review page: logged, and the author gets the reason by e-mail."""
-    reject_revision(moderator, revision, expected_version, reason)
-    page = revision.page
-    record(moderator, "wiki.reject", page, reason=reason, revision_id=revision.id)
-    path = url_for("wiki.revision", slug=page.slug, revision_id=revision.id)
-    notify(revision.author, "wiki_rejected", {"title": revision.title, "reason": reason}, path)
 
 
 def reinstate(moderator: User, revision: WikiRevision) -> bool:

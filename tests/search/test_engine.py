@@ -94,7 +94,7 @@ def test_pending_wiki_text_never_found_until_approved(world):
     db.session.commit()
     assert revision.is_pending
     assert hits("Quokkamarker") == set()
-    wiki.approve(world.moderator, revision, revision.version)
+    wiki.approve_revision(world.moderator, revision, revision.version)
     db.session.commit()
     assert kinds_found("Quokkamarker") == ["wiki"]
     assert hits("Markt") == set()  # the old text left the index with the approval
@@ -111,7 +111,7 @@ def test_rejected_wiki_change_never_found(world):
         base_revision_id=page.approved_revision_id,
     )
     db.session.commit()
-    wiki.reject(world.moderator, revision, revision.version, "Nicht belegt.")
+    wiki.reject_revision(world.moderator, revision, revision.version, "Nicht belegt.")
     db.session.commit()
     assert hits("Wombatmarker") == set()
     assert kinds_found("Markt") == ["wiki"]
