@@ -128,7 +128,7 @@ def rao_scott(weighted: list[list[float]], n: int, design_effect: float) -> ChiS
     deff = max(design_effect, 1e-9)
     statistic = test.statistic / deff
     # reason: SciPy takes about half a second to import; only a cross-table with a test needs it.
-    from scipy.stats import chi2  # type: ignore[import-untyped]
+    from scipy.stats import chi2
 
     return ChiSquare(
         statistic=statistic,
