@@ -25,7 +25,6 @@ from participation.core import audit
 from participation.core.types import utcnow
 from participation.extensions import db
 from participation.surveys.exports.columns import ExportOptions, iter_table
-from participation.surveys.exports.reading import keyset
 from participation.surveys.models import Survey
 from participation.surveys.policy import can_export_results
 from participation.surveys.weighting.service import survey_weights
@@ -38,14 +37,16 @@ def technical_rows(survey: Survey, after: str | None, limit: int) -> tuple[list,
     # Keyset on the responses' id (the exports' own index): the page reads limit + 1 responses from
     # its cursor in one batch, never the rows of the pages before it.
     options = api_options(survey)
-    with keyset(after or "", limit + 1):
-        # iter_table is a generator function: closing it early ends its reading of batches.
-        table = cast(Generator[list, None, None], iter_table(survey, options, csv_comma=False))
-        try:
-            header = next(table)
-            rows = list(islice(table, limit + 1))
-        finally:
-            table.close()  # gives nothing back to hold: each batch already returned its connection
+    # iter_table is a generator function: closing it early ends its reading of batches.
+    table = cast(
+        Generator[list, None, None],
+        iter_table(survey, options, csv_comma=False, after=after or "", batch_size=limit + 1),
+    )
+    try:
+        header = next(table)
+        rows = list(islice(table, limit + 1))
+    finally:
+        table.close()  # gives nothing back to hold: each batch already returned its connection
     return header, rows
 
 

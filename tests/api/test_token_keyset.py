@@ -87,8 +87,7 @@ def test_file_exports_still_read_from_the_start_in_full_batches(app, planner, ma
     with app.app_context():
         sizes = [len(batch) for batch in reading.read_batches(survey_id, None)]
         assert sizes == [reading.BATCH, 500]
-        with reading.keyset(ids[2400], 50):
-            tail = [record.id for batch in reading.read_batches(survey_id, None) for record in batch]
+        tail = [r.id for b in reading.read_batches(survey_id, None, 50, after=ids[2400]) for r in b]
         assert tail == ids[2401:]
         explicit = [r.id for b in reading.read_batches(survey_id, None, 10, after=ids[2489]) for r in b]
         assert explicit == ids[2490:]

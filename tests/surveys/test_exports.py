@@ -276,7 +276,7 @@ def test_failure_mid_stream_leaves_a_broken_marker(app, client, planner, survey,
     monkeypatch.setattr(writers, "CHUNK_ROWS", 1)
     original = reading.read_batches
 
-    def failing(survey_id, flt, batch=None):
+    def failing(survey_id, flt, batch=None, after=None):
         # One response per batch; the database goes away before the second batch.
         batches = original(survey_id, flt, batch=1)
         yield next(batches)

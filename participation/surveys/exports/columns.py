@@ -268,8 +268,18 @@ def columns(survey, options: ExportOptions) -> list[tuple[str, str, str]]:
     return meta_headers(survey, options.weights) + [header for item in plan for header in item.headers]
 
 
-def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) -> Iterator[list]:
-    """The header row, then one row per response: typed values, or CSV-ready text when csv_comma is set."""
+def iter_table(
+    survey,
+    options: ExportOptions,
+    csv_comma: bool | None = None,
+    *,
+    after: str | None = None,
+    batch_size: int | None = None,
+) -> Iterator[list]:
+    """The header row, then one row per response: typed values, or CSV-ready text when csv_comma is set.
+
+    `after` starts after that response id (the API's keyset pages), `batch_size` responses at a time.
+    """
     out = Cells(csv_comma)
     as_codes = options.answers == "codes"
     anonymous = survey.is_anonymous
@@ -316,7 +326,7 @@ def iter_table(survey, options: ExportOptions, csv_comma: bool | None = None) ->
                 row += blank
         return row
 
-    for batch in reading.read_batches(survey.id, options.filter):
+    for batch in reading.read_batches(survey.id, options.filter, batch_size, after=after):
         # A batch's rows are made in one go, without the cycle collector (see reading.no_cyclic_gc).
         with reading.no_cyclic_gc():
             rows = [table_row(record) for record in batch]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -28,10 +27,6 @@ from participation.surveys.questions import TYPES
 from participation.surveys.results.sql import ResultFilter, response_conditions
 
 BATCH = 2000
-# A keyset start for reads made through columns.iter_table, which calls read_batches itself: the
-# API's raw-responses page (after the last id it handed out, limit + 1 responses) sets it in keyset().
-_START: ContextVar[tuple[str, int | None]] = ContextVar("export_keyset_start", default=("", None))
-
 
 # A raw answer row: (response_id, question_id, option_id, row_id, value_number, value_text, value_date,
 # rank, dont_know), as the driver returns them (SQLite: numbers int/float, dates ISO text, 0/1 flags).
@@ -91,24 +86,13 @@ class ResponseRecord:
     answers: dict[int, list[tuple]]
 
 
-@contextmanager
-def keyset(after: str, batch: int) -> Iterator[None]:
-    """Reads started inside the block begin after the response id `after`, `batch` responses at a time."""
-    token = _START.set((after, batch))
-    try:
-        yield
-    finally:
-        _START.reset(token)
-
-
 def read_batches(
     survey_id: int, flt: ResultFilter | None, batch: int | None = None, after: str | None = None
 ) -> Iterator[list[ResponseRecord]]:
-    """Every matching response after the id `after` (default: from the start; see keyset()), BATCH at a
+    """Every matching response after the id `after` (default: from the start), BATCH (or `batch`) at a
     time, in id order; no database resource is held between batches."""
-    start, start_batch = _START.get()
-    batch = batch or start_batch or BATCH
-    first = start if after is None else after
+    batch = batch or BATCH
+    first = after or ""
     engine = db.engine  # bound now: the generator runs on after the request (and its app context) ended
     conditions = response_conditions(survey_id, flt)
 
