@@ -39,6 +39,7 @@ SAME_IN_ENGLISH = {
     "Minimum",
     "Moderation",
     "Name",
+    "n = %(n)s",
     "Netiquette",
     "Online",
     "Person",
