@@ -32,7 +32,8 @@ from participation.accounts.models import User, UserRole
 from participation.discussions.models import Comment, CommentStatus
 from participation.extensions import db
 from participation.projects.models import Project
-from participation.surveys.models import Response, Survey
+from participation.surveys.models import Answer, Response, Survey
+from participation.surveys.weighting.models import WeightingOption, WeightingQuestion
 from participation.wiki.models import WikiPage, WikiRevision
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -109,6 +110,8 @@ class Raw:
     projects: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # id -> (title, district)
     surveys: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # id -> (title, project)
     responses: list[tuple[int, int, str, int]] = field(default_factory=list)  # survey, week, channel, n
+    # Surveys with a mapped district question only: survey, answered district (None: no mapped answer), n.
+    answered_districts: list[tuple[int, str | None, int]] = field(default_factory=list)
     comments: list[tuple[int, int, int]] = field(default_factory=list)  # project, week, n
     proposals: list[tuple[int | None, int, int]] = field(default_factory=list)  # project, week, n
     accounts_week: dict[int, int] = field(default_factory=dict)
@@ -157,38 +160,72 @@ def _grouped(inner, *keys: str):
     return select(*columns, func.count()).group_by(*columns)
 
 
+def _with_answered_district(query):
+    """Outer-join a response query to its survey's mapped district question, the answer and its category."""
+    return (
+        query.outerjoin(
+            WeightingQuestion,
+            and_(
+                WeightingQuestion.survey_id == Response.survey_id, WeightingQuestion.dimension == "district"
+            ),
+        )
+        .outerjoin(
+            Answer,
+            and_(Answer.response_id == Response.id, Answer.question_id == WeightingQuestion.question_id),
+        )
+        .outerjoin(
+            WeightingOption,
+            and_(
+                WeightingOption.option_id == Answer.option_id,
+                WeightingOption.mapped_question_id == WeightingQuestion.id,
+            ),
+        )
+    )
+
+
 def _participants(scope: Scope, period: Period):
-    """Who took part, one row per contribution: account, week, project, survey (the union of all kinds)."""
-    answered = (
+    """Who took part, one row per contribution: account, week, project, survey, district (all kinds)."""
+    # A survey with a mapped district question counts under the answered district (none without an
+    # answer); any other contribution under its project's district.
+    district = case((WeightingQuestion.id.is_not(None), WeightingOption.category), else_=Project.district)
+    answered = _with_answered_district(
         select(
             Response.user_id.label("user_id"),
             week_of_day(Response.submitted_on, period).label("week"),
             Survey.project_id.label("project_id"),
             Response.survey_id.label("survey_id"),
+            district.label("district"),
         )
         .join(Survey, Survey.id == Response.survey_id)
-        .where(
-            _response_filter(scope, period),
-            Response.user_id.is_not(None),
-            # Always true (a foreign key); it leads SQLite to the (survey_id, user_id) index, which finds
-            # the few responses with an account without reading the anonymous millions.
-            Response.survey_id.in_(select(Survey.id)),
-        )
+        .outerjoin(Project, Project.id == Survey.project_id)
+    ).where(
+        _response_filter(scope, period),
+        Response.user_id.is_not(None),
+        # Always true (a foreign key); it leads SQLite to the (survey_id, user_id) index, which finds
+        # the few responses with an account without reading the anonymous millions.
+        Response.survey_id.in_(select(Survey.id)),
     )
-    commented = select(
-        Comment.author_id,
-        week_of_time(Comment.created_at, period),
-        Comment.project_id,
-        null(),
-    ).where(_comment_filter(scope, period))
+    commented = (
+        select(
+            Comment.author_id,
+            week_of_time(Comment.created_at, period),
+            Comment.project_id,
+            null(),
+            Project.district,
+        )
+        .outerjoin(Project, Project.id == Comment.project_id)
+        .where(_comment_filter(scope, period))
+    )
     proposed = (
         select(
             WikiRevision.author_id,
             week_of_time(WikiRevision.created_at, period),
             WikiPage.project_id,
             null(),
+            Project.district,
         )
         .join(WikiPage, WikiPage.id == WikiRevision.page_id)
+        .outerjoin(Project, Project.id == WikiPage.project_id)
         .where(_proposal_filter(scope, period), WikiRevision.author_id.is_not(None))
     )
     return union_all(answered, commented, proposed)
@@ -212,12 +249,7 @@ def _accounts(raw: Raw, scope: Scope, period: Period) -> None:
     by_week = part("week", people.c.week, select(distinct)).group_by(people.c.week)
     by_survey = part("survey", people.c.survey_id, select(distinct)).where(people.c.survey_id.is_not(None))
     by_project = part("project", people.c.project_id, select(distinct)).group_by(people.c.project_id)
-    by_district = (
-        part("district", Project.district, select(distinct))
-        .select_from(people)
-        .outerjoin(Project, Project.id == people.c.project_id)
-        .group_by(Project.district)
-    )
+    by_district = part("district", people.c.district, select(distinct)).group_by(people.c.district)
     total = part("total", null(), select(distinct))
     fresh = (
         part("new", null(), select(func.count(new.distinct())))
@@ -243,7 +275,7 @@ def _accounts(raw: Raw, scope: Scope, period: Period) -> None:
 
 
 def load(scope: Scope, period: Period) -> Raw:
-    """Every aggregate of the overview: 7 statements, whatever the number of rows behind them."""
+    """Every aggregate of the overview: 8 statements, whatever the number of rows behind them."""
     raw = Raw()
     session = db.session
     raw.projects = {
@@ -270,6 +302,7 @@ def load(scope: Scope, period: Period) -> Raw:
             )
         )
     ]
+    raw.answered_districts = _answered_districts(scope, period)
     comments = select(Comment.project_id, week_of_time(Comment.created_at, period).label("week")).where(
         _comment_filter(scope, period)
     )
@@ -283,6 +316,37 @@ def load(scope: Scope, period: Period) -> Raw:
     _accounts(raw, scope, period)
     raw.threads = _threads(scope, period)
     return raw
+
+
+def _answered_districts(scope: Scope, period: Period) -> list[tuple[int, str | None, int]]:
+    """Responses of surveys with a mapped district question, counted by the district their answer names."""
+    # From the few mapped questions to their surveys' responses: the other surveys' responses are not read.
+    query = (
+        select(Response.survey_id, WeightingOption.category, func.count())
+        .select_from(WeightingQuestion)
+        .join(Response, Response.survey_id == WeightingQuestion.survey_id)
+        .outerjoin(
+            Answer,
+            and_(Answer.response_id == Response.id, Answer.question_id == WeightingQuestion.question_id),
+        )
+        .outerjoin(
+            WeightingOption,
+            and_(
+                WeightingOption.option_id == Answer.option_id,
+                WeightingOption.mapped_question_id == WeightingQuestion.id,
+            ),
+        )
+        .where(
+            WeightingQuestion.dimension == "district",
+            _response_filter(scope, period),
+            # Implied by the join; it leads SQLite to the responses' survey index (only mapped surveys).
+            Response.survey_id.in_(
+                select(WeightingQuestion.survey_id).where(WeightingQuestion.dimension == "district")
+            ),
+        )
+        .group_by(Response.survey_id, WeightingOption.category)
+    )
+    return [(s, c, n) for s, c, n in db.session.execute(query)]
 
 
 def _threads(scope: Scope, period: Period) -> list[tuple[int, datetime, datetime | None]]:

@@ -39,15 +39,17 @@ def can_view_overview(user: Viewer) -> bool:
     return is_planner(user)
 
 
-def district_of_responses(raw: q.Raw) -> dict[int, str | None]:
-    """The district each survey's responses count for: for now the survey's project's district.
+def district_of_responses(raw: q.Raw) -> dict[int, dict[str | None, int]]:
+    """Each survey's responses per district, for surveys whose district question is mapped (weighting).
 
-    Seam for the weighting mapping (surveys/weighting/): once a survey's district question is mapped to
-    the reference dimension "district", its responses should count per answered district instead.
+    A response counts under the category its answer names; one without a mapped answer (skipped, or an
+    option like "Sonstiges") under no district, not the project's: the survey asked where people live
+    and they did not say. Surveys without a mapped question are not here (their project's district).
     """
-    return {
-        sid: raw.projects.get(pid, ("", None))[1] if pid else None for sid, (_t, pid) in raw.surveys.items()
-    }
+    counts: dict[int, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+    for survey, district, n in raw.answered_districts:
+        counts[survey][district] += n
+    return counts
 
 
 @dataclass
@@ -233,10 +235,15 @@ def _channels(raw: q.Raw, guard: Suppressor) -> Table:
 
 
 def _districts(raw: q.Raw, guard: Suppressor) -> Table:
-    survey_district = district_of_responses(raw)
+    answered = district_of_responses(raw)
     figures: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0])
     for survey, _w, _c, n in raw.responses:
-        figures[survey_district.get(survey)][0] += n
+        if survey not in answered:
+            pid = raw.surveys.get(survey, ("", None))[1]
+            figures[raw.projects.get(pid, ("", None))[1] if pid else None][0] += n
+    for by_district in answered.values():
+        for district, n in by_district.items():
+            figures[district][0] += n
     for project, _w, n in raw.comments:
         figures[raw.projects.get(project, ("", None))[1]][1] += n
     for page_project, _w, n in raw.proposals:
