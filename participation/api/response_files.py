@@ -19,38 +19,14 @@ from participation.api.responses import api_options, readable_survey, record_use
 from participation.api.tokens import authenticate
 from participation.api.views import bp
 from participation.core.downloads import attachment_headers
-from participation.surveys.exports.codebook import codebook
-from participation.surveys.exports.columns import ExportOptions, columns, iter_table, warm
-from participation.surveys.exports.json_export import json_chunks
+from participation.surveys.exports.columns import warm
+from participation.surveys.exports.files import file_chunks
 from participation.surveys.exports.naming import export_filename
-from participation.surveys.exports.ods import write_ods
-from participation.surveys.exports.spss import sav_fits, write_sav
+from participation.surveys.exports.spss import sav_fits
 from participation.surveys.exports.views import BROKEN_MARKER, FORMATS
-from participation.surveys.exports.writers import csv_chunks, defuse, spooled
-from participation.surveys.exports.xlsx import write_xlsx
-from participation.surveys.models import Survey
 from participation.surveys.services import today
 
 logger = logging.getLogger(__name__)
-
-
-def file_chunks(survey: Survey, fmt: str, options: ExportOptions) -> Iterator[bytes]:
-    """The bytes of one export file (the export page's formats and writers)."""
-    if fmt in ("xlsx", "ods"):
-        writer = write_xlsx if fmt == "xlsx" else write_ods
-        table = iter_table(survey, options)
-        book = codebook(survey, options.weights)
-        return spooled(writer, survey.title, columns(survey, options), table, book)
-    if fmt == "codebuch":
-        book = codebook(survey, options.weights)
-        rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in book)
-        return csv_chunks(rows, german=False)
-    if fmt == "sav":
-        return spooled(write_sav, survey, options)
-    if fmt == "json":
-        return json_chunks(survey, options)
-    german = fmt == "csv"
-    return csv_chunks(iter_table(survey, options, csv_comma=german), german=german)
 
 
 def _guarded(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -14,14 +14,10 @@ from participation.core import audit
 from participation.core.downloads import attachment_headers
 from participation.core.permissions import require
 from participation.extensions import db
-from participation.surveys.exports.codebook import codebook
-from participation.surveys.exports.columns import ExportOptions, columns, iter_table, warm
-from participation.surveys.exports.json_export import json_chunks
+from participation.surveys.exports.columns import ExportOptions, warm
+from participation.surveys.exports.files import file_chunks
 from participation.surveys.exports.naming import export_filename
-from participation.surveys.exports.ods import write_ods
-from participation.surveys.exports.spss import sav_fits, write_sav
-from participation.surveys.exports.writers import csv_chunks, defuse, spooled
-from participation.surveys.exports.xlsx import write_xlsx
+from participation.surveys.exports.spss import sav_fits
 from participation.surveys.models import CHANNEL_LABELS
 from participation.surveys.policy import can_export_results
 from participation.surveys.results.filters import read_filter
@@ -120,22 +116,7 @@ def export_file(survey_id: int):
     warm(survey)
     name, extension, mimetype = FORMATS[fmt]
     try:
-        if fmt in ("xlsx", "ods"):
-            writer = write_xlsx if fmt == "xlsx" else write_ods
-            table = iter_table(survey, options)
-            book = codebook(survey, options.weights)
-            chunks = spooled(writer, survey.title, columns(survey, options), table, book)
-        elif fmt == "codebuch":
-            book = codebook(survey, options.weights)
-            rows = ([defuse(v) if isinstance(v, str) else v for v in row] for row in book)
-            chunks = csv_chunks(rows, german=False)
-        elif fmt == "sav":
-            chunks = spooled(write_sav, survey, options)
-        elif fmt == "json":
-            chunks = json_chunks(survey, options)
-        else:
-            german = fmt == "csv"
-            chunks = csv_chunks(iter_table(survey, options, csv_comma=german), german=german)
+        chunks = file_chunks(survey, fmt, options)
         first = next(chunks)  # errors before the first byte become an error page, not an empty file
     except Exception as error:  # noqa: BLE001 - any failure must be reported, whatever its cause
         return _failed(survey, fmt, error)
