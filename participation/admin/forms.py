@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participation.accounts.models import ROLE_LABELS
-from participation.core.forms import SelectChoice
+from participation.core.forms import MultiCheckboxField, SelectChoice
 from participation.core.validators import SafeText, normalize_text
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RolesForm(FlaskForm):

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participation.api import tokens
-from participation.core.forms import PostOnlyForm, add_error
+from participation.core.forms import MultiCheckboxField, PostOnlyForm, add_error
 from participation.core.permissions import require
 from participation.core.types import utcnow
 from participation.core.validators import SafeText, normalize_text
@@ -20,11 +19,6 @@ from participation.extensions import db
 from participation.surveys.services import today
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/konto/api-schluessel")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TokenForm(FlaskForm):

@@ -6,10 +6,18 @@ from flask_wtf import FlaskForm
 
 # types-WTForms (3.2) predates SelectChoice (WTForms 3.3), so mypy cannot see it in wtforms.
 from wtforms import SelectChoice  # type: ignore[attr-defined]
-from wtforms.fields import Field
+from wtforms.fields import Field, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # SelectChoice is imported from here by every form that builds choices (one place knows the stub gap).
-__all__ = ["PostOnlyForm", "SelectChoice", "add_error"]
+__all__ = ["MultiCheckboxField", "PostOnlyForm", "SelectChoice", "add_error"]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (roles, a token's surveys)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class PostOnlyForm(FlaskForm):
