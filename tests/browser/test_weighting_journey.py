@@ -68,8 +68,9 @@ def _panel_names_the_under_represented(site: Site) -> None:
     assert "Nordviertel" in text, text
     for raw in ("age_band", "district", "None", "{{", "%("):
         assert raw not in panel.inner_text(), raw
+    # On a phone the row's name carries the note (read out) and a sign; the name comes first.
     rows = panel.locator("tr.weighting-warn th[scope=row]").all_inner_texts()
-    assert "14–29" in rows and "Nordviertel" in rows, rows
+    assert {"14–29", "Nordviertel"} <= {row.split(" ⚠")[0].strip() for row in rows}, rows
 
 
 def _panel_weighted_meets_population(site: Site) -> None:
@@ -90,8 +91,14 @@ def _percent(text: str) -> float:
     return float(text.removesuffix(" %").replace(".", "").replace(",", "."))
 
 
+# The element's box lies within the viewport (it is seen without scrolling).
+IN_VIEWPORT = """(el) => { const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight
+        && r.left >= 0 && r.right <= window.innerWidth; }"""
+
+
 def _switch(site: Site, label: str, *, keyboard: bool) -> None:
-    """Press the panel's switch (by Tab and Enter, or by mouse) and land on the panel again."""
+    """Press the panel's switch (by Tab and Enter, or by mouse); the confirmation is in view afterwards."""
     selector = "#gewichtung form button[type=submit]"
     button = site.page.locator(selector)
     assert button.inner_text() == label
@@ -101,7 +108,12 @@ def _switch(site: Site, label: str, *, keyboard: bool) -> None:
             site.page.keyboard.press("Enter")
         else:
             button.click()
-    assert site.page.url.endswith("#gewichtung"), site.page.url
+    # The results page from its top, where the confirmation is: no fragment scrolls it out of sight.
+    assert site.page.url.endswith("/ergebnisse"), site.page.url
+    message = site.page.locator(".flash-messages[role=status]")
+    expected = "ungewichtet" if label == "Gewichtung ausschalten" else "gewichtet"
+    assert message.inner_text().strip() == f"Die Ergebnisse sind jetzt {expected}.", message.inner_text()
+    assert message.evaluate(IN_VIEWPORT), (site.page.viewport_size, message.bounding_box())
 
 
 def _is_unweighted(site: Site) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import get_decimal_symbol
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField
@@ -23,7 +25,7 @@ NOT_WEIGHTED = ""
 
 
 class GermanDecimalField(DecimalField):
-    """A decimal number written the German way ("0,3") or with a point; shown with a comma."""
+    """A decimal number written with a comma ("0,3") or a point; shown with the page language's separator."""
 
     # A text box: a number input would refuse the comma the German value is shown with.
     widget = TextInput()
@@ -44,7 +46,10 @@ class GermanDecimalField(DecimalField):
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
-        return "" if self.data is None else format(Decimal(self.data).normalize(), "f").replace(".", ",")
+        if self.data is None:
+            return ""
+        # The bounds are small (at most 50): no thousands separator can be mistaken for the decimal one.
+        return format(Decimal(self.data).normalize(), "f").replace(".", get_decimal_symbol(get_locale()))
 
 
 class WeightingForm(FlaskForm):

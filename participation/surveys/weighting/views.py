@@ -108,4 +108,6 @@ def weighting_switch(survey_id: int):
         else _("Die Ergebnisse sind jetzt ungewichtet."),
         "success",
     )
-    return redirect(url_for("surveys.results_page", survey_id=survey.id) + "#gewichtung")
+    # The page's top, not the panel (#gewichtung): the confirmation shows above the content, where the
+    # browser starts; with the fragment it sat above the viewport, out of sight.
+    return redirect(url_for("surveys.results_page", survey_id=survey.id))

@@ -191,7 +191,8 @@ def test_switch_from_the_panel(app, client, world):
     assert stored(app, world.survey_id) == (0, 0, None)
     map_world(app, world, world.planner.id, enabled=False)
     on = client.post(f"{page_url(world)}/schalter", data={"csrf_token": token, "enabled": "1"})
-    assert on.headers["Location"].endswith(f"/umfragen/{world.survey_id}/ergebnisse#gewichtung")
+    # To the page's top, where the confirmation is shown (a fragment would scroll it out of sight).
+    assert on.headers["Location"].endswith(f"/umfragen/{world.survey_id}/ergebnisse")
     assert stored(app, world.survey_id)[2] == (True, 5.0)
     client.post(f"{page_url(world)}/schalter", data={"csrf_token": token, "enabled": "0"})
     assert stored(app, world.survey_id)[2] == (False, 5.0)
@@ -203,3 +204,15 @@ def test_without_population_figures_the_page_says_so(app, client, make_user):
     login(client, planner)
     html = client.get(f"/umfragen/{built.survey_id}/gewichtung").get_data(as_text=True)
     assert "noch keine amtlichen Bevölkerungszahlen" in html
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", 'value="0,5"'), ("en", 'value="0.5"')])
+def test_bounds_are_shown_with_the_page_languages_decimal_separator(app, client, world, language, shown):
+    map_world(app, world, world.planner.id, enabled=True)
+    login(client, world.planner)
+    with client.session_transaction() as session:
+        session["language"] = language
+    client.post(page_url(world), data={"csrf_token": csrf_token(client), **valid_form(world)})
+    html = client.get(page_url(world)).get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="trim_lower"[^>]*>', html)
+    assert field is not None and shown in field.group(0), field
