@@ -216,3 +216,13 @@ def test_bounds_are_shown_with_the_page_languages_decimal_separator(app, client,
     html = client.get(page_url(world)).get_data(as_text=True)
     field = re.search(r'<input[^>]*id="trim_lower"[^>]*>', html)
     assert field is not None and shown in field.group(0), field
+
+
+def test_the_weighting_tab_is_current_and_the_page_does_not_link_to_itself(app, client, world):
+    map_world(app, world, world.planner.id, enabled=True)
+    login(client, world.planner)
+    page = client.get(page_url(world)).get_data(as_text=True)
+    assert re.search(rf'href="{page_url(world)}" aria-current="page">Gewichtung<', page)
+    assert "Zuordnung und Grenzen ändern" not in page and 'class="weighting-actions"' not in page
+    results = client.get(f"/umfragen/{world.survey_id}/ergebnisse").get_data(as_text=True)
+    assert "Zuordnung und Grenzen ändern" in results and f'href="{page_url(world)}">Gewichtung<' in results
