@@ -54,6 +54,11 @@ WIDER_THAN_SCREEN = """(scope) => [...document.querySelectorAll(scope + ' *')].s
     (el) => !el.closest('.table-scroll') && el.getBoundingClientRect().right > window.innerWidth + 0.5)"""
 
 
+# The panel's table regions whose table is wider than the region (it would scroll sideways).
+PANEL_TABLES_SCROLL = """() => [...document.querySelectorAll('#gewichtung .table-scroll')]
+    .filter((region) => region.scrollWidth > region.clientWidth + 0.5).map((region) => region.id)"""
+
+
 PAGES: dict[str, Callable[[Site, int], object]] = {
     "weighting page": lambda site, s: site.goto(f"/umfragen/{s}/gewichtung"),
     "weighting page refused": _refused,
@@ -78,3 +83,6 @@ def test_weighting_pages_have_no_wcag_violations(site: Site, name: str, width: i
         problems.append("ID references to nothing: " + "; ".join(broken))
     assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
     assert not site.page.evaluate(WIDER_THAN_SCREEN, scope or "body"), f"{name} is wider than {width}px"
+    # The panel's tables fit without sideways scrolling at any width (three columns on a phone).
+    scrolling = site.page.evaluate(PANEL_TABLES_SCROLL)
+    assert not scrolling, f"{name} at {width}px: panel tables scroll sideways: {scrolling}"
