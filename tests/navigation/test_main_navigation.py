@@ -17,8 +17,8 @@ STAFF_BY_ROLE = {
     "anonymous": [],
     "citizen": [],
     "moderator": ["Moderation", "Umfragen verwalten"],  # staff enter phone and counter answers
-    "planner": ["Umfragen verwalten", "Auswertung"],
-    "admin": ["Moderation", "Umfragen verwalten", "Auswertung", "Verwaltung"],
+    "planner": ["Umfragen verwalten"],
+    "admin": ["Moderation", "Umfragen verwalten", "Verwaltung"],
 }
 
 
