@@ -106,7 +106,7 @@ def test_the_scan_finds_the_known_writers():
     # A scan that finds nothing proves nothing: these are written in four different domains.
     assert {
         "moderation.hide",
-        "wiki.reject",
+        "wiki.reinstate",
         "surveys.exported",
         "user.blocked",
         "moderation.appeal_upheld",
