@@ -16,9 +16,9 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.weighting.service import survey_weights
-from tests.conftest import ROLE_SETS, login, post
+from tests.conftest import login, post
 from tests.surveys.test_exports_formats import _ods_tables
-from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 12,
@@ -33,14 +33,9 @@ GROUPS = {
 
 @pytest.fixture
 def world(app, client, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    admin = make_user(ROLE_SETS["admin"])
-    population(app, admin.id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, trim=(0.05, 20))
-    built.planner = planner  # type: ignore[attr-defined]
-    login(client, planner)
+    """The weighted survey answered in GROUPS, no weight trimmed, its planner logged in."""
+    built = weighted_world(app, make_user, GROUPS, trim=WIDE_BOUNDS)
+    login(client, built.planner)
     return built
 
 
@@ -106,13 +101,8 @@ def test_json_spss_and_codebook_carry_the_weights(app, client, world):
 
 
 def test_no_weight_column_when_weighting_is_off(app, client, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    admin = make_user(ROLE_SETS["admin"])
-    population(app, admin.id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, enabled=False)
-    login(client, planner)
+    built = weighted_world(app, make_user, GROUPS, enabled=False)
+    login(client, built.planner)
     technical = list(csv.reader(io.StringIO(_get(client, built, "csv-technisch").decode(), newline="")))
     assert "gewicht" not in technical[0]
     assert "weighting" not in json.loads(_get(client, built, "json"))["survey"]

@@ -9,10 +9,11 @@ import pytest
 from participation.extensions import db
 from participation.surveys.models import Survey
 from participation.surveys.weighting.service import survey_weights
-from tests.conftest import ROLE_SETS, count_queries, login
+from tests.conftest import count_queries, login
 from tests.surveys.factories import set_dates
 from tests.surveys.test_results import _text
-from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+from tests.surveys.weighting.factories import add_responses
+from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 30,
@@ -27,14 +28,8 @@ GROUPS = {
 
 @pytest.fixture
 def world(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    admin = make_user(ROLE_SETS["admin"])
-    population(app, admin.id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, trim=(0.05, 20))
-    built.planner = planner  # type: ignore[attr-defined]
-    return built
+    """The weighted survey answered in GROUPS, no weight trimmed."""
+    return weighted_world(app, make_user, GROUPS, trim=WIDE_BOUNDS)
 
 
 def _weighted_share(app, world, option_label: str) -> float:

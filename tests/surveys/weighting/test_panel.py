@@ -13,14 +13,8 @@ from participation.surveys.models import Survey
 from participation.surveys.weighting.models import WeightingSettings
 from participation.surveys.weighting.service import representativeness
 from tests.conftest import ROLE_SETS, count_queries, login
-from tests.surveys.weighting.factories import (
-    AGES,
-    DISTRICTS,
-    add_responses,
-    map_world,
-    population,
-    weighting_survey,
-)
+from tests.surveys.weighting.factories import AGES, DISTRICTS, add_responses
+from tests.surveys.weighting_factories import weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 10,
@@ -39,13 +33,8 @@ GROUPS = {
 
 @pytest.fixture
 def world(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    population(app, make_user(ROLE_SETS["admin"]).id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, enabled=True)
-    built.planner = planner  # type: ignore[attr-defined]
-    return built
+    """The weighted survey answered in GROUPS, weighting on with the default trimming bounds."""
+    return weighted_world(app, make_user, GROUPS)
 
 
 def expected_rows(position: int, population: dict[str, int], labels: dict[str, str]) -> dict[str, tuple]:

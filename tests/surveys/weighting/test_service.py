@@ -10,14 +10,8 @@ from participation.surveys.models import Survey
 from participation.surveys.weighting.models import WeightingSettings
 from participation.surveys.weighting.service import representativeness, survey_weights
 from tests.conftest import ROLE_SETS, count_queries, login
-from tests.surveys.weighting.factories import (
-    AGES,
-    DISTRICTS,
-    add_responses,
-    map_world,
-    population,
-    weighting_survey,
-)
+from tests.surveys.weighting.factories import AGES, DISTRICTS, add_responses, weighting_survey
+from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 30,
@@ -59,15 +53,8 @@ def independent_raking(groups, districts, ages, iterations=2000):
 
 @pytest.fixture
 def world(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    admin = make_user(ROLE_SETS["admin"])
-    population(app, admin.id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    # Bounds wide enough that no weight is trimmed: the raking solution is then unique.
-    map_world(app, built, planner.id, trim=(0.05, 20))
-    built.planner = planner  # type: ignore[attr-defined]
-    return built
+    """The weighted survey answered in GROUPS, no weight trimmed (the raking solution is then unique)."""
+    return weighted_world(app, make_user, GROUPS, trim=WIDE_BOUNDS)
 
 
 def test_weights_equal_an_independent_raking(app, world):
@@ -157,13 +144,9 @@ def test_none_when_off_unmapped_or_without_population(app, make_user, world):
 
 
 def test_a_group_without_respondents_is_reported_not_weighted(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    population(app, make_user(ROLE_SETS["admin"]).id)
-    built = weighting_survey(app, planner.id)
-    add_responses(
-        app, built, {("Nord", "18–39 Jahre"): 5, ("Süd", "40–64 Jahre"): 5, ("Nord", "65+ Jahre"): 3}
+    built = weighted_world(
+        app, make_user, {("Nord", "18–39 Jahre"): 5, ("Süd", "40–64 Jahre"): 5, ("Nord", "65+ Jahre"): 3}
     )
-    map_world(app, built, planner.id)
     with app.app_context():
         survey = db.session.get(Survey, built.survey_id)
         assert survey_weights(survey) is None
