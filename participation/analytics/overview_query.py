@@ -160,24 +160,27 @@ def _grouped(inner, *keys: str):
     return select(*columns, func.count()).group_by(*columns)
 
 
+def _with_mapped_answer(query):
+    """Outer-join a query over responses and mapped questions to the answer and the option's category."""
+    return query.outerjoin(
+        Answer,
+        and_(Answer.response_id == Response.id, Answer.question_id == WeightingQuestion.question_id),
+    ).outerjoin(
+        WeightingOption,
+        and_(
+            WeightingOption.option_id == Answer.option_id,
+            WeightingOption.mapped_question_id == WeightingQuestion.id,
+        ),
+    )
+
+
 def _with_answered_district(query):
     """Outer-join a response query to its survey's mapped district question, the answer and its category."""
-    return (
+    return _with_mapped_answer(
         query.outerjoin(
             WeightingQuestion,
             and_(
                 WeightingQuestion.survey_id == Response.survey_id, WeightingQuestion.dimension == "district"
-            ),
-        )
-        .outerjoin(
-            Answer,
-            and_(Answer.response_id == Response.id, Answer.question_id == WeightingQuestion.question_id),
-        )
-        .outerjoin(
-            WeightingOption,
-            and_(
-                WeightingOption.option_id == Answer.option_id,
-                WeightingOption.mapped_question_id == WeightingQuestion.id,
             ),
         )
     )
@@ -322,19 +325,10 @@ def _answered_districts(scope: Scope, period: Period) -> list[tuple[int, str | N
     """Responses of surveys with a mapped district question, counted by the district their answer names."""
     # From the few mapped questions to their surveys' responses: the other surveys' responses are not read.
     query = (
-        select(Response.survey_id, WeightingOption.category, func.count())
-        .select_from(WeightingQuestion)
-        .join(Response, Response.survey_id == WeightingQuestion.survey_id)
-        .outerjoin(
-            Answer,
-            and_(Answer.response_id == Response.id, Answer.question_id == WeightingQuestion.question_id),
-        )
-        .outerjoin(
-            WeightingOption,
-            and_(
-                WeightingOption.option_id == Answer.option_id,
-                WeightingOption.mapped_question_id == WeightingQuestion.id,
-            ),
+        _with_mapped_answer(
+            select(Response.survey_id, WeightingOption.category, func.count())
+            .select_from(WeightingQuestion)
+            .join(Response, Response.survey_id == WeightingQuestion.survey_id)
         )
         .where(
             WeightingQuestion.dimension == "district",
