@@ -52,41 +52,51 @@ class GermanDecimalField(DecimalField):
         return format(Decimal(self.data).normalize(), "f").replace(".", get_decimal_symbol(get_locale()))
 
 
+def _number(
+    label, required_message, low, high, range_message, *, whole: bool = False
+) -> GermanDecimalField | IntegerField:
+    """A required number from `low` to `high` (range_message names both ends, literally for translators)."""
+    # A decimal is typed with the German comma (a text box), a whole number in a numeric keyboard.
+    field_class = IntegerField if whole else GermanDecimalField
+    return field_class(
+        label,
+        validators=[InputRequired(required_message), NumberRange(low, high, message=range_message)],
+        render_kw={"inputmode": "numeric" if whole else "decimal", "autocomplete": "off"},
+    )
+
+
 class WeightingForm(FlaskForm):
     """The fixed part: the switch, the warning thresholds and the trimming bounds."""
 
     enabled = BooleanField(_l("Ergebnisse gewichten"))
-    threshold_pp = GermanDecimalField(
+    threshold_pp = _number(
         _l("Warnung ab Unterrepräsentation von (Prozentpunkten)"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie eine Schwelle an.")),
-            NumberRange(0.1, 50, message=_l("Bitte eine Zahl zwischen 0,1 und 50.")),
-        ],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        _l("Bitte geben Sie eine Schwelle an."),
+        0.1,
+        50,
+        _l("Bitte eine Zahl zwischen 0,1 und 50."),
     )
-    min_cases = IntegerField(
+    min_cases = _number(
         _l("Mindestzahl Befragter je Gruppe"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie eine Mindestzahl an.")),
-            NumberRange(1, 10000, message=_l("Bitte eine ganze Zahl zwischen 1 und 10.000.")),
-        ],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        _l("Bitte geben Sie eine Mindestzahl an."),
+        1,
+        10000,
+        _l("Bitte eine ganze Zahl zwischen 1 und 10.000."),
+        whole=True,
     )
-    trim_lower = GermanDecimalField(
+    trim_lower = _number(
         _l("Kleinstes Gewicht"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie das kleinste Gewicht an.")),
-            NumberRange(0.01, 1, message=_l("Bitte eine Zahl zwischen 0,01 und 1.")),
-        ],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        _l("Bitte geben Sie das kleinste Gewicht an."),
+        0.01,
+        1,
+        _l("Bitte eine Zahl zwischen 0,01 und 1."),
     )
-    trim_upper = GermanDecimalField(
+    trim_upper = _number(
         _l("Größtes Gewicht"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie das größte Gewicht an.")),
-            NumberRange(1, 20, message=_l("Bitte eine Zahl zwischen 1 und 20.")),
-        ],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        _l("Bitte geben Sie das größte Gewicht an."),
+        1,
+        20,
+        _l("Bitte eine Zahl zwischen 1 und 20."),
     )
 
     # Set by build_form: the dimension fields and the option fields per dimension.
