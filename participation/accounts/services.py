@@ -6,7 +6,6 @@ Functions take the acting user first, change models, flush and return; views com
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +18,6 @@ from participation.accounts import tokens
 from participation.accounts.models import Role, User, UserRole, UserSession
 from participation.core import audit
 from participation.core.mail import queue_mail, render_mail
-from participation.core.models import AuditLogEntry
 from participation.core.permissions import InvalidState, NotAllowed
 from participation.core.privacy import erase_user_data
 from participation.core.types import utcnow
@@ -379,12 +377,3 @@ def create_user(
     db.session.flush()
     audit.record(None, "user.created", user, roles=sorted(roles))
     return user
-
-
-def people_in_audit(entries: Iterable[AuditLogEntry]) -> dict[int, User]:
-    """The users who acted in, or are the target of, a page of audit entries, in one query."""
-    ids = {entry.actor_id for entry in entries if entry.actor_id}
-    ids |= {entry.target_id for entry in entries if entry.target_type == "users" and entry.target_id}
-    if not ids:
-        return {}
-    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

@@ -94,11 +94,6 @@ class ThreadItem:
         """Indentation level on the page: the real depth, capped at six."""
         return min(self.depth, MAX_INDENT)
 
-    @property
-    def beyond_indent(self) -> bool:
-        """Deeper than the page indents: shown under its ancestor, marked "Antwort an …"."""
-        return self.depth > MAX_INDENT
-
 
 @dataclass
 class Thread:

@@ -1,14 +1,9 @@
-"""Who may see the representativeness panel and who may map questions and switch weighting."""
+"""Who may map questions and switch weighting (the panel shows to those who see all results)."""
 
 from __future__ import annotations
 
 from participation.surveys.models import Survey
-from participation.surveys.policy import can_edit_survey, can_view_all_results
-
-
-def can_view_representativeness(user, survey: Survey) -> bool:
-    """Those who see the full results: the survey's planner and admins (the public sees no panel)."""
-    return can_view_all_results(user, survey)
+from participation.surveys.policy import can_edit_survey
 
 
 def can_manage_weighting(user, survey: Survey) -> bool:
