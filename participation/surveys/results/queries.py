@@ -4,7 +4,9 @@ The answers are read once, grouped by (question, option, row, value, "weiß nich
 what a hand-written aggregate over the same data costs. Window functions over the *grouped* rows (far
 fewer than the answers) add n, sum, sum of squares, min and max per numeric question, and the running
 count that locates the quartiles; of a number question's value histogram only the rows holding a
-quartile come back, so Python never sees one row per response.
+quartile come back, so Python never sees one row per response. The weighted figures (weighted_sql.py)
+run the same statements with a weight table joined in: a group then weighs the sum of its responses'
+weights instead of its count.
 """
 
 from __future__ import annotations
@@ -13,7 +15,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import BigInteger, Float, and_, case, cast, exists, func, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from participation.core.search import contains
@@ -73,27 +88,43 @@ class Scan:
     dont_know: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def scan_answers(survey_id: int, flt: ResultFilter | None, number_ids: list[int]) -> Scan:
-    """Counts, numeric summaries and quartile values for every question, in one statement."""
+def response_weight(weights):
+    """A response's weight from a weight table (response_id, w): a response missing from it weighs 1."""
+    return func.coalesce(weights.c.w, literal_column("1.0"))
+
+
+def scan_statement(
+    survey_id: int, flt: ResultFilter | None, number_ids: list[int], holds_quartile, weights=None
+):
+    """The one grouped scan with its window totals; with a weight table, weighted by the responses' weights.
+
+    A group weighs its count, or given `weights` (a subquery response_id, w) the sum of its responses'
+    weights (sw): the running weight (upto) and the sums s1, s2 are taken over that. Unweighted rows carry
+    the partition's min and max, weighted ones its total weight. Of a number question's value histogram
+    only the rows for which `holds_quartile(windowed columns)` has a true condition come back.
+    """
     # A row's number: its value (scale, number, yes/no, matrix) or its rank (ranking); never both.
     number = func.coalesce(Answer.value_number, Answer.rank)
-    grouped = of_responses(
-        select(
-            Answer.question_id.label("qid"),
-            Answer.option_id.label("oid"),
-            Answer.row_id.label("rid"),
-            number.label("v"),
-            Answer.dont_know.label("dk"),
-            func.count().label("c"),
-            # Numbers and non-numbers in separate partitions (NULLs sort differently per database).
-            case((number.is_(None), 0), else_=1).label("num"),
-        ).select_from(Answer),
-        survey_id,
-        flt,
+    columns: list = [
+        Answer.question_id.label("qid"),
+        Answer.option_id.label("oid"),
+        Answer.row_id.label("rid"),
+        number.label("v"),
+        Answer.dont_know.label("dk"),
+        func.count().label("c"),
+    ]
+    if weights is not None:
+        columns.append(func.sum(response_weight(weights)).label("sw"))
+    # Numbers and non-numbers in separate partitions (NULLs sort differently per database).
+    columns.append(case((number.is_(None), 0), else_=1).label("num"))
+    source = select(*columns).select_from(Answer)
+    if weights is not None:
+        source = source.outerjoin(weights, weights.c.response_id == Answer.response_id)
+    grouped = (
+        of_responses(source, survey_id, flt)
+        .group_by(Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know)
+        .cte("grouped")
     )
-    grouped = grouped.group_by(
-        Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know
-    ).cte("grouped")
     g = grouped.c
 
     def over(expr, whole: bool = True):
@@ -101,34 +132,47 @@ def scan_answers(survey_id: int, flt: ResultFilter | None, number_ids: list[int]
         frame = (None, None) if whole else (None, 0)
         return expr.over(partition_by=(g.qid, g.rid, g.num), order_by=g.v, rows=frame)
 
-    as_float = type_coerce(g.v, Float)
-    windowed = select(
-        g.qid,
-        g.oid,
-        g.rid,
-        type_coerce(g.v, Float).label("v"),
-        g.dk,
-        g.c,
+    weight = g.c if weights is None else g.sw
+    value = type_coerce(g.v, Float)
+    running = over(func.sum(weight), whole=False)
+    windows = [
         # PostgreSQL's sum(bigint) is numeric: cast, so the quartile positions are integer arithmetic.
-        cast(over(func.sum(g.c), whole=False), BigInteger).label("upto"),
+        (cast(running, BigInteger) if weights is None else type_coerce(running, Float)).label("upto"),
         cast(over(func.sum(g.c)), BigInteger).label("n"),
-        type_coerce(over(func.sum(as_float * g.c)), Float).label("s1"),
-        type_coerce(over(func.sum(as_float * as_float * g.c)), Float).label("s2"),
-        type_coerce(over(func.min(g.v)), Float).label("lo"),
-        type_coerce(over(func.max(g.v)), Float).label("hi"),
-    ).subquery()
+        type_coerce(over(func.sum(value * weight)), Float).label("s1"),
+        type_coerce(over(func.sum(value * value * weight)), Float).label("s2"),
+    ]
+    if weights is None:
+        windows += [
+            type_coerce(over(func.min(g.v)), Float).label("lo"),
+            type_coerce(over(func.max(g.v)), Float).label("hi"),
+        ]
+    else:  # weighted quantiles are read against the partition's total weight
+        windows += [
+            type_coerce(g.sw, Float).label("sw"),
+            type_coerce(over(func.sum(g.sw)), Float).label("total"),
+        ]
+    windowed = select(g.qid, g.oid, g.rid, value.label("v"), g.dk, g.c, *windows).subquery()
     w = windowed.c
     statement = select(windowed).order_by(w.qid, w.rid, w.upto)
     if number_ids:
-        # Of a number question's value histogram only the rows holding a quartile's neighbours come back:
-        # positions floor((n-1)k/4)+1 and the next one, k = 1, 2, 3.
-        holds_quartile = []
-        for k in (1, 2, 3):
-            position = (w.n - 1) * k // 4 + 1
-            for p in (position, position + 1):
-                holds_quartile.append(and_(w.upto - w.c < p, p <= w.upto))
-        statement = statement.where(or_(w.v.is_(None), w.qid.not_in(number_ids), *holds_quartile))
+        statement = statement.where(or_(w.v.is_(None), w.qid.not_in(number_ids), *holds_quartile(w)))
+    return statement
 
+
+def _holds_quartile(w) -> list:
+    """Whether a row holds a quartile's neighbour: positions floor((n-1)k/4)+1 and the next, k = 1, 2, 3."""
+    holds = []
+    for k in (1, 2, 3):
+        position = (w.n - 1) * k // 4 + 1
+        for p in (position, position + 1):
+            holds.append(and_(w.upto - w.c < p, p <= w.upto))
+    return holds
+
+
+def scan_answers(survey_id: int, flt: ResultFilter | None, number_ids: list[int]) -> Scan:
+    """Counts, numeric summaries and quartile values for every question, in one statement."""
+    statement = scan_statement(survey_id, flt, number_ids, _holds_quartile)
     scan = Scan()
     for row in db.session.execute(statement):
         if row.dk:
@@ -178,20 +222,23 @@ class Respondents:
         return sum(n for _day, _channel, n in self.by_day_channel)
 
 
+def presence_flags(conditional: list, multi_row_ids: list[int], weight=None) -> list:
+    """Per response: shown each conditional question, answered each multi-row one (1/0, or its weight/0.0)."""
+    hit, miss = (1, 0) if weight is None else (weight, 0.0)
+    probe = aliased(Answer)
+    return [case((shown_sql(q), hit), else_=miss) for q in conditional] + [
+        case((exists().where(probe.response_id == Response.id, probe.question_id == qid), hit), else_=miss)
+        for qid in multi_row_ids
+    ]
+
+
 def respondents(where: list, conditional: list, multi_row_ids: list[int]) -> Respondents:
     """One pass over the responses: the daily and channel counts, "shown" bases and multi-row respondents.
 
     Whether a respondent answered a question with several rows (options, matrix rows, ranks) is one index
     probe per response (answers are indexed by response and question), cheaper than COUNT(DISTINCT).
     """
-    probe = aliased(Answer)
-    flags = [case((shown_sql(q), 1), else_=0) for q in conditional] + [
-        case(
-            (exists().where(probe.response_id == Response.id, probe.question_id == qid), 1),
-            else_=0,
-        )
-        for qid in multi_row_ids
-    ]
+    flags = presence_flags(conditional, multi_row_ids)
     # The same pass counts the responses nobody deduplicated (see Response.deduplicated).
     flags.append(case((Response.via.in_(("account", "code")), 0), else_=1))
     rows = db.session.execute(
@@ -276,20 +323,28 @@ def codes_issued_and_used(survey) -> tuple[int, int]:
 
 def pair_counts(where: list, first_id: int, second_id: int) -> dict[tuple, int]:
     """Respondents per combination of two questions' categories (an option id or a scale/yes-no value)."""
+    return {key: int(n) for key, n in pair_totals(where, first_id, second_id)}
+
+
+def pair_totals(where: list, first_id: int, second_id: int, weights=None) -> list[tuple[tuple, float]]:
+    """Per combination of two questions' categories: the count, or given a weight table the sum of weights."""
     a, b = aliased(Answer), aliased(Answer)
-    key_a = func.coalesce(a.option_id, -1)
-    key_b = func.coalesce(b.option_id, -1)
-    counts: dict[tuple, int] = {}
-    for oa, va, ob, vb, n in db.session.execute(
-        select(key_a, a.value_number, key_b, b.value_number, func.count())
+    key_a, key_b = func.coalesce(a.option_id, -1), func.coalesce(b.option_id, -1)
+    measure = func.count() if weights is None else func.sum(response_weight(weights))
+    statement = (
+        select(key_a, a.value_number, key_b, b.value_number, measure)
         .select_from(a)
         .join(b, and_(b.response_id == a.response_id, b.question_id == second_id))
         .join(Response, Response.id == a.response_id)
-        .where(*where, a.question_id == first_id)
-        .group_by(key_a, a.value_number, key_b, b.value_number)
-    ):
-        counts[(_category(oa, va), _category(ob, vb))] = int(n)
-    return counts
+    )
+    if weights is not None:
+        statement = statement.outerjoin(weights, weights.c.response_id == a.response_id)
+    rows = db.session.execute(
+        statement.where(*where, a.question_id == first_id).group_by(
+            key_a, a.value_number, key_b, b.value_number
+        )
+    )
+    return [((_category(oa, va), _category(ob, vb)), total) for oa, va, ob, vb, total in rows]
 
 
 def _category(option_id: int, value) -> tuple:

@@ -12,25 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    BigInteger,
-    Float,
-    and_,
-    case,
-    cast,
-    exists,
-    func,
-    literal_column,
-    or_,
-    select,
-    type_coerce,
-)
-from sqlalchemy.orm import aliased
+from sqlalchemy import Float, and_, case, func, literal_column, select, type_coerce
 
 from participation.extensions import db
 from participation.surveys.models import Answer, Response
-from participation.surveys.results.queries import _category
-from participation.surveys.results.sql import ResultFilter, of_responses, shown_sql
+from participation.surveys.results.queries import pair_totals, presence_flags, response_weight, scan_statement
+from participation.surveys.results.sql import ResultFilter
 from participation.surveys.weighting.contract import SurveyWeights
 
 
@@ -62,10 +49,6 @@ def weight_table(weights: SurveyWeights):
     return select(pivot.c.response_id, type_coerce(weight, Float).label("w")).subquery("weights")
 
 
-def _w(table):
-    return func.coalesce(table.c.w, _number(1.0))
-
-
 @dataclass
 class WeightedPeople:
     """Weighted respondents: in all, per channel, shown each conditional question, answered multi-row ones."""
@@ -78,12 +61,8 @@ class WeightedPeople:
 
 def weighted_people(table, where: list, conditional: list, multi_row_ids: list[int]) -> WeightedPeople:
     """The weighted counterpart of queries.respondents (one statement, grouped by channel)."""
-    w = _w(table)
-    probe = aliased(Answer)
-    flags = [case((shown_sql(q), w), else_=0.0) for q in conditional] + [
-        case((exists().where(probe.response_id == Response.id, probe.question_id == qid), w), else_=0.0)
-        for qid in multi_row_ids
-    ]
+    w = response_weight(table)
+    flags = presence_flags(conditional, multi_row_ids, weight=w)
     rows = db.session.execute(
         select(Response.channel, func.sum(w), *(func.sum(f) for f in flags))
         .select_from(Response)
@@ -125,64 +104,23 @@ QUARTILES = (0.25, 0.5, 0.75)
 TIE = 1e-9  # relative: a running weight this close to a quartile's target meets it exactly
 
 
+def _holds_weighted_quartile(w) -> list:
+    """Whether a row holds a weighted quartile: its target T = p·total lies in the row's running weight."""
+    # The running weight before the row is at most T and with it at least T; at an exact tie the next row
+    # comes too (for the mean of the two).
+    return [and_(w.upto - w.sw <= w.total * (p + TIE), w.upto >= w.total * (p - TIE)) for p in QUARTILES]
+
+
 def weighted_groups(
     table, survey_id: int, flt: ResultFilter | None, number_ids: list[int]
 ) -> dict[int, list[WeightedGroup]]:
     """Every (question, option, row, value, "weiß nicht") group with its weight sum, in one statement.
 
-    Like the unweighted scan (queries.scan_answers): window functions over the grouped rows add each
-    numeric partition's n, weight, weighted sums and the running weight; of a number question's value
-    histogram only the rows around a weighted quartile come back.
+    The unweighted scan's statement (queries.scan_statement) with the weight table: window functions over
+    the grouped rows add each numeric partition's n, weight, weighted sums and the running weight; of a
+    number question's value histogram only the rows around a weighted quartile come back.
     """
-    number = func.coalesce(Answer.value_number, Answer.rank)
-    grouped = (
-        of_responses(
-            select(
-                Answer.question_id.label("qid"),
-                Answer.option_id.label("oid"),
-                Answer.row_id.label("rid"),
-                number.label("v"),
-                Answer.dont_know.label("dk"),
-                func.count().label("c"),
-                func.sum(_w(table)).label("sw"),
-                case((number.is_(None), 0), else_=1).label("num"),
-            )
-            .select_from(Answer)
-            .outerjoin(table, table.c.response_id == Answer.response_id),
-            survey_id,
-            flt,
-        )
-        .group_by(Answer.question_id, Answer.option_id, Answer.row_id, number, Answer.dont_know)
-        .cte("wgrouped")
-    )
-    g = grouped.c
-
-    def over(expr, whole: bool = True):
-        frame = (None, None) if whole else (None, 0)
-        return expr.over(partition_by=(g.qid, g.rid, g.num), order_by=g.v, rows=frame)
-
-    value = type_coerce(g.v, Float)
-    windowed = select(
-        g.qid,
-        g.oid,
-        g.rid,
-        value.label("v"),
-        g.dk,
-        g.c,
-        type_coerce(g.sw, Float).label("sw"),
-        type_coerce(over(func.sum(g.sw), whole=False), Float).label("upto"),
-        cast(over(func.sum(g.c)), BigInteger).label("n"),
-        type_coerce(over(func.sum(g.sw)), Float).label("total"),
-        type_coerce(over(func.sum(value * g.sw)), Float).label("s1"),
-        type_coerce(over(func.sum(value * value * g.sw)), Float).label("s2"),
-    ).subquery()
-    w = windowed.c
-    statement = select(windowed).order_by(w.qid, w.rid, w.upto)
-    if number_ids:
-        # A row holds a quartile's target T = p·total when the running weight before it is at most T and
-        # the running weight with it at least T; at an exact tie the next row comes too (for the mean).
-        holds = [and_(w.upto - w.sw <= w.total * (p + TIE), w.upto >= w.total * (p - TIE)) for p in QUARTILES]
-        statement = statement.where(or_(w.v.is_(None), w.qid.not_in(number_ids), *holds))
+    statement = scan_statement(survey_id, flt, number_ids, _holds_weighted_quartile, weights=table)
     groups: dict[int, list[WeightedGroup]] = defaultdict(list)
     for row in db.session.execute(statement):
         numeric = row.v is not None
@@ -206,17 +144,4 @@ def weighted_groups(
 
 def weighted_pair_sums(table, where: list, first_id: int, second_id: int) -> dict[tuple, float]:
     """queries.pair_counts with the sum of weights instead of the count."""
-    a, b = aliased(Answer), aliased(Answer)
-    key_a, key_b = func.coalesce(a.option_id, -1), func.coalesce(b.option_id, -1)
-    sums: dict[tuple, float] = {}
-    for oa, va, ob, vb, weight in db.session.execute(
-        select(key_a, a.value_number, key_b, b.value_number, func.sum(_w(table)))
-        .select_from(a)
-        .join(b, and_(b.response_id == a.response_id, b.question_id == second_id))
-        .join(Response, Response.id == a.response_id)
-        .outerjoin(table, table.c.response_id == a.response_id)
-        .where(*where, a.question_id == first_id)
-        .group_by(key_a, a.value_number, key_b, b.value_number)
-    ):
-        sums[(_category(oa, va), _category(ob, vb))] = float(weight or 0)
-    return sums
+    return {key: float(weight or 0) for key, weight in pair_totals(where, first_id, second_id, table)}
