@@ -88,6 +88,10 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
         # Public survey results hide every group smaller than this (no one can be singled out).
         "SURVEY_RESULTS_MIN_CELL": int(env.get("SURVEY_RESULTS_MIN_CELL") or 5),
+        # Anonymous visitors' copy of a project page lives until the page changes, at most this long
+        # (for what no row records: renamed authors, surveys opening by the clock); 0 switches it off.
+        "PROJECT_PAGE_CACHE_SECONDS": int(env.get("PROJECT_PAGE_CACHE_SECONDS") or 30),
+        "PROJECT_PAGE_CACHE_ENTRIES": int(env.get("PROJECT_PAGE_CACHE_ENTRIES") or 200),
         "SURVEY_OPEN_LIMIT": env.get("SURVEY_OPEN_LIMIT") or "20 per hour",
         "SESSION_COOKIE_NAME": "session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -160,6 +160,16 @@ def _clean_state(request):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+        application.extensions.pop("project_page_cache", None)  # its keys name the emptied rows
+
+
+@pytest.fixture
+def rendered_project_pages(app):
+    """Anonymous project pages rendered each time (tests that count what rendering costs)."""
+    seconds = app.config["PROJECT_PAGE_CACHE_SECONDS"]
+    app.config["PROJECT_PAGE_CACHE_SECONDS"] = 0
+    yield
+    app.config["PROJECT_PAGE_CACHE_SECONDS"] = seconds
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ its count of requests. Figures (rates count acknowledged requests only):
 - load_submit_ratio_named: final submits of a non-anonymous survey (log-in access, each by its own
   logged-in account) per second ÷ bare inserts of the same response per second in the windows after them;
 - load_submit_ratio_anonymous: the same for an anonymous open survey, without an account;
-- load_read_ratio: anonymous reads of a project page with 1,800 comments in 50 threads ÷ bare inserts;
+- load_read_ratio: anonymous reads of a project page with 1,800 comments in 50 threads ÷ bare inserts
+  (anonymous visitors get the page from each worker's cache: participation/projects/page_cache.py);
 - load_comment_ratio: comments posted by logged-in citizens ÷ bare inserts;
 - load_*_per_s: the absolute rates; load_bare_insert_per_s over every bare window of the run;
 - load_failed_requests: requests not acknowledged (should be 0); load_acknowledged_writes and

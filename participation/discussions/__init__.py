@@ -20,9 +20,10 @@ from participation.discussions import (
     search_source,
     services,
 )
+from participation.discussions.models import Comment
 from participation.discussions.views import bp, discussion_panel
 from participation.notifications.services import register_kind
-from participation.projects import register_project_panel
+from participation.projects import register_project_panel, track_page_rows
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     """
     app.register_blueprint(bp)
     register_project_panel("discussion", "discussions/_panel.html", discussion_panel, order=90)
+    track_page_rows(Comment, lambda comment: comment.project_id)
     register_template_policies(policy.TEMPLATE_POLICIES)
     register_kind(services.REPLY_KIND, services.REPLY_TEXT)
     register_exporter("discussions", privacy.export_discussions)

@@ -36,6 +36,7 @@ from participation.discussions.signals import (
 )
 from participation.extensions import db, limiter
 from participation.notifications.services import notify
+from participation.projects import mark_page_changed
 from participation.projects.models import Project
 
 REPLY_KIND = "discussions.reply"
@@ -245,9 +246,10 @@ def _adjust_score(comment: Comment, old: int | None, new: int | None) -> None:
             upvotes=Comment.upvotes + new_up - old_up,
             downvotes=Comment.downvotes + new_down - old_down,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, page_changes_marked=True)
     )
     db.session.expire(comment, ["score", "upvotes", "downvotes"])
+    mark_page_changed(db.session, comment.project_id)  # a bulk UPDATE: its project named here
 
 
 # --- reports ----------------------------------------------------------------------------------------

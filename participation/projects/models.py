@@ -8,7 +8,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
@@ -61,6 +71,9 @@ class Project(Model):
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Raised by every change to what the project page shows (projects/page_cache.py): the key of
+    # anonymous visitors' cached copy.
+    page_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     phases: Mapped[list[ProjectPhase]] = relationship(
         back_populates="project",

@@ -11,7 +11,7 @@ from participation.core.forms import PostOnlyForm, SelectChoice, add_error
 from participation.core.paging import page_arg
 from participation.core.permissions import InvalidState, policy_required, require
 from participation.extensions import db
-from participation.projects import policy, services
+from participation.projects import page_cache, policy, services
 from participation.projects.forms import ProjectFilterForm, ProjectForm
 from participation.projects.models import Project
 from participation.projects.panels import panels_for
@@ -73,7 +73,8 @@ def create():
 @bp.route("/<project_slug>")
 def detail(project_slug: str):
     """The project page: description, timeline, linked content and the discussion."""
-    return render_project_page(load_project(project_slug))
+    project = load_project(project_slug)
+    return page_cache.anonymous_page(project, lambda: render_project_page(project))
 
 
 @bp.route("/<project_slug>/bearbeiten", methods=["GET", "POST"])

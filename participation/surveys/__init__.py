@@ -17,7 +17,7 @@ from participation.core.privacy import register_eraser, register_exporter
 from participation.core.templating import register_template_policies
 from participation.core.views import register_home_section
 from participation.extensions import db
-from participation.projects import register_project_panel
+from participation.projects import register_project_panel, track_page_rows
 from participation.surveys import search_source
 from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
 from participation.surveys.answering.batches import BATCH_SIZE
@@ -28,6 +28,7 @@ from participation.surveys.builder import question_views as _question_views  # n
 from participation.surveys.builder import views as _builder_views  # noqa: F401
 from participation.surveys.demo import seed_surveys
 from participation.surveys.exports import views as _export_views  # noqa: F401
+from participation.surveys.models import Survey
 from participation.surveys.policy import TEMPLATE_POLICIES
 from participation.surveys.privacy import erase_surveys, export_surveys
 from participation.surveys.project_panel import survey_panel
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     register_home_section("surveys", "surveys/_home_section.html", home_section)
     # The project page lists linked surveys before the wiki pages and the discussion.
     register_project_panel("surveys", "surveys/_project_panel.html", survey_panel, order=30)
+    track_page_rows(Survey, lambda survey: survey.project_id)
     search_source.register()
     app.cli.add_command(_cli_group())
 

@@ -13,7 +13,7 @@ from participation.core.privacy import register_eraser, register_exporter
 from participation.core.settings import contributions_wanted
 from participation.core.templating import register_template_policies
 from participation.notifications.services import register_kind
-from participation.projects import register_project_panel
+from participation.projects import register_project_panel, track_page_rows
 from participation.wiki import (
     models,  # noqa: F401  (tables known to the metadata)
     policy,
@@ -22,6 +22,7 @@ from participation.wiki import (
     search_source,
 )
 from participation.wiki.demo import seed_wiki
+from participation.wiki.models import WikiPage
 from participation.wiki.privacy import erase_wiki_data
 from participation.wiki.views import bp
 
@@ -54,4 +55,5 @@ def init_app(app: Flask) -> None:
         register_kind(kind, text)
     # Linked wiki pages on project pages, after the surveys and before the discussion.
     register_project_panel("wiki", "wiki/_project_panel.html", queries.project_panel, order=40)
+    track_page_rows(WikiPage, lambda page: page.project_id)
     search_source.register()

@@ -16,6 +16,7 @@ from participation.core.types import utcnow
 from participation.core.versioned import update_if_version
 from participation.extensions import db
 from participation.notifications.services import notify
+from participation.projects import mark_page_changed
 from participation.wiki import policy, search_source
 from participation.wiki.models import RevisionState, WikiPage, WikiRevision
 from participation.wiki.render import slugify
@@ -210,8 +211,9 @@ def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Excepti
         update(WikiPage)
         .where(WikiPage.id == page.id, condition)
         .values(approved_revision_id=revision.id, title=revision.title)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, page_changes_marked=True)
     )
+    mark_page_changed(db.session, page.project_id)  # the bulk UPDATE's one project page
     # An UPDATE always yields a cursor result; its rowcount says whether the pointer still matched.
     if cast(CursorResult[Any], result).rowcount != 1:
         db.session.expire(page)

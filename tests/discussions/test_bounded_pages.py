@@ -250,7 +250,9 @@ def test_a_cursor_of_another_thread_or_project_is_not_found(client, make_project
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "citizen", "moderator"])
-def test_statements_are_the_same_at_10_and_10000_comments(app, client, small, large, logged_in, viewer):
+def test_statements_are_the_same_at_10_and_10000_comments(
+    app, client, small, large, logged_in, viewer, rendered_project_pages
+):
     if viewer != "anonymous":
         logged_in(viewer)
     (small_info, small_threads), (large_info, chain, _threads) = small, large

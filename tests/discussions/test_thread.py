@@ -167,7 +167,9 @@ def test_best_sort_pages_by_score_and_id(app, client, project, make_user):
     assert order(page1) + order(page2) == expected
 
 
-def test_project_page_queries_do_not_grow_from_10_to_10000_comments(app, client, make_project, make_user):
+def test_project_page_queries_do_not_grow_from_10_to_10000_comments(
+    app, client, make_project, make_user, rendered_project_pages
+):
     author = make_user()
     small, large = make_project("klein", "Klein"), make_project("gross", "Groß")
     _bulk(app, small.id, author.id, top_level=2, replies_each=4, start_id=1_000_000)

@@ -25,6 +25,7 @@ from sqlalchemy import CursorResult, func, insert, or_, select, text, update
 
 from participation.core.types import utcnow
 from participation.extensions import db
+from participation.projects import mark_page_changed
 from participation.surveys.answering.batches import flush, flush_full_batches, waiting_count
 from participation.surveys.answering.drafts import discard_drafts
 from participation.surveys.models import Answer, Participation, ParticipationCode, Response, State, Survey
@@ -97,8 +98,9 @@ def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | No
         update(Survey)
         .where(Survey.id == survey.id, Survey.sealed_at.is_(None))
         .values(sealed_at=now or utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, page_changes_marked=True)
     )
+    mark_page_changed(db.session, survey.project_id)  # the bulk UPDATE's one project
     # An UPDATE always yields a cursor result; its rowcount says whether this call claimed the survey.
     if cast(CursorResult[Any], db.session.execute(claim)).rowcount != 1:
         return False
