@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -12,36 +12,34 @@ from participation.core.forms import PostOnlyForm
 from participation.core.permissions import require
 from participation.extensions import db
 from participation.surveys import policy, services
-from participation.surveys.models import Condition, Option, Question, State, Survey, SurveyPage
+from participation.surveys.models import Option, Question, State, Survey, SurveyPage
 
 bp = Blueprint("surveys", __name__, url_prefix="/umfragen")
 
 
 def load_survey(survey_id: int) -> Survey:
-    """The survey with pages, questions, options and conditions: four queries however large (reads only)."""
-    # Pages come with the survey row. The rest is read once per table and handed to the collections,
-    # rather than by selectinload options: those would also run again (five queries) whenever the
-    # survey is refreshed after the view's commit, just to build the redirect.
-    survey = db.session.get(Survey, survey_id, options=[joinedload(Survey.pages)])
+    """The survey with pages, questions, options and conditions: two queries however large (reads only)."""
+    # The survey row with its pages and their conditions, then the questions with their options and
+    # conditions (a question has few of each, so the joined rows stay few). Questions are handed to
+    # the survey's and the pages' collections rather than loaded by selectinload options: those would
+    # also run again whenever the survey is refreshed after the view's commit, just for the redirect.
+    survey = db.session.get(
+        Survey, survey_id, options=[joinedload(Survey.pages).joinedload(SurveyPage.conditions)]
+    )
     if survey is None:
         abort(404)
-    questions = db.session.scalars(
-        select(Question).where(Question.survey_id == survey.id).order_by(Question.position, Question.id)
-    ).all()
+    questions = (
+        db.session.scalars(
+            select(Question)
+            .where(Question.survey_id == survey.id)
+            .options(joinedload(Question.options), joinedload(Question.conditions))
+            .order_by(Question.position, Question.id)
+        )
+        .unique()
+        .all()
+    )
     _fill("questions", {survey.id: list(questions)}, [survey])
     _fill("questions", _grouped(questions, "page_id"), survey.pages)
-    ids = [question.id for question in questions]
-    options = db.session.scalars(
-        select(Option).where(Option.question_id.in_(ids)).order_by(Option.position, Option.id)
-    ).all()
-    conditions = db.session.scalars(
-        select(Condition)
-        .where(or_(Condition.question_id.in_(ids), Condition.page_id.in_([p.id for p in survey.pages])))
-        .order_by(Condition.id)
-    ).all()
-    _fill("options", _grouped(options, "question_id"), questions)
-    _fill("conditions", _grouped(conditions, "question_id"), questions)
-    _fill("conditions", _grouped(conditions, "page_id"), survey.pages)
     return survey
 
 
