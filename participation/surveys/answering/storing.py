@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from participation.surveys.answering.batches import wait_for_batch
-from participation.surveys.answering.rows import insert_rows
+from participation.surveys.answering.rows import insert_rows, insert_with_children
 from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.models.responses import new_answer_id, new_response_id
 from participation.surveys.questions import qtype
@@ -49,5 +49,9 @@ def store_response(survey: Survey, response: Response, evaluation: Evaluation) -
     # Written with Core, not added to the session: the view's commit would expire it, and reading it for
     # the confirmation would cost a query. IntegrityError here (one response per account) means a
     # parallel request won: the view says so.
-    insert_rows(Response, [{column: getattr(response, column) for column in RESPONSE_COLUMNS}])
-    insert_answer_rows(answer_rows(survey, evaluation, response.id))
+    insert_with_children(
+        Response,
+        [{column: getattr(response, column) for column in RESPONSE_COLUMNS}],
+        Answer,
+        [{**row, "id": new_answer_id()} for row in answer_rows(survey, evaluation, response.id)],
+    )

@@ -87,9 +87,11 @@ def answer(survey_id: int):
         return redirect(url_for("surveys.survey_detail", survey_id=survey.id))
     if survey.access == Access.ACCOUNT.value:
         require(policy.can_participate_now(current_user))
-    existing = services.own_response(survey, current_user)
     if request.method == "GET":
-        return _start(survey, existing)
+        return _start(survey, services.own_response(survey, current_user))
+    # A posted page needs one's own response only to change it; without changes allowed a second
+    # submission is refused by the one-response-per-account key (the same message), without a lookup.
+    existing = services.own_response(survey, current_user) if survey.allow_changes else None
     check_csrf()
     code = request.form.get("code", "") if survey.access == Access.CODE.value else None
     if code is not None and not services.code_is_usable(survey, code):
