@@ -116,13 +116,9 @@ def _raise_versions(session: Session) -> None:
         if EVERY_PROJECT not in project_ids:
             # Sorted ids: two transactions touching the same projects lock their rows in one order.
             statement = statement.where(Project.id.in_(sorted(project_ids)))
-        session.execute(
-            statement
-            # updated_at named: the column's onupdate would otherwise date the project to every comment.
-            .values(page_version=Project.page_version + 1, updated_at=Project.updated_at).execution_options(
-                synchronize_session=False
-            )
-        )
+        # updated_at named: the column's onupdate would otherwise date the project to every comment.
+        statement = statement.values(page_version=Project.page_version + 1, updated_at=Project.updated_at)
+        session.execute(statement.execution_options(synchronize_session=False))
 
 
 def _forget(session: Session, *_args) -> None:
