@@ -34,7 +34,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from participation.projects.models import Project
@@ -112,10 +112,16 @@ def _raise_versions(session: Session) -> None:
         session.flush()  # commit's own flush comes after this event: collect what it would write
     project_ids = session.info.pop(_CHANGED, None)
     if project_ids:
-        statement = update(Project)
-        if EVERY_PROJECT not in project_ids:
-            # Sorted ids: two transactions touching the same projects lock their rows in one order.
-            statement = statement.where(Project.id.in_(sorted(project_ids)))
+        if len(project_ids) == 1 and EVERY_PROJECT not in project_ids:
+            statement = update(Project).where(Project.id == next(iter(project_ids)))
+        else:
+            # Several rows are locked in id order (a plain UPDATE locks them in the order it scans):
+            # two transactions raising several versions wait for each other in one order, never in a
+            # circle, so they cannot deadlock.
+            locked = select(Project.id).order_by(Project.id).with_for_update()
+            if EVERY_PROJECT not in project_ids:
+                locked = locked.where(Project.id.in_(project_ids))
+            statement = update(Project).where(Project.id.in_(locked.scalar_subquery()))
         # updated_at named: the column's onupdate would otherwise date the project to every comment.
         statement = statement.values(page_version=Project.page_version + 1, updated_at=Project.updated_at)
         session.execute(statement.execution_options(synchronize_session=False))

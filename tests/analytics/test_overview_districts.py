@@ -20,8 +20,8 @@ from participation.surveys.models.responses import new_response_id
 from participation.surveys.questions.base import answer_row
 from participation.surveys.weighting.models import WeightingOption, WeightingQuestion
 from tests.analytics.test_overview import admin_viewer
-from tests.conftest import ROLE_SETS, count_queries
-from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+from tests.conftest import count_queries
+from tests.surveys.weighting.factories import add_responses, weighted_world
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 1, 31))
 GROUPS = {
@@ -68,12 +68,7 @@ def _account_responses(app, world, people: list[int], district: str | None) -> N
 @pytest.fixture
 def world(app, make_user):
     """The weighting survey in project "Altstadt" (district mapped), a plain survey there, comments."""
-    planner = make_user(ROLE_SETS["planner"])
-    admin = make_user(ROLE_SETS["admin"])
-    population(app, admin.id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, enabled=False)  # the mapping counts, weighting on or off
+    built = weighted_world(app, make_user, GROUPS, enabled=False)  # the mapping counts, weighting on or off
     people = [make_user().id for _ in range(9)]
     _account_responses(app, built, people[:3], "Nord")
     _account_responses(app, built, people[3:5], "Süd")

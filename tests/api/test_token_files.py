@@ -182,16 +182,11 @@ def create_token_expired(app, planner, survey_id: int) -> str:
 @pytest.fixture
 def weighted(app, client, make_user):
     """A survey with weighting switched on (the weighting tests' world), its planner logged in."""
-    from tests.conftest import ROLE_SETS  # reason: only this fixture needs them
-    from tests.surveys.test_weighted_exports import GROUPS
-    from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+    from tests.surveys.test_weighted_exports import GROUPS  # reason: only this fixture needs them
+    from tests.surveys.weighting.factories import WIDE_BOUNDS, weighted_world  # reason: as above
 
-    planner = make_user(ROLE_SETS["planner"])
-    population(app, make_user(ROLE_SETS["admin"]).id)
-    built = weighting_survey(app, planner.id)
-    add_responses(app, built, GROUPS)
-    map_world(app, built, planner.id, trim=(0.05, 20))
-    login(client, planner)
+    built = weighted_world(app, make_user, GROUPS, trim=WIDE_BOUNDS)
+    login(client, built.planner)
     return built
 
 

@@ -180,3 +180,21 @@ def test_the_cache_keeps_at_most_its_entries(entries):
         cache.put(("page", number), f"<p>{number}</p>")
     kept = [number for number in range(5) if cache.get(("page", number)) is not None]
     assert kept == list(range(5 - entries, 5))
+
+
+def test_a_change_to_several_projects_raises_each_once_locking_in_id_order(app, make_project, make_user):
+    pages = [make_project("drittes", "Drittes Vorhaben"), make_project("viertes", "Viertes Vorhaben")]
+    author = make_user()
+    before = [version(app, info.id) for info in pages]
+    with app.app_context():
+        engine = db.engine
+        with count_queries(engine) as statements:
+            for info in reversed(pages):
+                db.session.add(Comment(project_id=info.id, author_id=author.id, body="x", body_html="x"))
+            db.session.commit()
+        db.session.remove()
+    assert [version(app, info.id) for info in pages] == [n + 1 for n in before]
+    (raise_versions,) = [sql for sql in statements if sql.lstrip().upper().startswith("UPDATE PROJECTS")]
+    # Rows locked in id order: two such transactions wait for each other, never in a circle.
+    if engine.dialect.name == "postgresql":
+        assert "ORDER BY projects.id FOR UPDATE" in raise_versions

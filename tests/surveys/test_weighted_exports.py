@@ -18,7 +18,7 @@ from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.weighting.service import survey_weights
 from tests.conftest import login, post
 from tests.surveys.test_exports_formats import _ods_tables
-from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
+from tests.surveys.weighting.factories import WIDE_BOUNDS, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 12,

@@ -12,8 +12,7 @@ from participation.surveys.weighting.service import survey_weights
 from tests.conftest import count_queries, login
 from tests.surveys.factories import set_dates
 from tests.surveys.test_results import _text
-from tests.surveys.weighting.factories import add_responses
-from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
+from tests.surveys.weighting.factories import WIDE_BOUNDS, add_responses, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 30,

@@ -1,4 +1,5 @@
-"""A weighting test world: population figures, a survey asking district and age band, chosen answers."""
+"""A weighting test world: population figures, a survey asking district and age band, chosen answers;
+and the weighted survey the weighting tests share, built from these in one call."""
 
 from __future__ import annotations
 
@@ -17,12 +18,16 @@ from participation.surveys.models.responses import new_response_id
 from participation.surveys.questions.base import answer_row
 from participation.surveys.weighting import editing
 from participation.surveys.weighting.models import WeightingSettings
-from tests.conftest import get_user
+from tests.conftest import ROLE_SETS, UserInfo, get_user
 
 DISTRICTS = {"Nord": 6000, "Süd": 3000, "Ost": 1000}
 AGES = {"18-39": 4000, "40-64": 4000, "65+": 2000}
 DISTRICT_OPTIONS = ("Nord", "Süd", "Ost", "Sonstiges")
 AGE_OPTIONS = ("18–39 Jahre", "40–64 Jahre", "65+ Jahre")
+# Trimming bounds wide enough that no weight is trimmed: the raking solution is then unique.
+WIDE_BOUNDS = (0.05, 20)
+
+Groups = dict[tuple[str | None, str | None], int]
 
 
 @dataclass
@@ -74,7 +79,7 @@ def weighting_survey(app, owner_id: int, title: str = "Gewichtet") -> World:
         return world
 
 
-def add_responses(app, world: World, groups: dict[tuple[str | None, str | None], int]) -> None:
+def add_responses(app, world: World, groups: Groups) -> None:
     """Responses per (district label, age label) with a count; None leaves that question unanswered."""
     with app.app_context():
         responses, answers = [], []
@@ -136,3 +141,28 @@ def map_world(app, world: World, owner_id: int, *, enabled: bool = True, trim=(N
             settings = db.session.get(WeightingSettings, survey.id)
             settings.trim_lower, settings.trim_upper = trim
         db.session.commit()
+
+
+@dataclass
+class WeightedWorld(World):
+    """A weighting World together with the planner who owns its survey (not logged in)."""
+
+    planner: UserInfo = field(kw_only=True)
+
+
+def answered_world(app, make_user, groups: Groups) -> WeightedWorld:
+    """An admin's population figures; a planner's survey answered in `groups`, nothing mapped yet."""
+    planner = make_user(ROLE_SETS["planner"])
+    population(app, make_user(ROLE_SETS["admin"]).id)
+    built = weighting_survey(app, planner.id)
+    add_responses(app, built, groups)
+    return WeightedWorld(**vars(built), planner=planner)
+
+
+def weighted_world(
+    app, make_user, groups: Groups, *, enabled: bool = True, trim=(None, None)
+) -> WeightedWorld:
+    """An answered_world with its questions mapped as the labels suggest, weighting on/off."""
+    world = answered_world(app, make_user, groups)
+    map_world(app, world, world.planner.id, enabled=enabled, trim=trim)
+    return world

@@ -10,19 +10,14 @@ from sqlalchemy import func, select
 from participation.extensions import db
 from participation.surveys.weighting.models import WeightingOption, WeightingQuestion, WeightingSettings
 from tests.conftest import ROLE_SETS, csrf_token, login
-from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
+from tests.surveys.weighting.factories import answered_world, map_world, weighting_survey
 
 
 @pytest.fixture
 def world(app, make_user):
-    planner = make_user(ROLE_SETS["planner"])
-    population(app, make_user(ROLE_SETS["admin"]).id)
-    built = weighting_survey(app, planner.id)
-    add_responses(
-        app, built, {("Nord", "18–39 Jahre"): 4, ("Süd", "65+ Jahre"): 3, ("Ost", "40–64 Jahre"): 2}
+    return answered_world(
+        app, make_user, {("Nord", "18–39 Jahre"): 4, ("Süd", "65+ Jahre"): 3, ("Ost", "40–64 Jahre"): 2}
     )
-    built.planner = planner  # type: ignore[attr-defined]
-    return built
 
 
 def page_url(world) -> str:

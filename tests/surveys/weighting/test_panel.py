@@ -13,8 +13,7 @@ from participation.surveys.models import Survey
 from participation.surveys.weighting.models import WeightingSettings
 from participation.surveys.weighting.service import representativeness
 from tests.conftest import ROLE_SETS, count_queries, login
-from tests.surveys.weighting.factories import AGES, DISTRICTS, add_responses
-from tests.surveys.weighting_factories import weighted_world
+from tests.surveys.weighting.factories import AGES, DISTRICTS, add_responses, weighted_world
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 10,

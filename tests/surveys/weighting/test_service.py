@@ -10,8 +10,14 @@ from participation.surveys.models import Survey
 from participation.surveys.weighting.models import WeightingSettings
 from participation.surveys.weighting.service import representativeness, survey_weights
 from tests.conftest import ROLE_SETS, count_queries, login
-from tests.surveys.weighting.factories import AGES, DISTRICTS, add_responses, weighting_survey
-from tests.surveys.weighting_factories import WIDE_BOUNDS, weighted_world
+from tests.surveys.weighting.factories import (
+    AGES,
+    DISTRICTS,
+    WIDE_BOUNDS,
+    add_responses,
+    weighted_world,
+    weighting_survey,
+)
 
 GROUPS = {
     ("Nord", "18–39 Jahre"): 30,
