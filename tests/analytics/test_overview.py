@@ -211,14 +211,19 @@ def expected() -> dict:
     }
 
 
+def viewer(role: Role, email: str, name: str) -> User:
+    """A staff account with one role, flushed (inside an app context)."""
+    user = User(email=email, display_name=name)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(UserRole(user_id=user.id, role=role.value))
+    db.session.flush()
+    db.session.refresh(user)
+    return user
+
+
 def admin_viewer() -> User:
-    admin = User(email="chefin@example.org", display_name="Admin")
-    db.session.add(admin)
-    db.session.flush()
-    db.session.add(UserRole(user_id=admin.id, role=Role.ADMIN.value))
-    db.session.flush()
-    db.session.refresh(admin)
-    return admin
+    return viewer(Role.ADMIN, "chefin@example.org", "Admin")
 
 
 def test_admin_figures_equal_an_independent_count(app):
@@ -268,12 +273,7 @@ def test_scope_project_and_survey(app):
 def test_planner_sees_small_counts_suppressed(app):
     populate(app)
     with app.app_context():
-        planner = User(email="planerin@example.org", display_name="Planerin")
-        db.session.add(planner)
-        db.session.flush()
-        db.session.add(UserRole(user_id=planner.id, role=Role.PLANNER.value))
-        db.session.flush()
-        db.session.refresh(planner)
+        planner = viewer(Role.PLANNER, "planerin@example.org", "Planerin")
         shown = service.build(planner, Scope(), PERIOD)
         exact = service.build(admin_viewer(), Scope(), PERIOD)
     assert not shown.exact

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import insert, select
 
-from participation.accounts.models import Role, User, UserRole
+from participation.accounts.models import Role, User
 from participation.analytics import overview_service as service
 from participation.analytics.overview_query import Period, Scope
 from participation.discussions.models import Comment
@@ -19,7 +19,7 @@ from participation.surveys.models import Answer, Response, Survey
 from participation.surveys.models.responses import new_response_id
 from participation.surveys.questions.base import answer_row
 from participation.surveys.weighting.models import WeightingOption, WeightingQuestion
-from tests.analytics.test_overview import admin_viewer
+from tests.analytics.test_overview import admin_viewer, viewer
 from tests.conftest import count_queries
 from tests.surveys.weighting.factories import add_responses, weighted_world
 
@@ -161,12 +161,7 @@ def test_project_and_survey_scope_use_the_answered_district(app, world):
 
 def test_planner_sees_the_district_table_suppressed(app, world):
     with app.app_context():
-        planner = User(email="planerin-bezirk@example.org", display_name="Planerin")
-        db.session.add(planner)
-        db.session.flush()
-        db.session.add(UserRole(user_id=planner.id, role=Role.PLANNER.value))
-        db.session.flush()
-        db.session.refresh(planner)
+        planner = viewer(Role.PLANNER, "planerin-bezirk@example.org", "Planerin")
         shown = service.build(planner, Scope(), PERIOD).tables["bezirke"]
         exact = service.build(admin_viewer(), Scope(), PERIOD).tables["bezirke"]
     assert [r[0] for r in shown.rows] == [r[0] for r in exact.rows]
