@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy import text
 
-from participation import create_app
+from bench.surveys import sqlite_app
 from participation.accounts.models import Role
 from participation.accounts.services import create_user
 from participation.extensions import db
@@ -121,16 +121,7 @@ def _fill(first_user: int, first_staff: int) -> None:
 def run() -> dict[str, float]:
     """Median milliseconds of the overview page at 1,000,000 responses and 100,000 comments."""
     path = tempfile.mkdtemp(prefix="bench-analytics-") + "/bench.sqlite"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = sqlite_app(path)
     with app.app_context():
         db.create_all()
         create_user("admin@bench.example", "Admin", PASSWORD, {Role.ADMIN})

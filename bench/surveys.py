@@ -39,7 +39,8 @@ PASSWORD = "Bench-Lindenpark-2026"
 LARGE, HUGE, SMALL = 100_000, 1_000_000, 100
 
 
-def _app(path: str):
+def sqlite_app(path: str):
+    """The app on a SQLite file, set up for benchmarks (cheap hashes, no CSRF, in-memory limits)."""
     return create_app(
         {
             "TESTING": True,
@@ -217,8 +218,8 @@ def _login(client, email: str) -> None:
 MEMORY_CHILD = """
 import re, sys
 sys.path.insert(0, {root!r})
-from bench.surveys import _app, _download, _login
-app = _app({path!r})
+from bench.surveys import _download, _login, sqlite_app
+app = sqlite_app({path!r})
 client = app.test_client()
 _login(client, {email!r})
 rows = _download(client, {sid}, {fmt!r})
@@ -241,7 +242,7 @@ def run() -> dict[str, float]:
     """Generate the data, measure, and report the five figures."""
     tmp = tempfile.mkdtemp(prefix="bench-surveys-")
     path = f"{tmp}/bench.sqlite"
-    app = _app(path)
+    app = sqlite_app(path)
     with app.app_context():
         db.create_all()
         owner = create_user("planung@musterstadt.example", "Planung", PASSWORD, {Role.PLANNER}, verified=True)
