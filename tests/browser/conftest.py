@@ -194,17 +194,10 @@ def assert_accessible(site: Site, name: str, width: int) -> None:
     the caller sets the width, opens the page in the state to check, then calls this.
     """
     # Imported here: test_accessibility imports this module (Site), and only checking pages need axe.
-    from axe_playwright_python.sync_playwright import Axe
+    from tests.browser.test_accessibility import axe_problems
 
-    from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
-
-    result = Axe().run(site.page, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
-    if broken:
-        problems.append("ID references to nothing: " + "; ".join(broken))
+    problems, response = axe_problems(site)
     assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
-    assert result.response["passes"]
+    assert response["passes"]
     overflow = site.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow, f"{name} is wider than {width}px"

@@ -4,7 +4,6 @@ survey answered by keyboard only on a 320 px phone, axe-core clean on every answ
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from participation.accounts.demo import DEMO_ACCOUNTS
@@ -13,7 +12,7 @@ from participation.extensions import db
 from participation.surveys import services
 from participation.surveys.models import Answer, Question, Response, Survey
 from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.test_accessibility import axe_problems
 from tests.conftest import ROLE_SETS, get_user
 from tests.surveys.factories import Built
 from tests.surveys.test_branching import SOURCES, _add
@@ -142,9 +141,8 @@ def test_other_field_only_with_other_chosen(site: Site) -> None:
 
 
 def axe_clean(site: Site, what: str) -> None:
-    violations = Axe().run(site.page, options=AXE_OPTIONS).response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    assert not violations and not broken, f"{what}: {describe(violations)} {broken}"
+    problems, _response = axe_problems(site)
+    assert not problems, f"{what}: " + "\n".join(problems)
     width = site.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{what}: scrolls sideways {width}"
 

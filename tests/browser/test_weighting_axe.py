@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.test_accessibility import axe_problems
 from tests.conftest import ROLE_SETS
 from tests.surveys.weighting.factories import add_responses, map_world, population, weighting_survey
 
@@ -75,12 +74,7 @@ def test_weighting_pages_have_no_wcag_violations(site: Site, name: str, width: i
     assert site.page.locator("#gewichtung table caption").count() == (0 if "refused" in name else 2)
     # The results page's own figures have their own tests: here the panel is checked where it is included.
     scope = "#gewichtung" if name.startswith("results") else None
-    result = Axe().run(site.page, context=scope, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    problems = [f"axe: {len(violations)} violation(s):\n{describe(violations)}"] if violations else []
-    if broken:
-        problems.append("ID references to nothing: " + "; ".join(broken))
+    problems, _response = axe_problems(site, scope)
     assert not problems, f"{name} at {width}px ({site.page.url}):\n" + "\n".join(problems)
     assert not site.page.evaluate(WIDER_THAN_SCREEN, scope or "body"), f"{name} is wider than {width}px"
     # The panel's tables fit without sideways scrolling at any width (three columns on a phone).

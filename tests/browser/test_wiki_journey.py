@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from participation.extensions import db
 from participation.wiki import services
 from participation.wiki.queries import page_by_slug
 from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE_OPTIONS, BROKEN_ID_REFERENCES, describe
+from tests.browser.test_accessibility import axe_problems
 from tests.conftest import ROLE_SETS, get_user
 
 LONG_BODY = """Das Bürgerbüro im Rathaus ist die erste Anlaufstelle.
@@ -31,11 +30,9 @@ NEW_SENTENCE = "Am ersten Samstag im Monat ist von 9 bis 12 Uhr geöffnet."
 
 def assert_accessible(site: Site, name: str) -> None:
     """axe-core (WCAG 2.1 A/AA) finds nothing, and every id reference resolves."""
-    result = Axe().run(site.page, options=AXE_OPTIONS)
-    violations = result.response["violations"]
-    broken = site.page.evaluate(BROKEN_ID_REFERENCES)
-    assert not violations and not broken, f"{name} ({site.page.url}):\n{describe(violations)}\n{broken}"
-    assert result.response["passes"], "axe reported no passing rules at all"
+    problems, response = axe_problems(site)
+    assert not problems, f"{name} ({site.page.url}):\n" + "\n".join(problems)
+    assert response["passes"], "axe reported no passing rules at all"
 
 
 def published_page(site: Site) -> str:
