@@ -108,6 +108,5 @@ def download(key: str, fmt: str):
     period: Period = result.period
     name = f"beteiligung-{key}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
     headers = attachment_headers(name)
-    headers["X-Content-Type-Options"] = "nosniff"
     mimetype = files.XLSX_TYPE if fmt == "xlsx" else "text/csv"
     return Response(b"".join(chunks), mimetype=mimetype, headers=headers)

@@ -68,6 +68,5 @@ def survey_response_file(survey_id: int, fmt: str):
     first = next(chunks, b"")  # errors before the first byte become a 500 problem, not an empty file
     name, extension, mimetype = FORMATS[fmt]
     headers = attachment_headers(export_filename(survey.title, survey.id, today(), name, extension))
-    headers["X-Content-Type-Options"] = "nosniff"
     headers["Cache-Control"] = "private, no-store"
     return Response(_guarded(first, chunks), mimetype=mimetype, headers=headers)

@@ -129,5 +129,4 @@ def export_file(survey_id: int):
 
     filename = export_filename(survey.title, survey.id, today(), name, extension)
     headers = attachment_headers(filename)
-    headers["X-Content-Type-Options"] = "nosniff"
     return HttpResponse(body(), mimetype=mimetype, headers=headers)

@@ -259,5 +259,4 @@ def results_crosstab(survey_id: int):
         chunks, mimetype = crosstab_files.csv_file(results.cross), "text/csv"
     name = export_filename(survey.title, survey.id, services.today(), f"kreuztabelle-{fmt}", fmt)
     headers = attachment_headers(name)
-    headers["X-Content-Type-Options"] = "nosniff"
     return Response(b"".join(chunks), mimetype=mimetype, headers=headers)
