@@ -33,9 +33,14 @@ def answer_rows(survey: Survey, evaluation: Evaluation, response_id: str) -> lis
     return rows
 
 
+def with_answer_ids(rows: list[dict]) -> list[dict]:
+    """The answer rows with random ids (ascending ones would tell the order)."""
+    return [{**row, "id": new_answer_id()} for row in rows]
+
+
 def insert_answer_rows(rows: list[dict]) -> None:
-    """Insert answer rows in one statement, with random ids (ascending ones would tell the order)."""
-    insert_rows(Answer, [{**row, "id": new_answer_id()} for row in rows])
+    """Insert answer rows in one statement, with random ids."""
+    insert_rows(Answer, with_answer_ids(rows))
 
 
 def store_response(survey: Survey, response: Response, evaluation: Evaluation) -> None:
@@ -53,5 +58,5 @@ def store_response(survey: Survey, response: Response, evaluation: Evaluation) -
         Response,
         [{column: getattr(response, column) for column in RESPONSE_COLUMNS}],
         Answer,
-        [{**row, "id": new_answer_id()} for row in answer_rows(survey, evaluation, response.id)],
+        with_answer_ids(answer_rows(survey, evaluation, response.id)),
     )
