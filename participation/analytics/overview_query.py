@@ -49,6 +49,13 @@ class Scope:
     survey_id: int | None = None
 
 
+def scope_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(id, title) of every project and every survey, by title: what the overview can be narrowed to."""
+    projects = db.session.execute(select(Project.id, Project.title).order_by(Project.title))
+    surveys = db.session.execute(select(Survey.id, Survey.title).order_by(Survey.title))
+    return [(i, t) for i, t in projects], [(i, t) for i, t in surveys]
+
+
 @dataclass(frozen=True)
 class Period:
     """Berlin days `first` .. `last` (both included) and the ISO weeks that touch them."""

@@ -13,14 +13,11 @@ from werkzeug.datastructures import MultiDict
 
 from participation.analytics import overview_files as files
 from participation.analytics.overview_forms import OverviewForm, defaults
-from participation.analytics.overview_query import Period
+from participation.analytics.overview_query import Period, scope_options
 from participation.analytics.overview_service import TABLE_KEYS, Overview, build, can_view_overview
 from participation.core.downloads import attachment_headers
 from participation.core.permissions import policy_required
-from participation.extensions import db
-from participation.projects.models import Project
 from participation.surveys.answering.services import today
-from participation.surveys.models import Survey
 from participation.surveys.results import charts
 
 bp = Blueprint("analytics_overview", __name__, url_prefix="/auswertung")
@@ -33,15 +30,10 @@ def _form() -> OverviewForm:
         if key in request.args:
             values.setlist(key, request.args.getlist(key))
     form = OverviewForm(formdata=values)
+    projects, surveys = scope_options()
     choices = [("", _("Alle Projekte und Umfragen"))]
-    choices += [
-        (f"p{i}", _("Projekt: %(title)s", title=t))
-        for i, t in db.session.execute(db.select(Project.id, Project.title).order_by(Project.title))
-    ]
-    choices += [
-        (f"s{i}", _("Umfrage: %(title)s", title=t))
-        for i, t in db.session.execute(db.select(Survey.id, Survey.title).order_by(Survey.title))
-    ]
+    choices += [(f"p{i}", _("Projekt: %(title)s", title=t)) for i, t in projects]
+    choices += [(f"s{i}", _("Umfrage: %(title)s", title=t)) for i, t in surveys]
     form.auswahl.choices = choices
     return form
 
