@@ -246,7 +246,7 @@ def _adjust_score(comment: Comment, old: int | None, new: int | None) -> None:
             upvotes=Comment.upvotes + new_up - old_up,
             downvotes=Comment.downvotes + new_down - old_down,
         )
-        .execution_options(synchronize_session=False, page_changes_marked=True)
+        .execution_options(synchronize_session=False, versions_marked=True)
     )
     db.session.expire(comment, ["score", "upvotes", "downvotes"])
     mark_page_changed(db.session, comment.project_id)  # a bulk UPDATE: its project named here

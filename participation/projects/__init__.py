@@ -7,10 +7,11 @@ from typing import Any
 from flask import Flask
 
 from participation.accounts.models import User, UserRole
+from participation.core import versions
 from participation.core.demo import register_demo_seeder
 from participation.core.templating import register_template_policies
 from participation.core.views import register_home_section
-from participation.projects import demo, page_cache, policy, search_source, services
+from participation.projects import demo, policy, search_source, services
 from participation.projects.contact import contact_links
 from participation.projects.models import Project, ProjectPhase
 from participation.projects.page_cache import EVERY_PROJECT
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     register_demo_seeder("projects", demo.seed_projects)
     app.add_template_filter(contact_links, "contact_links")
     search_source.register()
-    page_cache.listen()
+    versions.listen()
     track_page_rows(Project, lambda project: project.id)
     track_page_rows(ProjectPhase, lambda phase: phase.project_id)
     # An author's name, their deletion and their roles (the administration's mark) show on every

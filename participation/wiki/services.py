@@ -211,7 +211,7 @@ def _move_pointer(page: WikiPage, revision: WikiRevision, *, error: type[Excepti
         update(WikiPage)
         .where(WikiPage.id == page.id, condition)
         .values(approved_revision_id=revision.id, title=revision.title)
-        .execution_options(synchronize_session=False, page_changes_marked=True)
+        .execution_options(synchronize_session=False, versions_marked=True)
     )
     mark_page_changed(db.session, page.project_id)  # the bulk UPDATE's one project page
     # An UPDATE always yields a cursor result; its rowcount says whether the pointer still matched.

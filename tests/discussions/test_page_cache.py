@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select, update
 
 from participation.accounts.models import Role, User, UserRole
+from participation.core import lru
 from participation.discussions.models import Comment
 from participation.extensions import db
-from participation.projects import page_cache
 from participation.projects.models import Project
 from tests.conftest import count_queries, login, post
 
@@ -167,15 +167,15 @@ def test_what_no_row_records_goes_after_the_time_limit(app, project, make_user, 
     with app.app_context(), db.engine.begin() as connection:  # past the ORM: nothing is told
         connection.execute(update(Comment.__table__).where(Comment.id == comment_id).values(body_html="Neu."))
     assert "Alter Wortlaut." in reader.get(project.url).get_data(as_text=True)
-    now = page_cache.time.monotonic()
+    now = lru.time.monotonic()
     seconds = app.config["PROJECT_PAGE_CACHE_SECONDS"]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + seconds + 1)
+    monkeypatch.setattr(lru.time, "monotonic", lambda: now + seconds + 1)
     assert "Alter Wortlaut." not in reader.get(project.url).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("entries", [1, 3])
 def test_the_cache_keeps_at_most_its_entries(entries):
-    cache = page_cache.PageCache(entries, 30)
+    cache = lru.TimedLRU[str](entries, 30)
     for number in range(5):
         cache.put(("page", number), f"<p>{number}</p>")
     kept = [number for number in range(5) if cache.get(("page", number)) is not None]

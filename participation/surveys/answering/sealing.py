@@ -98,7 +98,7 @@ def seal(survey: Survey, now: datetime | None = None, *, max_responses: int | No
         update(Survey)
         .where(Survey.id == survey.id, Survey.sealed_at.is_(None))
         .values(sealed_at=now or utcnow())
-        .execution_options(synchronize_session=False, page_changes_marked=True)
+        .execution_options(synchronize_session=False, versions_marked=True)
     )
     mark_page_changed(db.session, survey.project_id)  # the bulk UPDATE's one project
     # An UPDATE always yields a cursor result; its rowcount says whether this call claimed the survey.
