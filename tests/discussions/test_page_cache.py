@@ -198,3 +198,18 @@ def test_a_change_to_several_projects_raises_each_once_locking_in_id_order(app, 
     # Rows locked in id order: two such transactions wait for each other, never in a circle.
     if engine.dialect.name == "postgresql":
         assert "ORDER BY projects.id FOR UPDATE" in raise_versions
+
+
+def test_a_second_commit_of_the_same_session_raises_only_what_it_changed(app, make_project, make_user):
+    # The version UPDATE is itself a bulk UPDATE of a tracked model: it must not note "every project"
+    # for the session's next commit (a request commits twice when seal_on_write sealed a survey).
+    first, other = make_project("erstes", "Erstes Vorhaben"), make_project("zweites", "Zweites Vorhaben")
+    author = make_user()
+    before = version(app, other.id)
+    with app.app_context():
+        db.session.add(Comment(project_id=first.id, author_id=author.id, body="x", body_html="x"))
+        db.session.commit()
+        db.session.add(Comment(project_id=first.id, author_id=author.id, body="y", body_html="y"))
+        db.session.commit()
+        db.session.remove()
+    assert version(app, other.id) == before
