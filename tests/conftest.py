@@ -160,7 +160,9 @@ def _clean_state(request):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
-        application.extensions.pop("project_page_cache", None)  # its keys name the emptied rows
+        # Their keys name the emptied rows.
+        application.extensions.pop("project_page_cache", None)
+        application.extensions.pop("survey_structure_cache", None)
 
 
 @pytest.fixture

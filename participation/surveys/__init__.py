@@ -18,7 +18,7 @@ from participation.core.templating import register_template_policies
 from participation.core.views import register_home_section
 from participation.extensions import db
 from participation.projects import register_project_panel, track_page_rows
-from participation.surveys import search_source
+from participation.surveys import search_source, structure_cache
 from participation.surveys.answering import views as _answering_views  # noqa: F401  (routes register on bp)
 from participation.surveys.answering.batches import BATCH_SIZE
 from participation.surveys.builder import codes_views as _codes_views  # noqa: F401
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     # The project page lists linked surveys before the wiki pages and the discussion.
     register_project_panel("surveys", "surveys/_project_panel.html", survey_panel, order=30)
     track_page_rows(Survey, lambda survey: survey.project_id)
+    structure_cache.track()
     search_source.register()
     app.cli.add_command(_cli_group())
 

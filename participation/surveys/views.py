@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import require
 from participation.extensions import db
-from participation.surveys import policy, services
+from participation.surveys import policy, services, structure_cache
 from participation.surveys.models import Option, Question, State, Survey, SurveyPage
 
 bp = Blueprint("surveys", __name__, url_prefix="/umfragen")
@@ -67,11 +67,13 @@ def seal_on_write(survey: Survey) -> None:
 
 
 def load_public_survey(survey_id: int) -> Survey:
-    """A published survey (drafts are 404 for everyone but their editors)."""
-    survey = load_survey(survey_id)
-    if not policy.can_view_survey(current_user, survey):
+    """A published survey for answering (drafts are 404 for everyone but their editors); its structure
+    comes from this worker's copy (structure_cache.py): one query while the structure is unchanged."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or not policy.can_view_survey(current_user, survey):
         abort(404)
     seal_on_write(survey)
+    structure_cache.give_structure(survey)
     return survey
 
 
@@ -103,6 +105,8 @@ def child(survey: Survey, model, object_id: int):
 
 def check_csrf() -> None:
     """Abort with 400 unless the POST carries a valid CSRF token (forms without fields)."""
+    if g.get("csrf_valid"):
+        return  # CSRFProtect checked this request's token already (no form built to say so again)
     if not PostOnlyForm().validate_on_submit():
         abort(400)
 

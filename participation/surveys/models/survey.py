@@ -111,6 +111,9 @@ class Survey(Model):
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Stable codes: numbers are never reused, so Q07 keeps meaning the same question forever.
     next_question_number: Mapped[int] = mapped_column(Integer, default=1)
+    # Raised by every change to a page, question, option or condition (surveys/structure_cache.py): the
+    # key of each worker's copy of the structure, read with the row the answering pages load anyway.
+    structure_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
