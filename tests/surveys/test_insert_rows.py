@@ -83,9 +83,9 @@ def test_answers_are_stored_exactly_in_one_statement(app, planner):
 def test_the_statement_is_prepared_once_for_any_number_of_rows(app, planner):
     _insert(app, planner, 3)
     if is_postgres():
-        before = rows_module._unnest_insert.cache_info()
+        before = rows_module._json_insert.cache_info()
         _insert(app, planner, 40)
-        after = rows_module._unnest_insert.cache_info()
+        after = rows_module._json_insert.cache_info()
         assert after.misses == before.misses and after.hits == before.hits + 2
     else:
         before = rows_module._values_insert.cache_info()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import string
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from participation.core.i18n import format_day
@@ -63,6 +64,22 @@ def test_account_draft_reopens_on_the_page_where_it_stopped(app, client, make_us
     resumed = other.get(url(s)).get_data(as_text=True)
     assert "Seite 2 von 2" in resumed and "Fahren Sie täglich?" in resumed and "Willkommen zurück" in resumed
     assert 'value="Zur Arbeit"' in resumed and f'name="q{s.q["km"]}" value="12"' in resumed
+
+
+@pytest.mark.parametrize("anonymous", [True, False], ids=["anonymous", "named"])
+def test_account_draft_goes_at_submission_and_only_that_one(app, client, make_user, anonymous):
+    # Named: the draft's DELETE travels in the response's INSERT statement on PostgreSQL (rows.py).
+    planner = make_user(ROLE_SETS["planner"])
+    s = two_page_survey(app, planner.id, anonymous=anonymous)
+    other = two_page_survey(app, planner.id, anonymous=anonymous)
+    citizen = make_user(ROLE_SETS["citizen"])
+    login(client, citizen)
+    step(client, s, 0, yes_and_km(s), "save")
+    step(client, other, 0, yes_and_km(other), "save")
+    assert len(rows(app, Draft)) == 2
+    done = step(client, s, 1, yes_and_km(s) | {f"q{s.q['often']}": "ja"}, "submit")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/umfragen/{s.id}/danke")
+    assert [(d.survey_id, d.user_id) for d in rows(app, Draft)] == [(other.id, citizen.id)]
 
 
 def test_code_draft_resumes_with_the_code_and_goes_at_submission(app, client, make_user):

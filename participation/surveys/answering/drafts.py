@@ -65,6 +65,11 @@ def account_resume(user, survey: Survey) -> Resume | None:
     return Resume(draft.data or {}, draft.page, draft.started_at or draft.saved_at)
 
 
+def delete_account_draft(survey: Survey, user_id: int) -> None:
+    """Forget the account's draft of this survey (its response was just submitted)."""
+    db.session.execute(delete(Draft).where(Draft.survey_id == survey.id, Draft.user_id == user_id))
+
+
 def save_code_draft(survey: Survey, code: str, raw: Raw, page_index: int) -> CodeDraft:
     """Keep a code's unfinished answers under the code's hash (the code must still be unused)."""
     if survey.state is not State.OPEN or not code_is_usable(survey, code):

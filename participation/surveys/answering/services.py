@@ -29,7 +29,6 @@ from participation.surveys.models import (
     Access,
     Answer,
     Channel,
-    Draft,
     Participation,
     Response,
     State,
@@ -246,9 +245,9 @@ def submit_response(
         response.via = "open"
     else:
         raise CodeRejected()
-    store_response(survey, response, evaluation)
-    if user is not None and not assisted:
-        db.session.execute(delete(Draft).where(Draft.survey_id == survey.id, Draft.user_id == user.id))
+    # The account's draft goes with the submission (in the same statement where the database allows).
+    draft_of = user.id if user is not None and not assisted else None
+    store_response(survey, response, evaluation, draft_of=draft_of)
     return response
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from participation.surveys.answering import drafts
 from participation.surveys.answering.batches import wait_for_batch
 from participation.surveys.answering.rows import insert_rows, insert_with_children
-from participation.surveys.models import Answer, Response, Survey
+from participation.surveys.models import Answer, Draft, Response, Survey
 from participation.surveys.models.responses import new_answer_id, new_response_id
 from participation.surveys.questions import qtype
 
@@ -43,12 +44,17 @@ def insert_answer_rows(rows: list[dict]) -> None:
     insert_rows(Answer, with_answer_ids(rows))
 
 
-def store_response(survey: Survey, response: Response, evaluation: Evaluation) -> None:
-    """Write a new response and its answers; anonymous and code responses wait for their batch instead."""
+def store_response(
+    survey: Survey, response: Response, evaluation: Evaluation, *, draft_of: int | None
+) -> None:
+    """Write a new response and its answers, and delete the draft of the account `draft_of` (None: no
+    draft to delete); anonymous and code responses wait for their batch instead."""
     if survey.is_anonymous or response.via == "code":
         # Never written alone: its transaction stamp would say when it came in (batches.py explains).
         response.id = new_response_id()
         wait_for_batch(survey, response, answer_rows(survey, evaluation, response.id))
+        if draft_of is not None:
+            drafts.delete_account_draft(survey, draft_of)
         return
     response.id = new_response_id()
     # Written with Core, not added to the session: the view's commit would expire it, and reading it for
@@ -59,4 +65,5 @@ def store_response(survey: Survey, response: Response, evaluation: Evaluation) -
         [{column: getattr(response, column) for column in RESPONSE_COLUMNS}],
         Answer,
         with_answer_ids(answer_rows(survey, evaluation, response.id)),
+        delete_from=(Draft, {"survey_id": survey.id, "user_id": draft_of}) if draft_of is not None else None,
     )
