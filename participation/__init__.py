@@ -29,6 +29,7 @@ from participation.config import load_config
 from participation.core.cli import register_cli
 from participation.core.errors import init_errors
 from participation.core.i18n import select_locale
+from participation.core.pool import ping_idle_connections
 from participation.core.security import init_security
 from participation.core.templating import init_templating
 from participation.core.views import bp as core_bp
@@ -88,6 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")

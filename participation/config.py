@@ -47,6 +47,20 @@ def _port(value: str | None, default: int) -> int:
     return port
 
 
+def _seconds(value: str | None, default: float) -> float:
+    if value is None or not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise ConfigurationError(
+            f"DATABASE_PING_AFTER_IDLE_SECONDS muss eine Zahl ≥ 0 sein, nicht {value!r}."
+        )
+    return seconds
+
+
 def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config from environment variables (documented in README.md)."""
     env = os.environ if environ is None else environ
@@ -70,6 +84,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        # A pooled connection idle this long is pinged before use (core/pool.py); 0: before every use.
+        "DATABASE_PING_AFTER_IDLE_SECONDS": _seconds(env.get("DATABASE_PING_AFTER_IDLE_SECONDS"), 5.0),
         "SITE_NAME": env.get("SITE_NAME") or "Musterstadt",
         "DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE") or "de",
@@ -116,12 +132,12 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
 
 
 def _engine_options(database_url: str) -> dict[str, Any]:
-    """Pool settings: test connections before use; give up on an unreachable PostgreSQL after 5 s.
+    """Pool settings: give up on an unreachable PostgreSQL after 5 s (stale connections: core/pool.py).
 
     Without a connect timeout a database host that swallows packets holds every request (and the
     /healthz probe) until gunicorn kills the worker after 30 s; with it, visitors get the 503 page.
     """
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {}
     if database_url.startswith(("postgresql", "postgres")):
         options["connect_args"] = {"connect_timeout": 5}
     return options

@@ -106,10 +106,7 @@ def _database_config(tmp_dir: str) -> tuple[dict, str | None]:
     engine.dispose()
     return {
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": True,
-            "connect_args": {"options": f"-csearch_path={schema}"},
-        },
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
     }, schema
 
 

@@ -159,6 +159,15 @@ def test_an_unreachable_postgresql_gives_up_after_five_seconds(instance):
     """A host that swallows packets must not hold requests until gunicorn kills the worker."""
     url = "postgresql+psycopg://app@db.example/participation"
     options = load_config(str(instance), {"DATABASE_URL": url})["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options == {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    assert options == {"connect_args": {"connect_timeout": 5}}
     sqlite = load_config(str(instance), {})["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert sqlite == {"pool_pre_ping": True}
+    assert sqlite == {}
+
+
+def test_idle_connections_are_pinged_after_five_seconds_unless_set(instance):
+    assert load_config(str(instance), {})["DATABASE_PING_AFTER_IDLE_SECONDS"] == 5.0
+    every_use = {"DATABASE_PING_AFTER_IDLE_SECONDS": "0"}
+    assert load_config(str(instance), every_use)["DATABASE_PING_AFTER_IDLE_SECONDS"] == 0.0
+    for wrong in ("bald", "-1"):
+        with pytest.raises(ConfigurationError, match="DATABASE_PING_AFTER_IDLE_SECONDS"):
+            load_config(str(instance), {"DATABASE_PING_AFTER_IDLE_SECONDS": wrong})

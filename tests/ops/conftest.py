@@ -59,10 +59,7 @@ def outage_app(tmp_path: Path, extra: dict | None = None) -> Iterator[Outage]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         database = {
             "SQLALCHEMY_DATABASE_URI": url.set(host="127.0.0.1", port=relay.port),
-            "SQLALCHEMY_ENGINE_OPTIONS": {
-                "pool_pre_ping": True,
-                "connect_args": {"options": f"-csearch_path={schema}"},
-            },
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
         }
         down, up = relay.stop, relay.start
     else:
