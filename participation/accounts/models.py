@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Select, String, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.types import BigId, IdPk, UTCDateTime, utcnow
 from participation.extensions import Model
@@ -146,12 +146,3 @@ class UserSession(Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
-
-    @classmethod
-    def by_token(cls, token: str) -> Select[UserSession]:
-        # Session, user and roles in one query: this runs on every request of a logged-in person.
-        return (
-            select(cls)
-            .where(cls.token_hash == cls.hash_token(token))
-            .options(joinedload(cls.user).joinedload(User.role_rows))
-        )
