@@ -51,7 +51,7 @@ from bench.load.seed import PASSWORD, PLANNER, Plan, seed, seed_app
 from bench.load.verify import check, stored_tokens
 
 ORDER = ("named", "anonymous", "read", "comment")
-NAMED_PER_WINDOW = 500  # accounts prepared (logged in) per named window: its count (≥ 2 s of load)
+NAMED_PER_WINDOW = 1000  # accounts prepared (logged in) per named window: its count (≥ 3 s of load)
 COUNT = 3000  # the other windows' count (time-bounded on this machine)
 
 
