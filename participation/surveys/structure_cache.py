@@ -18,6 +18,7 @@ the structure loads it afresh with ``views.load_survey`` (the builder, results a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -91,9 +92,40 @@ def give_structure(survey: Survey) -> None:
     if structure is None:
         structure = _load(survey.id)
         cache.put(key, structure)
-    # Lists of their own: the survey's collections may be replaced, the kept tuples never change.
-    set_committed_value(survey, "pages", list(structure.pages))
-    set_committed_value(survey, "questions", list(structure.questions))
+    # The kept pages already hold their questions: only the survey's own collections are set.
+    hand_to_survey(survey, structure.questions, structure.pages)
+
+
+def questions_of(survey_id: int) -> list[Question]:
+    """The survey's questions in answering order with their options and conditions: one query (a
+    question has few of each, so the joined rows stay few)."""
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.survey_id == survey_id)
+            .options(joinedload(Question.options), joinedload(Question.conditions))
+            .order_by(Question.position, Question.id)
+        ).unique()
+    )
+
+
+def hand_to_pages(pages: Sequence[SurveyPage], questions: Sequence[Question]) -> None:
+    """Give each page its questions (in the questions' order) as if the ORM had loaded them."""
+    on_page: dict[int, list[Question]] = {}
+    for question in questions:
+        on_page.setdefault(question.page_id, []).append(question)
+    for page in pages:
+        set_committed_value(page, "questions", on_page.get(page.id, []))
+
+
+def hand_to_survey(
+    survey: Survey, questions: Sequence[Question], pages: Sequence[SurveyPage] | None = None
+) -> None:
+    """Give the survey its questions (and pages, unless it loaded its own) as if the ORM had loaded
+    them, in lists of its own."""
+    if pages is not None:
+        set_committed_value(survey, "pages", list(pages))
+    set_committed_value(survey, "questions", list(questions))
 
 
 def _load(survey_id: int) -> Structure:
@@ -108,25 +140,12 @@ def _load(survey_id: int) -> Structure:
         .unique()
         .all()
     )
-    questions = (
-        db.session.scalars(
-            select(Question)
-            .where(Question.survey_id == survey_id)
-            .options(joinedload(Question.options), joinedload(Question.conditions))
-            .order_by(Question.position, Question.id)
-        )
-        .unique()
-        .all()
-    )
-    on_page: dict[int, list[Question]] = {}
-    for question in questions:
-        on_page.setdefault(question.page_id, []).append(question)
-    for page in pages:
-        set_committed_value(page, "questions", on_page.get(page.id, []))
-    conditions = [c for page in pages for c in page.conditions] + [c for q in questions for c in q.conditions]
+    questions = questions_of(survey_id)
+    hand_to_pages(pages, questions)
     by_id = {page.id: page for page in pages}
     for question in questions:
         set_committed_value(question, "page", by_id.get(question.page_id))
+    conditions = [c for page in pages for c in page.conditions] + [c for q in questions for c in q.conditions]
     for condition in conditions:
         # Followed while still in the session: both are in its identity map, so no query runs.
         condition.source, condition.option  # noqa: B018 (loads the links)

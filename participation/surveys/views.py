@@ -6,7 +6,6 @@ from flask import Blueprint, abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.core.forms import PostOnlyForm
 from participation.core.permissions import require
@@ -18,43 +17,20 @@ bp = Blueprint("surveys", __name__, url_prefix="/umfragen")
 
 
 def load_survey(survey_id: int) -> Survey:
-    """The survey with pages, questions, options and conditions: two queries however large (reads only)."""
-    # The survey row with its pages and their conditions, then the questions with their options and
-    # conditions (a question has few of each, so the joined rows stay few). Questions are handed to
-    # the survey's and the pages' collections rather than loaded by selectinload options: those would
-    # also run again whenever the survey is refreshed after the view's commit, just for the redirect.
+    """The survey with pages, questions, options and conditions, loaded afresh: two queries however large."""
+    # The survey row with its pages and their conditions, then the questions (structure_cache.questions_of).
+    # Questions are handed to the survey's and the pages' collections rather than loaded by selectinload
+    # options: those would also run again whenever the survey is refreshed after the view's commit, just
+    # for the redirect.
     survey = db.session.get(
         Survey, survey_id, options=[joinedload(Survey.pages).joinedload(SurveyPage.conditions)]
     )
     if survey is None:
         abort(404)
-    questions = (
-        db.session.scalars(
-            select(Question)
-            .where(Question.survey_id == survey.id)
-            .options(joinedload(Question.options), joinedload(Question.conditions))
-            .order_by(Question.position, Question.id)
-        )
-        .unique()
-        .all()
-    )
-    _fill("questions", {survey.id: list(questions)}, [survey])
-    _fill("questions", _grouped(questions, "page_id"), survey.pages)
+    questions = structure_cache.questions_of(survey.id)
+    structure_cache.hand_to_pages(survey.pages, questions)
+    structure_cache.hand_to_survey(survey, questions)
     return survey
-
-
-def _grouped(rows, key: str) -> dict:
-    """{value of `key`: rows with it}, keeping the rows' order."""
-    groups: dict = {}
-    for row in rows:
-        groups.setdefault(getattr(row, key), []).append(row)
-    return groups
-
-
-def _fill(attribute: str, groups: dict, owners) -> None:
-    """Set a loaded collection on each owner (its own group, or empty) as if the ORM had loaded it."""
-    for owner in owners:
-        set_committed_value(owner, attribute, groups.get(owner.id, []))
 
 
 def seal_on_write(survey: Survey) -> None:
